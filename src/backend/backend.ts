@@ -1,0 +1,130 @@
+/**
+ * Backend selection: WebGPU on a hardware adapter, otherwise WASM-SIMD, and
+ * the pure-JS cpu backend on request.
+ *
+ * ```ts
+ * import { initBackend } from "./backend.ts";
+ * const { name, reason } = await initBackend({ backend: "auto" });
+ * console.log(`backend: ${name} (${reason})`);
+ * ```
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+// deno-lint-ignore no-import-prefix
+import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
+// deno-lint-ignore no-import-prefix
+import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
+// The binary comes through the module graph, not the file system, so the wasm
+// backend needs no read permission on Deno's npm cache.
+// deno-lint-ignore no-import-prefix
+import simdWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0/dist/tfjs-backend-wasm-simd.wasm" with {
+  type: "bytes",
+};
+import { registerWasmKernels } from "./wasm_kernels/mod.ts";
+
+/** What `--backend` accepts. */
+export type BackendRequest = "auto" | "webgpu" | "wasm" | "cpu";
+
+/** The backend in use and why it was chosen. */
+export interface BackendChoice {
+  /** The tfjs backend now active. */
+  name: "webgpu" | "wasm" | "cpu";
+  /** One line saying why, for logs and `config.json`. */
+  reason: string;
+  /** The WebGPU adapter's description, when one was found. */
+  adapter?: string;
+}
+
+/** Options for {@linkcode initBackend}. */
+export interface InitBackendOptions {
+  /** Which backend to use; `auto` (the default) prefers a hardware WebGPU adapter, then WASM-SIMD. */
+  backend?: BackendRequest;
+}
+
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i;
+
+/**
+ * Activates a tfjs backend and returns which one and why.
+ *
+ * `auto` takes WebGPU only on a hardware adapter: a software rasteriser such
+ * as Mesa's llvmpipe is a real WebGPU but slower than WASM-SIMD for training,
+ * so it is passed over (ask for `webgpu` to use it anyway).
+ *
+ * @example
+ * ```ts
+ * const choice = await initBackend({ backend: "wasm" });
+ * // choice.name === "wasm"
+ * ```
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const request = options.backend ?? "auto";
+  if (request === "cpu") return await activate("cpu", "requested with --backend cpu");
+  if (request === "wasm") return await activate("wasm", "requested with --backend wasm");
+
+  const adapter = await findAdapter();
+  if (request === "webgpu") {
+    if (!adapter) throw new Error("--backend webgpu: this runtime offers no WebGPU adapter");
+    return await activate("webgpu", `requested with --backend webgpu`, adapter.description);
+  }
+  if (!adapter) return await activate("wasm", "no WebGPU adapter; using WASM-SIMD");
+  if (adapter.software) {
+    return await activate(
+      "wasm",
+      `WebGPU adapter "${adapter.description}" is a software rasteriser, slower than WASM-SIMD; ` +
+        "using WASM-SIMD (--backend webgpu forces it)",
+      adapter.description,
+    );
+  }
+  return await activate(
+    "webgpu",
+    `hardware WebGPU adapter "${adapter.description}"`,
+    adapter.description,
+  );
+}
+
+async function findAdapter(): Promise<{ description: string; software: boolean } | undefined> {
+  const gpu = (navigator as { gpu?: GPU }).gpu;
+  if (!gpu) return undefined;
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return undefined;
+  const info = adapter.info;
+  const description = [info.description, info.vendor, info.architecture, info.device]
+    .filter(Boolean).join(" ") || "unnamed adapter";
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return { description, software: fallback || SOFTWARE_ADAPTER.test(description) };
+}
+
+async function activate(
+  name: BackendChoice["name"],
+  reason: string,
+  adapter?: string,
+): Promise<BackendChoice> {
+  if (name === "wasm") prepareWasm();
+  // deno-lint-ignore no-import-prefix
+  if (name === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start the ${name} backend`);
+  await tf.ready();
+  return adapter ? { name, reason, adapter } : { name, reason };
+}
+
+const WASM_KEY = "diabolo:tfjs-backend-wasm-simd.wasm";
+let wasmPrepared = false;
+
+/** Points the wasm backend at the bundled SIMD binary and registers our kernels for it. */
+function prepareWasm(): void {
+  if (wasmPrepared) return;
+  wasmPrepared = true;
+  const platform = tf.env().platform;
+  const fetchOriginal = platform.fetch.bind(platform);
+  platform.fetch = (path: string, init?: RequestInit) =>
+    path === WASM_KEY
+      ? Promise.resolve(new Response(simdWasm, { headers: { "content-type": "application/wasm" } }))
+      : fetchOriginal(path, init);
+  setWasmPaths({
+    "tfjs-backend-wasm.wasm": WASM_KEY,
+    "tfjs-backend-wasm-simd.wasm": WASM_KEY,
+    "tfjs-backend-wasm-threaded-simd.wasm": WASM_KEY,
+  }, true);
+  registerWasmKernels();
+}

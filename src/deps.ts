@@ -1,0 +1,14 @@
+/**
+ * The project's third-party imports, with their versions, in one place.
+ *
+ * Modules under `src/` import from here rather than through `deno.json`'s
+ * import map, because a script that imports `mod.ts` from a URL does not see
+ * that map: the full `npm:` specifiers must be in the module graph itself.
+ * `tests/deps_test.ts` checks these pins equal the ones in `deno.json`.
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-import-prefix
+export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+export * as tfl from "npm:@tensorflow/tfjs-layers@4.22.0";
+export * as fflate from "npm:fflate@0.8.2";
