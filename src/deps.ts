@@ -8,7 +8,6 @@
  *
  * @module
  */
-// deno-lint-ignore-file no-import-prefix
 export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 export * as tfl from "npm:@tensorflow/tfjs-layers@4.22.0";
 export * as fflate from "npm:fflate@0.8.2";

@@ -11,13 +11,10 @@
  * @module
  */
 import { tf } from "../deps.ts";
-// deno-lint-ignore no-import-prefix
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
-// deno-lint-ignore no-import-prefix
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 // The binary comes through the module graph, not the file system, so the wasm
 // backend needs no read permission on Deno's npm cache.
-// deno-lint-ignore no-import-prefix
 import simdWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0/dist/tfjs-backend-wasm-simd.wasm" with {
   type: "bytes",
 };
@@ -101,7 +98,6 @@ async function activate(
   adapter?: string,
 ): Promise<BackendChoice> {
   if (name === "wasm") prepareWasm();
-  // deno-lint-ignore no-import-prefix
   if (name === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
   if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start the ${name} backend`);
   await tf.ready();

@@ -3,7 +3,7 @@
  * allocation and views of tensors in the backend's heap.
  * @module
  */
-import { tf } from "../../deps.ts";
+import type { tf } from "../../deps.ts";
 
 /** The wasm backend as seen by a kernel. */
 export interface WasmBackend {
