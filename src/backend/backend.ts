@@ -97,6 +97,8 @@ async function activate(
   reason: string,
   adapter?: string,
 ): Promise<BackendChoice> {
+  // PROD drops tfjs's debug checks and its advice to install tfjs-node, which does not apply to Deno.
+  tf.env().set("PROD", true);
   if (name === "wasm") prepareWasm();
   if (name === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
   if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start the ${name} backend`);

@@ -78,7 +78,9 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
     const img = await read(images, scale) as IdxArray & { name: string };
     const lab = await read(labels, "none") as IdxArray & { name: string };
     if (img.shape.length !== 3) {
-      throw new IdxError(`${img.name}: images must have rank 3 (N x H x W), found ${img.shape.join("x")}`);
+      throw new IdxError(
+        `${img.name}: images must have rank 3 (N x H x W), found ${img.shape.join("x")}`,
+      );
     }
     if (lab.shape.length !== 1) {
       throw new IdxError(`${lab.name}: labels must have rank 1, found ${lab.shape.join("x")}`);
@@ -104,11 +106,16 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
     );
   }
   if (options.trainSize !== undefined) train = subset(train, { size: options.trainSize, seed });
-  if (options.testSize !== undefined) test = subset(test, { size: options.testSize, seed: seed + 1 });
+  if (options.testSize !== undefined) {
+    test = subset(test, { size: options.testSize, seed: seed + 1 });
+  }
   return { train, test };
 }
 
-async function readFromDir(dir: string, base: string): Promise<{ name: string; bytes: Uint8Array }> {
+async function readFromDir(
+  dir: string,
+  base: string,
+): Promise<{ name: string; bytes: Uint8Array }> {
   for (const name of [base, `${base}.gz`]) {
     const path = `${dir.replace(/\/$/, "")}/${name}`;
     const bytes = await withPermission("read", dir, async () => {

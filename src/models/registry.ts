@@ -1,0 +1,16 @@
+/**
+ * The model zoo by name, as `deno task train <name>` takes it.
+ * @module
+ */
+import type { ModelSpec } from "./model.ts";
+import { conv } from "./conv.ts";
+
+/** Every model, by name. */
+export const MODELS: Record<string, ModelSpec> = { conv };
+
+/** The spec called `name`, or an error listing the names there are. */
+export function getModel(name: string): ModelSpec {
+  const spec = MODELS[name];
+  if (!spec) throw new Error(`unknown model "${name}"; models: ${Object.keys(MODELS).join(", ")}`);
+  return spec;
+}

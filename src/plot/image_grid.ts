@@ -1,0 +1,53 @@
+/**
+ * Grids of greyscale images as PNG: reconstructions (originals over their
+ * reconstructions), samples, manifolds and interpolations.
+ *
+ * ```ts
+ * import { imageGrid } from "./image_grid.ts";
+ * // rows: Float32Array[] of 28x28 images in [0,1]
+ * // await Deno.writeFile("grid.png", imageGrid([originals, recons], { height: 28, width: 28, labels: ["original", "reconstructed"] }));
+ * ```
+ *
+ * @module
+ */
+import { Canvas, textWidth } from "./canvas.ts";
+
+/** Options for {@linkcode imageGrid}. */
+export interface ImageGridOptions {
+  /** Image size in pixels. */
+  height: number;
+  width: number;
+  /** One label per row, drawn on the left (default: none). */
+  labels?: string[];
+  /** Upscaling of each pixel (default 3). */
+  scale?: number;
+  /** Map values from [-1,1] to [0,1] first (default false). */
+  symmetric?: boolean;
+}
+
+/**
+ * Draws `rows[r]` (each a concatenation of images, row-major) as row r of a grid; returns PNG bytes.
+ *
+ * @example
+ * ```ts
+ * const png = imageGrid([new Float32Array(784 * 10)], { height: 28, width: 28 });
+ * ```
+ */
+export function imageGrid(rows: Float32Array[], options: ImageGridOptions): Uint8Array {
+  const { height, width, labels = [], scale = 3, symmetric = false } = options;
+  const pixels = height * width, gap = 2;
+  const cols = Math.max(...rows.map((r) => r.length / pixels));
+  const margin = labels.length ? Math.max(...labels.map((l) => textWidth(l))) + 12 : gap;
+  const cw = width * scale, ch = height * scale;
+  const canvas = new Canvas(margin + cols * (cw + gap), rows.length * (ch + gap) + gap);
+  rows.forEach((row, r) => {
+    const y = gap + r * (ch + gap);
+    if (labels[r]) canvas.text(6, y + ch / 2 - 3, labels[r], [0, 0, 0]);
+    for (let i = 0; i < row.length / pixels; i++) {
+      let img: ArrayLike<number> = row.subarray(i * pixels, (i + 1) * pixels);
+      if (symmetric) img = Float32Array.from(img, (v) => (v + 1) / 2);
+      canvas.image(margin + i * (cw + gap), y, img, width, height, scale);
+    }
+  });
+  return canvas.toPng();
+}

@@ -1,0 +1,139 @@
+/**
+ * Checkpoints: the network in tfjs layers format (`model.json` +
+ * `weights.bin`, loadable by `tf.loadLayersModel`), the optimizer state and
+ * the training position, written as one folder that replaces the previous one
+ * atomically, so a crash mid-save leaves the last complete epoch intact.
+ *
+ * ```ts
+ * // await saveCheckpoint("runs/conv-1", { network, optimizer, state: { epoch: 3 } });
+ * // const ckpt = await loadCheckpoint("runs/conv-1", { network, optimizer });
+ * ```
+ *
+ * @module
+ */
+import { tf, type tfl } from "../deps.ts";
+import { withPermission } from "../io/permissions.ts";
+import type { Adam } from "./optimizer.ts";
+
+/** Where training stands; saved with the weights. */
+export interface TrainingState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Best test loss so far and the epoch (1-based) it was reached. */
+  bestValLoss?: number;
+  bestEpoch?: number;
+}
+
+/** What a checkpoint holds besides its state. */
+export interface CheckpointParts {
+  network: tfl.LayersModel;
+  optimizer: Adam;
+}
+
+const DIR = "checkpoint";
+
+function join(data: tf.io.WeightData): Uint8Array {
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
+}
+
+async function encode(
+  named: tf.NamedTensorMap,
+): Promise<{ data: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
+  const { data, specs } = await tf.io.encodeWeights(named);
+  return { data: join(data), specs };
+}
+
+/** Serialises the network as tfjs's `model.json` and `weights.bin`. */
+export async function networkArtifacts(
+  network: tfl.LayersModel,
+): Promise<{ json: string; weights: Uint8Array }> {
+  const names = network.weights.map((w) => w.originalName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`layer weight "${dup}" appears twice: give every layer a unique name`);
+  let out: { json: string; weights: Uint8Array } | undefined;
+  await network.save(tf.io.withSaveHandler((artifacts) => {
+    const modelJson = {
+      format: "layers-model",
+      generatedBy: artifacts.generatedBy,
+      convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
+    };
+    out = { json: JSON.stringify(modelJson), weights: join(artifacts.weightData!) };
+    return Promise.resolve({
+      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+    });
+  }));
+  return out!;
+}
+
+/** Writes the checkpoint folder `<runDir>/checkpoint`, replacing the previous one atomically. */
+export async function saveCheckpoint(
+  runDir: string,
+  parts: CheckpointParts & { state: TrainingState },
+): Promise<void> {
+  const { network, optimizer, state } = parts;
+  const model = await networkArtifacts(network);
+  const opt = optimizer.getState();
+  const moments = await encode(Object.fromEntries(opt.moments.map((t, i) => [`moment_${i}`, t])));
+  const tmp = `${runDir}/${DIR}.tmp`, old = `${runDir}/${DIR}.old`, final = `${runDir}/${DIR}`;
+  await withPermission("write", `${runDir}/`, async () => {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    await Deno.mkdir(tmp, { recursive: true });
+    await Deno.writeTextFile(`${tmp}/model.json`, model.json);
+    await Deno.writeFile(`${tmp}/weights.bin`, model.weights);
+    await Deno.writeTextFile(
+      `${tmp}/optimizer.json`,
+      JSON.stringify({
+        step: opt.step,
+        weightsManifest: [{ paths: ["optimizer.bin"], weights: moments.specs }],
+      }),
+    );
+    await Deno.writeFile(`${tmp}/optimizer.bin`, moments.data);
+    await Deno.writeTextFile(`${tmp}/state.json`, JSON.stringify(state));
+    await Deno.remove(old, { recursive: true }).catch(() => {});
+    await Deno.rename(final, old).catch(() => {});
+    await Deno.rename(tmp, final);
+    await Deno.remove(old, { recursive: true }).catch(() => {});
+  });
+}
+
+/** Reads a checkpoint into `network` and `optimizer`; returns its state. Falls back to `checkpoint.old` after an interrupted save. */
+export async function loadCheckpoint(
+  runDir: string,
+  parts: CheckpointParts,
+): Promise<TrainingState> {
+  const dir = await withPermission("read", runDir, async () => {
+    for (const d of [DIR, `${DIR}.old`]) {
+      try {
+        await Deno.stat(`${runDir}/${d}/state.json`);
+        return `${runDir}/${d}`;
+      } catch { /* try the next */ }
+    }
+    throw new Error(
+      `${runDir}: no checkpoint (expected ${runDir}/${DIR}/state.json); nothing to resume`,
+    );
+  });
+  const readWeights = async (json: string) => {
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${json}`));
+    const [group] = manifest.weightsManifest as tf.io.WeightsManifestConfig;
+    const bytes = await Deno.readFile(`${dir}/${group.paths[0]}`);
+    return {
+      manifest,
+      named: tf.io.decodeWeights(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        group.weights,
+      ),
+    };
+  };
+  const model = await readWeights("model.json");
+  parts.network.loadWeights(model.named, true);
+  const opt = await readWeights("optimizer.json");
+  const moments = Object.keys(opt.named).sort((a, b) =>
+    Number(a.split("_")[1]) - Number(b.split("_")[1])
+  )
+    .map((k) => opt.named[k]);
+  parts.optimizer.setState({ step: opt.manifest.step, moments });
+  [...Object.values(model.named), ...moments].forEach((t) => t.dispose());
+  return JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+}

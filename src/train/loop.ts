@@ -1,0 +1,351 @@
+/**
+ * The training loop every model shares: data, backend, model, optimizer,
+ * per-epoch evaluation, checkpoints, metrics, figures, and resuming.
+ *
+ * ```ts
+ * import { train } from "./loop.ts";
+ * const result = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500, out: "runs/quick" });
+ * console.log(result.metrics.at(-1)?.val_loss);
+ * ```
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+import meta from "../../deno.json" with { type: "json" };
+import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
+import { loadMnist } from "../data/mnist.ts";
+import { batchOrder, type Dataset, gather } from "../data/dataset.ts";
+import { getModel } from "../models/registry.ts";
+import type { Autoencoder, ModelDefaults } from "../models/model.ts";
+import { reconstructionLoss } from "./losses.ts";
+import { Adam } from "./optimizer.ts";
+import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
+import { modelSummary } from "./summary.ts";
+import { formatSeconds, Progress } from "./progress.ts";
+import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
+import { withPermission } from "../io/permissions.ts";
+import { lineChart } from "../plot/line_chart.ts";
+import { imageGrid } from "../plot/image_grid.ts";
+
+/** Options for {@linkcode train}; unset hyper-parameters take the model's defaults. */
+export interface TrainOptions extends Partial<ModelDefaults> {
+  /** Model name from the zoo, e.g. `conv`. */
+  model: string;
+  /** Seed of initialisation, data order and subsets (default 0). */
+  seed?: number;
+  /** Backend (default `auto`). */
+  backend?: BackendRequest;
+  /** Folder of the four IDX files (default: the packaged MNIST). */
+  data?: string;
+  /** Run folder (default `runs/<model>-<timestamp>`). */
+  out?: string;
+  /** Keep a seeded subset of the training set (default: all). */
+  trainSize?: number;
+  /** Keep a seeded subset of the test set (default: all). */
+  testSize?: number;
+  /** Print no progress bar (default false). */
+  quiet?: boolean;
+  /** Where log lines go (default: `console.log`). */
+  log?: (line: string) => void;
+}
+
+/** Options of {@linkcode resume}. */
+export interface ResumeOptions {
+  /** Train up to this many epochs in all (default: the run's own setting). */
+  epochs?: number;
+  /** Backend for the rest of the run (default: the one it used). */
+  backend?: BackendRequest;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/** One line of `metrics.jsonl`. */
+export interface EpochMetrics {
+  epoch: number;
+  train_loss: number;
+  val_loss: number;
+  epoch_s: number;
+  eval_s: number;
+  images_per_s: number;
+  backend: string;
+  num_tensors: number;
+  [extra: string]: number | string;
+}
+
+/** The settings a run was made with: written to `config.json` and read back by `--resume`. */
+export interface RunConfig extends ModelDefaults {
+  model: string;
+  seed: number;
+  backend: BackendRequest;
+  data: string | null;
+  trainSize: number | null;
+  testSize: number | null;
+}
+
+/** What {@linkcode train} returns. */
+export interface TrainResult {
+  runDir: string;
+  config: RunConfig;
+  backend: BackendChoice;
+  metrics: EpochMetrics[];
+  autoencoder: Autoencoder;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/** The full settings of a new run: options over the model's defaults. */
+export function resolveConfig(options: TrainOptions): RunConfig {
+  const spec = getModel(options.model);
+  const given = Object.fromEntries(
+    (Object.keys(spec.defaults) as (keyof ModelDefaults)[])
+      .filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+  );
+  return {
+    model: spec.name,
+    ...spec.defaults,
+    ...given,
+    seed: options.seed ?? 0,
+    backend: options.backend ?? "auto",
+    data: options.data ?? null,
+    trainSize: options.trainSize ?? null,
+    testSize: options.testSize ?? null,
+  };
+}
+
+/**
+ * Trains a model of the zoo into a new run folder, writing after every epoch
+ * a line of `metrics.jsonl`, a checkpoint, `loss.png` and `reconstructions.png`.
+ *
+ * @example
+ * ```ts
+ * const { metrics } = await train({ model: "conv", epochs: 1, seed: 0 });
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = resolveConfig(options);
+  const runDir = options.out ?? `runs/${config.model}-${timestamp()}`;
+  return await run(runDir, config, undefined, options);
+}
+
+/**
+ * Continues the run in `runDir` from its last complete epoch, with the same
+ * data order, noise and optimizer state an uninterrupted run would have had.
+ *
+ * @example
+ * ```ts
+ * await resume("runs/conv-20261122-101500", { epochs: 20 });
+ * ```
+ */
+export async function resume(runDir: string, options: ResumeOptions = {}): Promise<TrainResult> {
+  const saved = await withPermission(
+    "read",
+    runDir,
+    () => Deno.readTextFile(`${runDir}/config.json`),
+  )
+    .catch((e) => {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Error(`${runDir}: not a run folder (no config.json)`);
+      }
+      throw e;
+    });
+  const config: RunConfig = { ...JSON.parse(saved).config };
+  if (options.epochs !== undefined) config.epochs = options.epochs;
+  if (options.backend !== undefined) config.backend = options.backend;
+  return await run(runDir, config, runDir, options);
+}
+
+async function run(
+  runDir: string,
+  config: RunConfig,
+  resumeFrom: string | undefined,
+  options: { quiet?: boolean; log?: (line: string) => void },
+): Promise<TrainResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const backend = await initBackend({ backend: config.backend });
+  log(`backend: ${backend.name} (${backend.reason})`);
+
+  const { train: trainSet, test: testSet } = await loadMnist({
+    dir: config.data ?? undefined,
+    scale: config.scale,
+    trainSize: config.trainSize ?? undefined,
+    testSize: config.testSize ?? undefined,
+    seed: config.seed,
+  });
+  log(
+    `data: ${trainSet.count} train / ${testSet.count} test images, ${trainSet.height}x${trainSet.width}`,
+  );
+
+  const spec = getModel(config.model);
+  const ae = spec.build({ latentDim: config.latentDim, seed: config.seed });
+  log(modelSummary(ae));
+  const variables = ae.network.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Adam(variables, {
+    lr: config.lr,
+    weightDecay: config.weightDecay,
+    decoupled: config.optimizer === "adamw",
+  });
+
+  await ensureDir(runDir);
+  let state: TrainingState = { epoch: 0 };
+  let metrics: EpochMetrics[] = [];
+  if (resumeFrom) {
+    state = await loadCheckpoint(runDir, { network: ae.network, optimizer });
+    metrics = (await readMetrics(runDir)).slice(0, state.epoch);
+    log(`resuming ${runDir} after epoch ${state.epoch}`);
+  }
+  await writeFileAtomic(
+    `${runDir}/config.json`,
+    JSON.stringify(
+      {
+        config,
+        backend,
+        versions: { diabolo: meta.version, deno: Deno.version.deno, tfjs: tf.version_core },
+        created: new Date().toISOString(),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+
+  const reconLoss = (output: tf.Tensor, target: tf.Tensor) =>
+    reconstructionLoss(config.loss, output, target);
+  const batchLoss = (input: tf.Tensor, training: boolean): tf.Scalar =>
+    ae.loss
+      ? ae.loss({ input, target: input, training, reconstruction: reconLoss })
+      : reconLoss(ae.network.apply(input, { training }) as tf.Tensor, input);
+  const toTensor = (data: Float32Array) =>
+    tf.tensor(data, [data.length / (trainSet.height * trainSet.width), ...ae.inputShape]);
+
+  for (let epoch = state.epoch; epoch < config.epochs; epoch++) {
+    const order = batchOrder(trainSet.count, { seed: config.seed, epoch });
+    const steps = Math.ceil(trainSet.count / config.batchSize);
+    const bar = new Progress({
+      label: `epoch ${epoch + 1}/${config.epochs}`,
+      total: steps,
+      batchSize: config.batchSize,
+      quiet: options.quiet,
+    });
+    const t0 = performance.now();
+    let lossSum = 0;
+    for (let step = 0; step < steps; step++) {
+      const idx = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
+      const x = toTensor(gather(trainSet, idx));
+      const { value, grads } = tf.variableGrads(() => batchLoss(x, true), variables);
+      optimizer.step(grads);
+      const loss = (await value.data())[0];
+      tf.dispose([x, value, grads]);
+      if (!Number.isFinite(loss)) {
+        throw new Error(`epoch ${epoch + 1} step ${step + 1}: loss is ${loss}`);
+      }
+      lossSum += loss * idx.length;
+      bar.update(step + 1, loss);
+    }
+    const epochS = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const valLoss = await evaluate(testSet, toTensor, (x) => batchLoss(x, false));
+    const m: EpochMetrics = {
+      epoch: epoch + 1,
+      train_loss: lossSum / trainSet.count,
+      val_loss: valLoss,
+      epoch_s: round(epochS),
+      eval_s: round((performance.now() - t1) / 1000),
+      images_per_s: Math.round(trainSet.count / epochS),
+      backend: backend.name,
+      num_tensors: tf.memory().numTensors,
+    };
+    bar.finish(
+      `train ${config.loss} ${m.train_loss.toFixed(4)}  test ${config.loss} ${
+        m.val_loss.toFixed(4)
+      }  ${m.images_per_s} img/s`,
+    );
+    metrics.push(m);
+    const best = state.bestValLoss === undefined || m.val_loss < state.bestValLoss;
+    state = {
+      epoch: epoch + 1,
+      bestValLoss: best ? m.val_loss : state.bestValLoss,
+      bestEpoch: best ? epoch + 1 : state.bestEpoch,
+    };
+    await saveCheckpoint(runDir, { network: ae.network, optimizer, state });
+    await writeFileAtomic(
+      `${runDir}/metrics.jsonl`,
+      metrics.map((r) => JSON.stringify(r)).join("\n") + "\n",
+    );
+    await writeFigures(runDir, config, metrics, ae, testSet, toTensor);
+    if (options.quiet) {
+      log(
+        `epoch ${m.epoch}/${config.epochs}: train ${m.train_loss.toFixed(4)} test ${
+          m.val_loss.toFixed(4)
+        } (${formatSeconds(epochS)})`,
+      );
+    }
+  }
+  return { runDir, config, backend, metrics, autoencoder: ae };
+}
+
+function round(s: number): number {
+  return Math.round(s * 1000) / 1000;
+}
+
+/** Mean loss over a dataset, in batches of 1000, weighted by batch size. */
+async function evaluate(
+  data: Dataset,
+  toTensor: (d: Float32Array) => tf.Tensor,
+  loss: (x: tf.Tensor) => tf.Scalar,
+): Promise<number> {
+  const size = 1000;
+  let sum = 0;
+  for (let start = 0; start < data.count; start += size) {
+    const n = Math.min(size, data.count - start);
+    const idx = Uint32Array.from({ length: n }, (_, i) => start + i);
+    const l = tf.tidy(() => loss(toTensor(gather(data, idx))));
+    sum += (await l.data())[0] * n;
+    l.dispose();
+  }
+  return sum / data.count;
+}
+
+async function readMetrics(runDir: string): Promise<EpochMetrics[]> {
+  try {
+    const text = await Deno.readTextFile(`${runDir}/metrics.jsonl`);
+    return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+}
+
+async function writeFigures(
+  runDir: string,
+  config: RunConfig,
+  metrics: EpochMetrics[],
+  ae: Autoencoder,
+  testSet: Dataset,
+  toTensor: (d: Float32Array) => tf.Tensor,
+): Promise<void> {
+  const epochs = metrics.map((m) => m.epoch);
+  await writeFileAtomic(
+    `${runDir}/loss.png`,
+    lineChart([
+      { name: "train", x: epochs, y: metrics.map((m) => m.train_loss) },
+      { name: "test", x: epochs, y: metrics.map((m) => m.val_loss) },
+    ], { title: `${config.model}: ${config.loss} loss`, xLabel: "epoch", yLabel: config.loss }),
+  );
+  const n = Math.min(10, testSet.count);
+  const originals = gather(testSet, Uint32Array.from({ length: n }, (_, i) => i));
+  const recon = tf.tidy(() =>
+    ae.network.apply(toTensor(originals), { training: false }) as tf.Tensor
+  );
+  const reconstructed = (await recon.data()) as Float32Array;
+  recon.dispose();
+  await writeFileAtomic(
+    `${runDir}/reconstructions.png`,
+    imageGrid([originals, reconstructed], {
+      height: testSet.height,
+      width: testSet.width,
+      labels: ["original", "reconstructed"],
+      symmetric: config.scale === "symmetric",
+    }),
+  );
+}

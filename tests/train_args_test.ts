@@ -1,0 +1,83 @@
+/** The train command line: options map onto the loop's, bad values name the flag, --help lists every model. */
+import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { helpText, parseTrainArgs } from "../src/cli/train_args.ts";
+import { MODELS } from "../src/models/registry.ts";
+
+Deno.test("a full command line", () => {
+  const cmd = parseTrainArgs([
+    "conv",
+    "--epochs",
+    "3",
+    "--batch-size",
+    "64",
+    "--lr",
+    "0.002",
+    "--latent-dim",
+    "16",
+    "--seed",
+    "7",
+    "--backend",
+    "wasm",
+    "--data",
+    "data/fashion",
+    "--out",
+    "runs/x",
+    "--train-size",
+    "100",
+    "--test-size",
+    "50",
+  ]);
+  assertEquals(cmd, {
+    kind: "train",
+    options: {
+      model: "conv",
+      epochs: 3,
+      batchSize: 64,
+      lr: 0.002,
+      latentDim: 16,
+      seed: 7,
+      trainSize: 100,
+      testSize: 50,
+      backend: "wasm",
+      data: "data/fashion",
+      out: "runs/x",
+      quiet: false,
+    },
+  });
+});
+
+Deno.test("resume takes the run folder and may extend the epochs", () => {
+  assertEquals(parseTrainArgs(["--resume", "runs/x", "--epochs", "20"]), {
+    kind: "resume",
+    runDir: "runs/x",
+    options: { epochs: 20, backend: undefined, quiet: false },
+  });
+});
+
+Deno.test("bad values name the flag and what was expected", async () => {
+  await assertRejects(() => parseTrainArgs(["conv", "--epochs", "two"]), "--epochs two", "integer");
+  await assertRejects(
+    () => parseTrainArgs(["conv", "--backend", "gpu"]),
+    "--backend gpu",
+    "auto, webgpu, wasm, cpu",
+  );
+  await assertRejects(
+    () => parseTrainArgs(["conv", "--batch-size", "0"]),
+    "--batch-size",
+    "at least 1",
+  );
+  await assertRejects(() => parseTrainArgs(["nope"]), 'unknown model "nope"');
+  await assertRejects(() => parseTrainArgs([]), "expected one model name");
+  await assertRejects(() => parseTrainArgs(["conv", "--colour"]), "colour");
+  await assertRejects(
+    () => parseTrainArgs(["--resume", "runs/x", "--lr", "1"]),
+    "only --epochs and --backend",
+  );
+});
+
+Deno.test("--help lists every model with its defaults", () => {
+  const cmd = parseTrainArgs(["--help"]);
+  assertEquals(cmd.kind, "help");
+  for (const name of Object.keys(MODELS)) assert(helpText().includes(`  ${name} `), name);
+  assert(helpText().includes("--resume"));
+});

@@ -1,0 +1,107 @@
+/**
+ * The training loop: it learns, writes every artifact of a run, keeps the
+ * tensor count flat, resumes to exactly the uninterrupted result, and runs
+ * on the wasm, cpu and WebGPU backends.
+ */
+import { assert, assertEquals } from "./_assert.ts";
+import { quick, tempRunDir } from "./_train_fixture.ts";
+import { type EpochMetrics, resume, train, type TrainResult } from "../src/train/loop.ts";
+
+Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run writes all its files", async () => {
+  const out = await tempRunDir();
+  const { metrics, backend } = await train(
+    quick({ out, backend: "wasm", epochs: 2, trainSize: 2000, testSize: 500 }),
+  );
+  assertEquals(backend.name, "wasm");
+  assertEquals(metrics.length, 2);
+  assert(
+    metrics[1].val_loss < metrics[0].val_loss,
+    `test loss falls: ${metrics.map((m) => m.val_loss)}`,
+  );
+  assert(metrics[1].val_loss < 0.5, `test BCE ${metrics[1].val_loss} is below 0.5 after 32 steps`);
+  for (
+    const f of [
+      "config.json",
+      "metrics.jsonl",
+      "loss.png",
+      "reconstructions.png",
+      "checkpoint/model.json",
+      "checkpoint/weights.bin",
+      "checkpoint/optimizer.bin",
+      "checkpoint/state.json",
+    ]
+  ) {
+    assert((await Deno.stat(`${out}/${f}`)).size > 0, `${f} written`);
+  }
+  const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  for (const key of ["epoch", "train_loss", "val_loss", "epoch_s", "images_per_s", "backend"]) {
+    assert(key in lines[0], `metrics has ${key}`);
+  }
+  const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
+  assertEquals(config.config.batchSize, 128);
+  assertEquals(config.backend.name, "wasm");
+  assert(config.versions.tfjs === "4.22.0");
+  const png = await Deno.readFile(`${out}/reconstructions.png`);
+  assertEquals([...png.subarray(1, 4)], [80, 78, 71]);
+});
+
+Deno.test("wasm: the tensor count does not grow from epoch to epoch", async () => {
+  const out = await tempRunDir();
+  const { metrics } = await train(
+    quick({ out, backend: "wasm", epochs: 3, trainSize: 256, testSize: 100, batchSize: 64 }),
+  );
+  assertEquals(
+    new Set(metrics.map((m) => m.num_tensors)).size,
+    1,
+    `num_tensors ${metrics.map((m) => m.num_tensors)}`,
+  );
+});
+
+Deno.test("wasm: 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs", async () => {
+  const base = { backend: "wasm" as const, trainSize: 384, testSize: 100, batchSize: 64 };
+  const straight = await train(quick({ ...base, out: await tempRunDir(), epochs: 2 }));
+  const out = await tempRunDir();
+  await train(quick({ ...base, out, epochs: 1 }));
+  const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
+  assertEquals(
+    resumed.metrics.map((m) => [m.train_loss, m.val_loss]),
+    straight.metrics.map((m) => [m.train_loss, m.val_loss]),
+  );
+  const a = straight.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
+  const b = resumed.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
+  assertEquals(b, a, "identical weights");
+});
+
+const tiny = { epochs: 1, trainSize: 32, testSize: 32, batchSize: 16 };
+let wasmRun: Promise<TrainResult> | undefined;
+const onWasm = () =>
+  wasmRun ??= (async () => train(quick({ ...tiny, out: await tempRunDir(), backend: "wasm" })))();
+
+function assertSameLosses(a: EpochMetrics[], b: EpochMetrics[], rel: number) {
+  for (const key of ["train_loss", "val_loss"] as const) {
+    const [x, y] = [a[0][key], b[0][key]];
+    assert(Math.abs(x - y) <= rel * Math.abs(y), `${key}: ${x} vs ${y} on wasm`);
+  }
+}
+
+Deno.test("cpu: two small-batch steps give wasm's losses", async () => {
+  const { metrics, backend } = await train(
+    quick({ ...tiny, out: await tempRunDir(), backend: "cpu" }),
+  );
+  assertEquals(backend.name, "cpu");
+  assertSameLosses(metrics, (await onWasm()).metrics, 1e-4);
+});
+
+Deno.test({
+  name: "webgpu: two steps on the adapter there is (llvmpipe in CI) give wasm's losses",
+  ignore: !(await navigator.gpu?.requestAdapter().catch(() => null)),
+  fn: async () => {
+    const { metrics, backend } = await train(
+      quick({ ...tiny, out: await tempRunDir(), backend: "webgpu" }),
+    );
+    assertEquals(backend.name, "webgpu");
+    assertSameLosses(metrics, (await onWasm()).metrics, 1e-3);
+  },
+});
