@@ -17,8 +17,7 @@ import { loadMnist } from "../data/mnist.ts";
 import { batchOrder, type Dataset, gather } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, ModelDefaults } from "../models/model.ts";
-import { reconstructionLoss } from "./losses.ts";
-import { Adam } from "./optimizer.ts";
+import { createTrainStep } from "./step.ts";
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { modelSummary } from "./summary.ts";
 import { formatSeconds, Progress } from "./progress.ts";
@@ -180,12 +179,8 @@ async function run(
   const spec = getModel(config.model);
   const ae = spec.build({ latentDim: config.latentDim, seed: config.seed });
   log(modelSummary(ae));
-  const variables = ae.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = new Adam(variables, {
-    lr: config.lr,
-    weightDecay: config.weightDecay,
-    decoupled: config.optimizer === "adamw",
-  });
+  const trainer = createTrainStep(ae, config);
+  const optimizer = trainer.optimizer;
 
   await ensureDir(runDir);
   let state: TrainingState = { epoch: 0 };
@@ -209,12 +204,6 @@ async function run(
     ) + "\n",
   );
 
-  const reconLoss = (output: tf.Tensor, target: tf.Tensor) =>
-    reconstructionLoss(config.loss, output, target);
-  const batchLoss = (input: tf.Tensor, training: boolean): tf.Scalar =>
-    ae.loss
-      ? ae.loss({ input, target: input, training, reconstruction: reconLoss })
-      : reconLoss(ae.network.apply(input, { training }) as tf.Tensor, input);
   const toTensor = (data: Float32Array) =>
     tf.tensor(data, [data.length / (trainSet.height * trainSet.width), ...ae.inputShape]);
 
@@ -232,10 +221,8 @@ async function run(
     for (let step = 0; step < steps; step++) {
       const idx = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
       const x = toTensor(gather(trainSet, idx));
-      const { value, grads } = tf.variableGrads(() => batchLoss(x, true), variables);
-      optimizer.step(grads);
-      const loss = (await value.data())[0];
-      tf.dispose([x, value, grads]);
+      const loss = await trainer.run(x);
+      x.dispose();
       if (!Number.isFinite(loss)) {
         throw new Error(`epoch ${epoch + 1} step ${step + 1}: loss is ${loss}`);
       }
@@ -244,7 +231,7 @@ async function run(
     }
     const epochS = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const valLoss = await evaluate(testSet, toTensor, (x) => batchLoss(x, false));
+    const valLoss = await evaluate(testSet, toTensor, (x) => trainer.loss(x, false));
     const m: EpochMetrics = {
       epoch: epoch + 1,
       train_loss: lossSum / trainSet.count,
