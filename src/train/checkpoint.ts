@@ -98,42 +98,50 @@ export async function saveCheckpoint(
   });
 }
 
-/** Reads a checkpoint into `network` and `optimizer`; returns its state. Falls back to `checkpoint.old` after an interrupted save. */
-export async function loadCheckpoint(
-  runDir: string,
-  parts: CheckpointParts,
-): Promise<TrainingState> {
-  const dir = await withPermission("read", runDir, async () => {
+/** The checkpoint folder of a run: `checkpoint/`, or `checkpoint.old/` after an interrupted save. */
+async function checkpointDir(runDir: string): Promise<string> {
+  return await withPermission("read", runDir, async () => {
     for (const d of [DIR, `${DIR}.old`]) {
       try {
         await Deno.stat(`${runDir}/${d}/state.json`);
         return `${runDir}/${d}`;
       } catch { /* try the next */ }
     }
-    throw new Error(
-      `${runDir}: no checkpoint (expected ${runDir}/${DIR}/state.json); nothing to resume`,
-    );
+    throw new Error(`${runDir}: no checkpoint (expected ${runDir}/${DIR}/state.json)`);
   });
-  const readWeights = async (json: string) => {
-    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${json}`));
-    const [group] = manifest.weightsManifest as tf.io.WeightsManifestConfig;
-    const bytes = await Deno.readFile(`${dir}/${group.paths[0]}`);
-    return {
-      manifest,
-      named: tf.io.decodeWeights(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-        group.weights,
-      ),
-    };
-  };
-  const model = await readWeights("model.json");
-  parts.network.loadWeights(model.named, true);
-  const opt = await readWeights("optimizer.json");
-  const moments = Object.keys(opt.named).sort((a, b) =>
-    Number(a.split("_")[1]) - Number(b.split("_")[1])
-  )
+}
+
+async function readWeights(dir: string, json: string) {
+  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${json}`));
+  const [group] = manifest.weightsManifest as tf.io.WeightsManifestConfig;
+  const bytes = await Deno.readFile(`${dir}/${group.paths[0]}`);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return { manifest, named: tf.io.decodeWeights(buffer, group.weights) };
+}
+
+/** Loads a run's checkpointed weights into `network` (built with the run's settings); returns the state. */
+export async function loadNetworkWeights(
+  runDir: string,
+  network: tfl.LayersModel,
+): Promise<TrainingState> {
+  const dir = await checkpointDir(runDir);
+  const model = await readWeights(dir, "model.json");
+  network.loadWeights(model.named, true);
+  tf.dispose(Object.values(model.named));
+  return JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+}
+
+/** Reads a checkpoint into `network` and `optimizer`; returns its state. */
+export async function loadCheckpoint(
+  runDir: string,
+  parts: CheckpointParts,
+): Promise<TrainingState> {
+  const state = await loadNetworkWeights(runDir, parts.network);
+  const opt = await readWeights(await checkpointDir(runDir), "optimizer.json");
+  const moments = Object.keys(opt.named)
+    .sort((a, b) => Number(a.split("_")[1]) - Number(b.split("_")[1]))
     .map((k) => opt.named[k]);
   parts.optimizer.setState({ step: opt.manifest.step, moments });
-  [...Object.values(model.named), ...moments].forEach((t) => t.dispose());
-  return JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+  tf.dispose(moments);
+  return state;
 }
