@@ -57,6 +57,7 @@ const DIST_BITS: i32 = 8;
 const LIT_ENTRIES: i32 = (1 << LIT_BITS) + 288 * 32; // primary + at most one 5-bit sub-table per long code
 const DIST_ENTRIES: i32 = (1 << DIST_BITS) + 32 * 128;
 const CL_BITS: i32 = 7;
+const PAD: usize = 64; // zero bytes after the input: the refills' look-ahead past a truncated end
 
 const WIN: usize = memory.data(WIN_BYTES, 64);
 const F32: usize = memory.data((CHUNK_BYTES + 512) * 4, 64);
@@ -276,16 +277,19 @@ let tablesReady: bool = false;
 
 // ---- host interface ----
 
-/** Makes room for `n` input bytes (plus zero padding the bit reader may over-read) and returns where to write them. */
+/**
+ * Makes room for `n` input bytes plus the zero padding the bit reader may read past the
+ * end, and returns where to write them; 0 when memory cannot grow that far.
+ */
 export function inputPtr(n: usize): usize {
-  const need = (n + 32 + 63) & ~63;
+  const need = (n + PAD + 63) & ~63;
   if (inBase == 0) inBase = (__heap_base + 63) & ~63;
   if (need > inCap) {
     const have = (<usize> memory.size() << 16) - inBase;
-    if (need > have) memory.grow(<i32> ((need - have + 0xffff) >>> 16));
+    if (need > have && memory.grow(<i32> ((need - have + 0xffff) >>> 16)) < 0) return 0;
     inCap = need;
   }
-  memory.fill(inBase + n, 0, 32);
+  memory.fill(inBase + n, 0, PAD);
   return inBase;
 }
 

@@ -65,6 +65,7 @@ export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): Id
   const code = SCALE_CODE[scale];
   if (code === undefined) throw new IdxError(`${name}: unknown scale "${scale}"`);
   const ptr = kernel.inputPtr(bytes.length);
+  if (ptr === 0) throw new IdxError(`${name}: ${bytes.length} bytes do not fit in Wasm memory`);
   // The kernel's memory only grows in inputPtr(), so this buffer serves the whole decode.
   const memory = kernel.memory.buffer;
   new Uint8Array(memory, ptr, bytes.length).set(bytes);
