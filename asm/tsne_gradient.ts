@@ -1,0 +1,542 @@
+// deno-fmt-ignore-file: AssemblyScript decorators (@inline) are not TypeScript; the formatter drops them.
+// The t-SNE gradient: a Barnes-Hut quadtree built in flat arrays each
+// iteration, repulsive forces from it (or exactly, O(N^2)), attractive forces
+// over the sparse affinities P, and the gains/momentum update.
+//
+// Repulsion is computed for groups of nearby points (the quadtree's leaves,
+// in Morton order): one tree walk per group collects an interaction list of
+// cells that are far enough from the group's whole bounding box, by the
+// usual Barnes-Hut test width / distance < theta, so every point of the group
+// is approximated at least as well as a walk of its own would; each point then
+// sums the list four entries at a time with SIMD.
+//
+// The gradient g_i = exaggeration * sum_j p_ij w_ij (y_i - y_j)
+//                    - (1 / Z) sum_j w_ij^2 (y_i - y_j),
+// with w_ij = 1 / (1 + |y_i - y_j|^2) and Z = sum_{i != j} w_ij, is the
+// KL divergence's gradient divided by 4 (openTSNE's convention).
+
+export { alloc, reset } from "./_tsne_heap";
+
+let n: i32 = 0;
+let leafSize: i32 = 8;
+// Positions, interleaved x, y (f32 x 2n); the host reads and writes them.
+let y: usize = 0;
+// Sparse P in CSR: rowPtr (i32 x n+1), cols (i32 x nnz), vals (f32 x nnz).
+let rowPtr: usize = 0;
+let cols: usize = 0;
+let vals: usize = 0;
+// Optimiser state (f32 x 2n each).
+let gains: usize = 0;
+let update: usize = 0;
+// Morton codes and their sort (u32 / i32 x n, two of each for the radix sort).
+let codes: usize = 0;
+let codes2: usize = 0;
+let perm: usize = 0;
+let perm2: usize = 0;
+// Positions in Morton order, as separate x and y arrays (f32 x n).
+let sx: usize = 0;
+let sy: usize = 0;
+// Nodes (capacity 2n + 1): centre of mass, mass, bounding box of the points
+// and its squared larger side (the Barnes-Hut "width": tighter than the cell's),
+// first child (-1 for a leaf), child count, point range [lo, hi) in Morton order.
+let ncx: usize = 0;
+let ncy: usize = 0;
+let nmass: usize = 0;
+let nx0: usize = 0;
+let ny0: usize = 0;
+let nx1: usize = 0;
+let ny1: usize = 0;
+let nw2: usize = 0;
+let nchild: usize = 0;
+let ncount: usize = 0;
+let nlo: usize = 0;
+let nhi: usize = 0;
+let nodeCount: i32 = 0;
+// Leaves in Morton order (i32 x n).
+let leaves: usize = 0;
+let leafCount: i32 = 0;
+// Walk stack (a walk holds at most 3 per level of 17, plus one) and radix counts.
+let stack: usize = 0;
+// Interaction list (f32 x capacity, three arrays).
+let lx: usize = 0;
+let ly: usize = 0;
+let lm: usize = 0;
+
+// @ts-ignore: decorator
+@inline function f32At(base: usize, i: i32): f32 {
+  return load<f32>(base + (<usize> i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function setF32(base: usize, i: i32, v: f32): void {
+  store<f32>(base + (<usize> i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize> i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function setI32(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize> i << 2), v);
+}
+
+function words(count: i32): usize {
+  return __alloc(<usize> max(count, 1) << 2);
+}
+
+/**
+ * Allocates the state for `points` points and `nnz` affinities; groups and
+ * leaves hold at most `leaf` points. Returns the address of the positions.
+ */
+export function setup(points: i32, nnz: i32, leaf: i32): usize {
+  n = points;
+  leafSize = leaf;
+  y = words(2 * n);
+  rowPtr = words(n + 1);
+  cols = words(nnz);
+  vals = words(nnz);
+  gains = words(2 * n);
+  update = words(2 * n);
+  codes = words(n);
+  codes2 = words(n);
+  perm = words(n);
+  perm2 = words(n);
+  sx = words(n);
+  sy = words(n);
+  const nodes = 2 * n + 1;
+  ncx = words(nodes);
+  ncy = words(nodes);
+  nmass = words(nodes);
+  nx0 = words(nodes);
+  ny0 = words(nodes);
+  nx1 = words(nodes);
+  ny1 = words(nodes);
+  nw2 = words(nodes);
+  nchild = words(nodes);
+  ncount = words(nodes);
+  nlo = words(nodes);
+  nhi = words(nodes);
+  leaves = words(n);
+  stack = words(256);
+  // A list holds cells and single points; each node adds one or its points.
+  const list = n + nodes + 4;
+  lx = words(list);
+  ly = words(list);
+  lm = words(list);
+  resetOptimizer();
+  return y;
+}
+
+/** Address of P's row pointers (i32 x n+1). */
+export function pRowPtr(): usize {
+  return rowPtr;
+}
+/** Address of P's column indices (i32 x nnz). */
+export function pCols(): usize {
+  return cols;
+}
+/** Address of P's values (f32 x nnz). */
+export function pVals(): usize {
+  return vals;
+}
+
+/** Gains back to 1 and the momentum buffer to 0 (as at the start of each phase). */
+export function resetOptimizer(): void {
+  for (let t = 0; t < 2 * n; t++) {
+    setF32(gains, t, 1);
+    setF32(update, t, 0);
+  }
+}
+
+// Spreads the low 16 bits of v to the even bits.
+// @ts-ignore: decorator
+@inline function setBox(node: i32, x0: f32, y0: f32, x1: f32, y1: f32): void {
+  setF32(nx0, node, x0);
+  setF32(ny0, node, y0);
+  setF32(nx1, node, x1);
+  setF32(ny1, node, y1);
+  const w = max(x1 - x0, y1 - y0);
+  setF32(nw2, node, w * w);
+}
+
+// The end of the run of codes in [start, hi) in the same quadrant as
+// codes[start] at the bit pair `shift` (binary search: codes are sorted).
+function runEnd(start: i32, hi: i32, shift: u32): i32 {
+  const q = (load<u32>(codes + (<usize> start << 2)) >> shift) & 3;
+  let a = start + 1, b = hi;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (((load<u32>(codes + (<usize> m << 2)) >> shift) & 3) == q) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+// @ts-ignore: decorator
+@inline function spread(v: u32): u32 {
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  return (v | (v << 1)) & 0x55555555;
+}
+
+/** Builds the quadtree of the current positions. */
+export function buildTree(): void {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const px = <f64> f32At(y, 2 * i), py = <f64> f32At(y, 2 * i + 1);
+    minX = min(minX, px);
+    maxX = max(maxX, px);
+    minY = min(minY, py);
+    maxY = max(maxY, py);
+  }
+  let side = max(maxX - minX, maxY - minY);
+  if (!(side > 0)) side = 1;
+  const scale = 65536 / side;
+  for (let i = 0; i < n; i++) {
+    const qx = <u32> min((<f64> f32At(y, 2 * i) - minX) * scale, 65535);
+    const qy = <u32> min((<f64> f32At(y, 2 * i + 1) - minY) * scale, 65535);
+    store<u32>(codes + (<usize> i << 2), spread(qx) | (spread(qy) << 1));
+    setI32(perm, i, i);
+  }
+  radixSort();
+  for (let s = 0; s < n; s++) {
+    const i = i32At(perm, s);
+    setF32(sx, s, f32At(y, 2 * i));
+    setF32(sy, s, f32At(y, 2 * i + 1));
+  }
+  nodeCount = 1;
+  leafCount = 0;
+  buildNode(0, 0, n);
+}
+
+// Stable LSD radix sort of (codes, perm) by code, 8 bits a pass.
+function radixSort(): void {
+  const counts = stack; // 256 words, free while no walk is running
+  for (let shift: u32 = 0; shift < 32; shift += 8) {
+    for (let b = 0; b < 256; b++) setI32(counts, b, 0);
+    for (let i = 0; i < n; i++) {
+      const b = <i32> ((load<u32>(codes + (<usize> i << 2)) >> shift) & 255);
+      setI32(counts, b, i32At(counts, b) + 1);
+    }
+    let total = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = i32At(counts, b);
+      setI32(counts, b, total);
+      total += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const code = load<u32>(codes + (<usize> i << 2));
+      const b = <i32> ((code >> shift) & 255);
+      const to = i32At(counts, b);
+      setI32(counts, b, to + 1);
+      store<u32>(codes2 + (<usize> to << 2), code);
+      setI32(perm2, to, i32At(perm, i));
+    }
+    let t = codes;
+    codes = codes2;
+    codes2 = t;
+    t = perm;
+    perm = perm2;
+    perm2 = t;
+  }
+}
+
+// Node `node` over points [lo, hi) of the Morton order. Splitting at the
+// highest bit pair where the range's codes differ skips the chains of
+// single-child cells, so a tree never has more than 2n - 1 nodes.
+function buildNode(node: i32, lo: i32, hi: i32): void {
+  setI32(nlo, node, lo);
+  setI32(nhi, node, hi);
+  const first = load<u32>(codes + (<usize> lo << 2));
+  const last = load<u32>(codes + (<usize> (hi - 1) << 2));
+  const diff = first ^ last;
+  // The bit pair where the range splits (the cell holding it skips the levels above).
+  const level = diff ? <i32> (31 - clz(diff)) >> 1 : -1;
+  if (hi - lo <= leafSize || diff == 0) {
+    let cx: f64 = 0, cy: f64 = 0;
+    let x0: f32 = Infinity, y0: f32 = Infinity, x1: f32 = -Infinity, y1: f32 = -Infinity;
+    for (let s = lo; s < hi; s++) {
+      const px = f32At(sx, s), py = f32At(sy, s);
+      cx += px;
+      cy += py;
+      x0 = min(x0, px);
+      x1 = max(x1, px);
+      y0 = min(y0, py);
+      y1 = max(y1, py);
+    }
+    setBox(node, x0, y0, x1, y1);
+    setF32(ncx, node, <f32> (cx / (hi - lo)));
+    setF32(ncy, node, <f32> (cy / (hi - lo)));
+    setF32(nmass, node, <f32> (hi - lo));
+    setI32(nchild, node, -1);
+    setI32(ncount, node, 0);
+    setI32(leaves, leafCount++, node);
+    return;
+  }
+  const shift = <u32> (2 * level);
+  // Children: the runs of equal quadrant in [lo, hi), in order.
+  let count = 0;
+  for (let s = lo; s < hi; s = runEnd(s, hi, shift)) count++;
+  const firstChild = nodeCount;
+  nodeCount += count;
+  setI32(nchild, node, firstChild);
+  setI32(ncount, node, count);
+  let cx: f64 = 0, cy: f64 = 0;
+  let x0: f32 = Infinity, y0: f32 = Infinity, x1: f32 = -Infinity, y1: f32 = -Infinity;
+  for (let c = 0, s = lo; c < count; c++) {
+    const e = runEnd(s, hi, shift);
+    const child = firstChild + c;
+    buildNode(child, s, e);
+    const mass = <f64> f32At(nmass, child);
+    cx += mass * f32At(ncx, child);
+    cy += mass * f32At(ncy, child);
+    x0 = min(x0, f32At(nx0, child));
+    y0 = min(y0, f32At(ny0, child));
+    x1 = max(x1, f32At(nx1, child));
+    y1 = max(y1, f32At(ny1, child));
+    s = e;
+  }
+  setBox(node, x0, y0, x1, y1);
+  setF32(ncx, node, <f32> (cx / (hi - lo)));
+  setF32(ncy, node, <f32> (cy / (hi - lo)));
+  setF32(nmass, node, <f32> (hi - lo));
+}
+
+/** Number of nodes of the last tree. */
+export function treeNodes(): i32 {
+  return nodeCount;
+}
+
+/**
+ * Repulsive forces sum_j w_ij^2 (y_i - y_j) of the points in part `part` of
+ * `parts` (ranges of the Morton order) into `out` (f32 x 2n, by point; other
+ * points untouched), by Barnes-Hut with `theta` on the last tree. Returns
+ * those points' share of Z, sum_{j != i} w_ij.
+ */
+export function repulse(theta: f32, part: i32, parts: i32, out: usize): f64 {
+  const from = <i32> ((<i64> n * part) / parts), to = <i32> ((<i64> n * (part + 1)) / parts);
+  const theta2 = theta * theta;
+  let z: f64 = 0;
+  for (let g = 0; g < leafCount; g++) {
+    const leaf = i32At(leaves, g);
+    const lo = i32At(nlo, leaf), hi = i32At(nhi, leaf);
+    if (lo < from || lo >= to) continue;
+    const len = interactions(
+      f32At(nx0, leaf),
+      f32At(ny0, leaf),
+      f32At(nx1, leaf),
+      f32At(ny1, leaf),
+      theta2,
+    );
+    let s = lo;
+    for (; s + 1 < hi; s += 2) z += evaluatePair(s, len, out) - 2; // minus w_ii = 1 each
+    if (s < hi) z += evaluate(f32At(sx, s), f32At(sy, s), len, out, i32At(perm, s)) - 1;
+  }
+  return z;
+}
+
+// Collects the cells and points that act on the box [x0, x1] x [y0, y1];
+// returns the list length, padded to a multiple of 4 with massless entries.
+function interactions(x0: f32, y0: f32, x1: f32, y1: f32, theta2: f32): i32 {
+  let len = 0;
+  let top = 0;
+  setI32(stack, top++, 0);
+  while (top > 0) {
+    const c = i32At(stack, --top);
+    const cx = f32At(ncx, c), cy = f32At(ncy, c);
+    const dx = max(max(x0 - cx, cx - x1), 0);
+    const dy = max(max(y0 - cy, cy - y1), 0);
+    if (f32At(nw2, c) < theta2 * (dx * dx + dy * dy)) {
+      setF32(lx, len, cx);
+      setF32(ly, len, cy);
+      setF32(lm, len, f32At(nmass, c));
+      len++;
+    } else {
+      const first = i32At(nchild, c);
+      if (first < 0) {
+        for (let s = i32At(nlo, c), e = i32At(nhi, c); s < e; s++) {
+          setF32(lx, len, f32At(sx, s));
+          setF32(ly, len, f32At(sy, s));
+          setF32(lm, len, 1);
+          len++;
+        }
+      } else {
+        for (let k = i32At(ncount, c) - 1; k >= 0; k--) setI32(stack, top++, first + k);
+      }
+    }
+  }
+  while (len & 3) {
+    setF32(lx, len, 0);
+    setF32(ly, len, 0);
+    setF32(lm, len, 0);
+    len++;
+  }
+  return len;
+}
+
+// Sums the list's forces on (px, py) into out[2i], out[2i+1]; returns sum m w.
+// @ts-ignore: decorator
+@inline function evaluate(px: f32, py: f32, len: i32, out: usize, i: i32): f64 {
+  const x4 = f32x4.splat(px), y4 = f32x4.splat(py), one = f32x4.splat(1);
+  let fx = f32x4.splat(0), fy = fx, q = fx;
+  for (let t: usize = 0, end = <usize> len << 2; t < end; t += 16) {
+    const dx = f32x4.sub(x4, v128.load(lx + t));
+    const dy = f32x4.sub(y4, v128.load(ly + t));
+    const w = f32x4.div(one, f32x4.add(one, f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy))));
+    const mw = f32x4.mul(v128.load(lm + t), w);
+    q = f32x4.add(q, mw);
+    const mw2 = f32x4.mul(mw, w);
+    fx = f32x4.add(fx, f32x4.mul(mw2, dx));
+    fy = f32x4.add(fy, f32x4.mul(mw2, dy));
+  }
+  setF32(out, 2 * i, hsum(fx));
+  setF32(out, 2 * i + 1, hsum(fy));
+  return <f64> hsum(q);
+}
+
+// `evaluate` for the points s and s + 1 of the Morton order, sharing the list's loads.
+// @ts-ignore: decorator
+@inline function evaluatePair(s: i32, len: i32, out: usize): f64 {
+  const ax = f32x4.splat(f32At(sx, s)), ay = f32x4.splat(f32At(sy, s));
+  const bx = f32x4.splat(f32At(sx, s + 1)), by = f32x4.splat(f32At(sy, s + 1));
+  const one = f32x4.splat(1);
+  let fax = f32x4.splat(0), fay = fax, qa = fax, fbx = fax, fby = fax, qb = fax;
+  for (let t: usize = 0, end = <usize> len << 2; t < end; t += 16) {
+    const x = v128.load(lx + t), y = v128.load(ly + t), m = v128.load(lm + t);
+    const adx = f32x4.sub(ax, x), ady = f32x4.sub(ay, y);
+    const bdx = f32x4.sub(bx, x), bdy = f32x4.sub(by, y);
+    const wa = f32x4.div(one, f32x4.add(one, f32x4.add(f32x4.mul(adx, adx), f32x4.mul(ady, ady))));
+    const wb = f32x4.div(one, f32x4.add(one, f32x4.add(f32x4.mul(bdx, bdx), f32x4.mul(bdy, bdy))));
+    const mwa = f32x4.mul(m, wa), mwb = f32x4.mul(m, wb);
+    qa = f32x4.add(qa, mwa);
+    qb = f32x4.add(qb, mwb);
+    const mwa2 = f32x4.mul(mwa, wa), mwb2 = f32x4.mul(mwb, wb);
+    fax = f32x4.add(fax, f32x4.mul(mwa2, adx));
+    fay = f32x4.add(fay, f32x4.mul(mwa2, ady));
+    fbx = f32x4.add(fbx, f32x4.mul(mwb2, bdx));
+    fby = f32x4.add(fby, f32x4.mul(mwb2, bdy));
+  }
+  const a = i32At(perm, s), b = i32At(perm, s + 1);
+  setF32(out, 2 * a, hsum(fax));
+  setF32(out, 2 * a + 1, hsum(fay));
+  setF32(out, 2 * b, hsum(fbx));
+  setF32(out, 2 * b + 1, hsum(fby));
+  return <f64> hsum(qa) + <f64> hsum(qb);
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
+    f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * Exact repulsive forces of the points in part `part` of `parts` (ranges of
+ * point indices) into `out`, O(n^2); returns their share of Z.
+ */
+export function repulseExact(part: i32, parts: i32, out: usize): f64 {
+  const from = <i32> ((<i64> n * part) / parts), to = <i32> ((<i64> n * (part + 1)) / parts);
+  let len = 0;
+  for (; len < n; len++) {
+    setF32(lx, len, f32At(y, 2 * len));
+    setF32(ly, len, f32At(y, 2 * len + 1));
+    setF32(lm, len, 1);
+  }
+  for (; len & 3; len++) {
+    setF32(lx, len, 0);
+    setF32(ly, len, 0);
+    setF32(lm, len, 0);
+  }
+  let z: f64 = 0;
+  for (let i = from; i < to; i++) {
+    z += evaluate(f32At(y, 2 * i), f32At(y, 2 * i + 1), len, out, i) - 1;
+  }
+  return z;
+}
+
+/**
+ * Attractive forces sum_j p_ij w_ij (y_i - y_j) of points [from, to) into
+ * `out` (f32 x 2n). With `withKl`, returns sum_ij p_ij log(1 + |y_i - y_j|^2)
+ * over those rows (the KL divergence is sum p log p + this + log Z).
+ */
+export function attract(from: i32, to: i32, out: usize, withKl: bool): f64 {
+  let kl: f64 = 0;
+  for (let i = from; i < to; i++) {
+    const start = i32At(rowPtr, i), end = i32At(rowPtr, i + 1);
+    // Two neighbours per vector: lanes (x, y) of neighbour a, then of b.
+    const pi = f32x4(f32At(y, 2 * i), f32At(y, 2 * i + 1), f32At(y, 2 * i), f32At(y, 2 * i + 1));
+    const one = f32x4.splat(1);
+    let f = f32x4.splat(0);
+    let e = start;
+    for (; e + 1 < end; e += 2) {
+      let v = v128.load64_zero(y + (<usize> i32At(cols, e) << 3));
+      v = v128.load64_lane(y + (<usize> i32At(cols, e + 1) << 3), v, 1);
+      const d = f32x4.sub(pi, v);
+      const sq = f32x4.mul(d, d);
+      const d2 = f32x4.add(sq, v128.shuffle<f32>(sq, sq, 1, 0, 3, 2));
+      const pv = v128.load64_zero(vals + (<usize> e << 2));
+      const p = v128.shuffle<f32>(pv, pv, 0, 0, 1, 1);
+      f = f32x4.add(f, f32x4.mul(f32x4.div(p, f32x4.add(one, d2)), d));
+    }
+    let fx = f32x4.extract_lane(f, 0) + f32x4.extract_lane(f, 2);
+    let fy = f32x4.extract_lane(f, 1) + f32x4.extract_lane(f, 3);
+    if (e < end) {
+      const j = i32At(cols, e);
+      const dx = f32At(y, 2 * i) - f32At(y, 2 * j), dy = f32At(y, 2 * i + 1) - f32At(y, 2 * j + 1);
+      const pw = f32At(vals, e) / (1 + dx * dx + dy * dy);
+      fx += pw * dx;
+      fy += pw * dy;
+    }
+    setF32(out, 2 * i, fx);
+    setF32(out, 2 * i + 1, fy);
+    if (withKl) {
+      for (e = start; e < end; e++) {
+        const j = i32At(cols, e);
+        const dx = f32At(y, 2 * i) - f32At(y, 2 * j),
+          dy = f32At(y, 2 * i + 1) - f32At(y, 2 * j + 1);
+        kl += <f64> (f32At(vals, e) * Mathf.log(1 + dx * dx + dy * dy));
+      }
+    }
+  }
+  return kl;
+}
+
+/**
+ * One gradient-descent step with gains (sklearn's rule: +0.2 where the
+ * gradient changes sign against the last update, x0.8 elsewhere, at least
+ * `minGain`) and momentum. The gradient is
+ * `exaggeration * attr - rep / z`. Returns its squared norm.
+ */
+export function step(
+  attr: usize,
+  rep: usize,
+  z: f64,
+  exaggeration: f32,
+  learningRate: f32,
+  momentum: f32,
+  minGain: f32,
+): f64 {
+  const invZ = <f32> (1 / z);
+  let norm: f64 = 0;
+  for (let t = 0; t < 2 * n; t++) {
+    const g = exaggeration * f32At(attr, t) - f32At(rep, t) * invZ;
+    let u = f32At(update, t);
+    let gain = f32At(gains, t);
+    gain = u * g < 0 ? gain + 0.2 : gain * 0.8;
+    gain = max(gain, minGain);
+    u = momentum * u - learningRate * gain * g;
+    setF32(gains, t, gain);
+    setF32(update, t, u);
+    setF32(y, t, f32At(y, t) + u);
+    norm += <f64> g * g;
+  }
+  return norm;
+}
+
+/** Adds `b` into `a` (f32 x count), to merge partial forces. */
+export function addInto(a: usize, b: usize, count: i32): void {
+  for (let t = 0; t < count; t++) setF32(a, t, f32At(a, t) + f32At(b, t));
+}

@@ -1,0 +1,118 @@
+/**
+ * A self-contained HTML page with an interactive scatter plot of a 2-D
+ * embedding: a canvas drawn by inline JavaScript from base64-embedded data,
+ * coloured by class with the label at each class centre; wheel zooms, drag
+ * pans, hovering names the point, clicking a legend entry hides its class.
+ * It needs no network.
+ *
+ * ```ts
+ * import { scatterHtml } from "./scatter_html.ts";
+ * const html = scatterHtml(new Float32Array([0, 0, 1, 1]), { labels: [3, 7], title: "t-SNE" });
+ * ```
+ *
+ * @module
+ */
+import { classCentres, classColour } from "./scatter.ts";
+
+/** Options for {@linkcode scatterHtml}. */
+export interface ScatterHtmlOptions {
+  /** Class of each point, 0-255 (default: all 0). */
+  labels?: ArrayLike<number>;
+  /** Page title and heading (default "t-SNE"). */
+  title?: string;
+  /** A line under the heading, e.g. the parameters (default none). */
+  subtitle?: string;
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The page, as a string.
+ *
+ * @example
+ * ```ts
+ * await Deno.writeTextFile("tsne.html", scatterHtml(embedding, { labels, title: "conv features" }));
+ * ```
+ */
+export function scatterHtml(points: Float32Array, options: ScatterHtmlOptions = {}): string {
+  const n = points.length / 2;
+  const labels = Uint8Array.from(options.labels ?? new Uint8Array(n));
+  if (labels.length !== n) throw new Error(`scatterHtml: ${labels.length} labels for ${n} points`);
+  const title = escapeHtml(options.title ?? "t-SNE");
+  const centres = options.labels ? classCentres(points, labels) : [];
+  const palette = Object.fromEntries(
+    [...new Set(labels)].map((l) => [l, `rgb(${classColour(l).join(",")})`]),
+  );
+  const xy = new Float32Array(points); // copy: the view may be offset into a larger buffer
+  const data = JSON.stringify({
+    xy: base64(new Uint8Array(xy.buffer)),
+    labels: base64(labels),
+    centres: centres.map(({ label, x, y, count }) => ({ label, x, y, count })),
+    palette,
+    showCentres: options.labels !== undefined,
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:12px;color:#222}
+#wrap{display:flex;gap:12px;align-items:flex-start}
+canvas{border:1px solid #ccc;cursor:grab;touch-action:none}
+#legend div{cursor:pointer;padding:2px 6px;user-select:none}
+#legend div.off{opacity:.3}
+#legend span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:6px}
+#tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:2px 6px;display:none}
+</style></head><body>
+<h2>${title}</h2>${options.subtitle ? `<p>${escapeHtml(options.subtitle)}</p>` : ""}
+<div id="wrap"><canvas id="c" width="900" height="800"></canvas><div id="legend"></div></div>
+<div id="tip"></div>
+<p>Wheel: zoom. Drag: pan. Double-click: reset. Click a legend entry to hide its class.</p>
+<script>
+const D=${data};
+const dec=(s)=>Uint8Array.from(atob(s),(c)=>c.charCodeAt(0));
+const xy=new Float32Array(dec(D.xy).buffer),lab=dec(D.labels),n=lab.length;
+const cv=document.getElementById("c"),g=cv.getContext("2d"),tip=document.getElementById("tip");
+const hidden=new Set();
+let x0=Infinity,x1=-Infinity,y0=Infinity,y1=-Infinity;
+for(let i=0;i<n;i++){x0=Math.min(x0,xy[2*i]);x1=Math.max(x1,xy[2*i]);y0=Math.min(y0,xy[2*i+1]);y1=Math.max(y1,xy[2*i+1]);}
+let s0=Math.min((cv.width-20)/((x1-x0)||1),(cv.height-20)/((y1-y0)||1)),view;
+const reset=()=>{view={s:s0,ox:10-x0*s0,oy:cv.height-10+y0*s0};};reset();
+const sx=(x)=>view.ox+x*view.s,sy=(y)=>view.oy-y*view.s;
+const r=n>20000?1.2:n>3000?1.8:3;
+function draw(){
+ g.clearRect(0,0,cv.width,cv.height);g.globalAlpha=n>20000?.4:.65;
+ for(const l of Object.keys(D.palette)){if(hidden.has(+l))continue;g.fillStyle=D.palette[l];g.beginPath();
+  for(let i=0;i<n;i++)if(lab[i]==l){const X=sx(xy[2*i]),Y=sy(xy[2*i+1]);g.moveTo(X+r,Y);g.arc(X,Y,r,0,6.2832);}
+  g.fill();}
+ g.globalAlpha=1;g.font="bold 22px system-ui,sans-serif";g.textAlign="center";g.textBaseline="middle";
+ if(D.showCentres)for(const c of D.centres){if(hidden.has(c.label))continue;const X=sx(c.x),Y=sy(c.y),w=g.measureText(String(c.label)).width+10;
+  g.fillStyle="rgba(255,255,255,.7)";g.fillRect(X-w/2,Y-14,w,28);g.fillStyle="#000";g.fillText(String(c.label),X,Y);}
+}
+const legend=document.getElementById("legend");
+for(const c of D.centres){const d=document.createElement("div");d.innerHTML='<span style="background:'+D.palette[c.label]+'"></span>'+c.label+" ("+c.count+")";
+ d.onclick=()=>{hidden.has(c.label)?hidden.delete(c.label):hidden.add(c.label);d.classList.toggle("off");draw();};legend.appendChild(d);}
+cv.addEventListener("wheel",(e)=>{e.preventDefault();const f=Math.exp(-e.deltaY*.0015),b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;
+ view.ox=mx-(mx-view.ox)*f;view.oy=my-(my-view.oy)*f;view.s*=f;draw();},{passive:false});
+let drag=null;
+cv.addEventListener("pointerdown",(e)=>{drag={x:e.clientX,y:e.clientY};cv.setPointerCapture(e.pointerId);});
+cv.addEventListener("pointerup",()=>{drag=null;});
+cv.addEventListener("dblclick",()=>{reset();draw();});
+cv.addEventListener("pointermove",(e)=>{
+ if(drag){view.ox+=e.clientX-drag.x;view.oy+=e.clientY-drag.y;drag={x:e.clientX,y:e.clientY};draw();tip.style.display="none";return;}
+ const b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;let best=-1,bd=64;
+ for(let i=0;i<n;i++){if(hidden.has(lab[i]))continue;const dx=sx(xy[2*i])-mx,dy=sy(xy[2*i+1])-my,d=dx*dx+dy*dy;if(d<bd){bd=d;best=i;}}
+ if(best<0){tip.style.display="none";return;}
+ tip.textContent="#"+best+(D.showCentres?"  label "+lab[best]:"");tip.style.left=(e.clientX+12)+"px";tip.style.top=(e.clientY+12)+"px";tip.style.display="block";});
+draw();
+</script></body></html>
+`;
+}

@@ -1,0 +1,228 @@
+/**
+ * The t-SNE gradient on the `asm/tsne_gradient` kernel: Barnes-Hut or exact
+ * repulsion, split over this thread and worker threads, attraction over the
+ * sparse P, and the KL divergence.
+ *
+ * The gradient is the KL divergence's divided by 4 (openTSNE's convention):
+ * g_i = exaggeration * sum_j p_ij w_ij (y_i - y_j) - (1/Z) sum_j w_ij^2 (y_i - y_j).
+ *
+ * ```ts
+ * import { tsneGradient } from "./gradient.ts";
+ * const { gradient, kl } = await tsneGradient(embedding, affinities, { theta: 0.5 });
+ * ```
+ *
+ * @module
+ */
+import {
+  type Arena,
+  exclusive,
+  f32,
+  gradientKernel,
+  type KernelWorker,
+  startWorkers,
+  stopWorkers,
+} from "./_kernels.ts";
+import type { RepulseRequest } from "./_worker.ts";
+import type { Affinities } from "./affinities.ts";
+
+/** Points per quadtree leaf, which is also the group that shares one tree walk. */
+export const LEAF_SIZE = 16;
+
+/** Options of one force evaluation. */
+export interface ForceOptions {
+  /** Barnes-Hut opening angle; 0 with `exact` unset means exact (default 0.5). */
+  theta?: number;
+  /** O(n^2) exact repulsion (default: `theta === 0`). */
+  exact?: boolean;
+  /** Also compute the KL divergence (default false). */
+  withKl?: boolean;
+}
+
+/**
+ * The kernel state for one embedding: positions, P, optimiser buffers, and the
+ * workers that share the repulsion. Use inside `exclusive` (one per thread).
+ */
+export class GradientState {
+  readonly n: number;
+  readonly #kernel: Arena & typeof gradientKernel = gradientKernel;
+  readonly #workers: KernelWorker[];
+  readonly #plogp: number;
+  #y = 0;
+  #attr = 0;
+  #rep = 0;
+  #other = 0;
+  // Shared with the workers: [generation, finished, exact], theta, positions, forces, Z shares.
+  #control?: Int32Array;
+  #theta?: Float32Array;
+  #positions?: Float32Array;
+  #forces: Float32Array[] = [];
+  #z?: Float64Array;
+  #stopped: Promise<unknown>[] = [];
+  /** Z of the last evaluation. */
+  z = 0;
+  /** KL divergence of the last evaluation that asked for it. */
+  kl = NaN;
+
+  constructor(initial: Float32Array, p: Affinities, workers: KernelWorker[]) {
+    const n = this.n = p.n;
+    if (initial.length !== 2 * n) {
+      throw new Error(`embedding has ${initial.length} values, need ${2 * n}`);
+    }
+    this.#workers = workers;
+    this.#plogp = p.plogp;
+    const k = this.#kernel;
+    k.reset();
+    this.#y = k.setup(n, p.cols.length, LEAF_SIZE);
+    this.#attr = k.alloc(8 * n);
+    this.#rep = k.alloc(8 * n);
+    this.#other = k.alloc(8 * n);
+    new Int32Array(k.memory.buffer, k.pRowPtr(), n + 1).set(p.rowPtr);
+    new Int32Array(k.memory.buffer, k.pCols(), p.cols.length).set(p.cols);
+    f32(k, k.pVals(), p.vals.length).set(p.vals);
+    this.positions.set(initial);
+    if (workers.length === 0) return;
+    this.#control = new Int32Array(new SharedArrayBuffer(12));
+    this.#theta = new Float32Array(new SharedArrayBuffer(4));
+    this.#positions = new Float32Array(new SharedArrayBuffer(8 * n));
+    this.#z = new Float64Array(new SharedArrayBuffer(8 * (workers.length + 1)));
+    const parts = workers.length + 1;
+    workers.forEach((w, i) => {
+      const forces = new Float32Array(new SharedArrayBuffer(8 * n));
+      this.#forces.push(forces);
+      this.#stopped.push(w.request(
+        {
+          kind: "repulse",
+          n,
+          leafSize: LEAF_SIZE,
+          part: i + 1,
+          parts,
+          control: this.#control!,
+          theta: this.#theta!,
+          positions: this.#positions!,
+          forces,
+          z: this.#z!,
+        } satisfies RepulseRequest,
+      ));
+    });
+  }
+
+  /** The positions (n x 2, interleaved), a view into the kernel's memory. */
+  get positions(): Float32Array {
+    return f32(this.#kernel, this.#y, 2 * this.n);
+  }
+
+  /** The gradient of the last evaluation (attraction already scaled by `exaggeration`). */
+  gradient(exaggeration = 1): Float32Array {
+    const attr = f32(this.#kernel, this.#attr, 2 * this.n);
+    const rep = f32(this.#kernel, this.#rep, 2 * this.n);
+    return attr.map((a, t) => exaggeration * a - rep[t] / this.z);
+  }
+
+  /** Computes the attractive and repulsive forces (and Z, and the KL divergence if asked). */
+  evaluate(options: ForceOptions = {}): void {
+    const { theta = 0.5, withKl = false } = options;
+    const exact = options.exact ?? theta === 0;
+    const k = this.#kernel, n = this.n, parts = this.#workers.length + 1;
+    if (this.#control) {
+      this.#positions!.set(this.positions);
+      this.#theta![0] = theta;
+      Atomics.store(this.#control, 1, 0);
+      Atomics.store(this.#control, 2, exact ? 1 : 0);
+      Atomics.add(this.#control, 0, 1);
+      Atomics.notify(this.#control, 0);
+    }
+    f32(k, this.#rep, 2 * n).fill(0);
+    let z: number;
+    if (exact) z = k.repulseExact(0, parts, this.#rep);
+    else {
+      k.buildTree();
+      z = k.repulse(theta, 0, parts, this.#rep);
+    }
+    const attrKl = k.attract(0, n, this.#attr, withKl ? 1 : 0);
+    if (this.#control) {
+      const c = this.#control;
+      for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
+      for (let w = 0; w < this.#workers.length; w++) {
+        f32(k, this.#other, 2 * n).set(this.#forces[w]);
+        k.addInto(this.#rep, this.#other, 2 * n);
+        z += this.#z![w + 1];
+      }
+    }
+    this.z = z;
+    if (withKl) this.kl = this.#plogp + attrKl + Math.log(z);
+  }
+
+  /** Applies one gains-and-momentum step with the last evaluation; returns the gradient norm. */
+  step(exaggeration: number, learningRate: number, momentum: number, minGain = 0.01): number {
+    return Math.sqrt(
+      this.#kernel.step(
+        this.#attr,
+        this.#rep,
+        this.z,
+        exaggeration,
+        learningRate,
+        momentum,
+        minGain,
+      ),
+    );
+  }
+
+  /** Restarts gains and momentum (between optimisation phases). */
+  resetOptimizer(): void {
+    this.#kernel.resetOptimizer();
+  }
+
+  /** Ends the workers' repulsion loops. */
+  async close(): Promise<void> {
+    if (!this.#control) return;
+    Atomics.store(this.#control, 0, -1);
+    Atomics.notify(this.#control, 0);
+    await Promise.all(this.#stopped);
+  }
+}
+
+/** Options for {@linkcode tsneGradient}. */
+export interface TsneGradientOptions extends ForceOptions {
+  /** Multiplier of the attraction (early exaggeration; default 1). */
+  exaggeration?: number;
+  /** Threads sharing the repulsion (default 1: this one only). */
+  threads?: number;
+}
+
+/** A gradient, with the Z and KL divergence of the same evaluation. */
+export interface GradientResult {
+  /** n x 2, interleaved: dKL/dy / 4. */
+  gradient: Float32Array;
+  /** sum_{i != j} 1 / (1 + |y_i - y_j|^2), exact or Barnes-Hut. */
+  z: number;
+  /** KL(P || Q) with that Z. */
+  kl: number;
+}
+
+/**
+ * The t-SNE gradient and KL divergence of `embedding` (n x 2, interleaved)
+ * under the affinities `p`.
+ *
+ * @example
+ * ```ts
+ * const exact = await tsneGradient(y, p, { theta: 0 });
+ * const approx = await tsneGradient(y, p, { theta: 0.5 });
+ * ```
+ */
+export function tsneGradient(
+  embedding: Float32Array,
+  p: Affinities,
+  options: TsneGradientOptions = {},
+): Promise<GradientResult> {
+  return exclusive(async () => {
+    const workers = await startWorkers((options.threads ?? 1) - 1);
+    const state = new GradientState(embedding, p, workers);
+    try {
+      state.evaluate({ ...options, withKl: true });
+      return { gradient: state.gradient(options.exaggeration), z: state.z, kl: state.kl };
+    } finally {
+      await state.close();
+      stopWorkers(workers);
+    }
+  });
+}

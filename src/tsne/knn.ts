@@ -1,0 +1,108 @@
+/**
+ * Exact k nearest neighbours (squared Euclidean) by SIMD brute force in the
+ * `asm/tsne_knn` kernel, split by rows over the calling thread and workers.
+ *
+ * ```ts
+ * import { nearestNeighbors } from "./knn.ts";
+ * const x = new Float32Array(100 * 3).map(() => Math.random());
+ * const { indices, distances } = await nearestNeighbors(x, 3, { k: 5 });
+ * ```
+ *
+ * @module
+ */
+import { type Arena, f32, i32, type KernelWorker, knnKernel } from "./_kernels.ts";
+import type { KnnRequest } from "./_worker.ts";
+
+/** Rows per kernel call (see `_worker.ts`, which uses the same). */
+export const KNN_CHUNK = 32;
+
+/** Options for {@linkcode nearestNeighbors}. */
+export interface NearestNeighborsOptions {
+  /** Neighbours per point, excluding the point itself (at most n - 1). */
+  k: number;
+  /** Worker threads that take equal shares of the rows (default: none, all on this thread). */
+  workers?: KernelWorker[];
+}
+
+/** Each point's `k` nearest other points, nearest first (ties by index). */
+export interface Neighbors {
+  n: number;
+  k: number;
+  /** n x k neighbour indices. */
+  indices: Int32Array;
+  /** n x k squared Euclidean distances. */
+  distances: Float32Array;
+}
+
+/**
+ * Finds every row's `k` nearest other rows of `data` (row-major n x `dims`).
+ * The caller holds the kernels (see `exclusive` in `_kernels.ts`).
+ *
+ * @example
+ * ```ts
+ * const { indices } = await nearestNeighbors(new Float32Array([0, 0, 1, 0, 5, 5]), 2, { k: 1 });
+ * // indices = [1, 0, 1]
+ * ```
+ */
+export async function nearestNeighbors(
+  data: Float32Array,
+  dims: number,
+  options: NearestNeighborsOptions,
+): Promise<Neighbors> {
+  const n = data.length / dims;
+  const { k, workers = [] } = options;
+  if (!Number.isInteger(n) || n < 2) throw new Error(`nearestNeighbors: need >= 2 rows of ${dims}`);
+  if (!(k >= 1 && k < n)) throw new Error(`nearestNeighbors: k = ${k} must be in [1, ${n - 1}]`);
+  const stride = Math.ceil(dims / 4) * 4;
+  const shared = workers.length > 0;
+  const alloc = (bytes: number) => shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const padded = new Float32Array(alloc(n * stride * 4));
+  for (let i = 0; i < n; i++) padded.set(data.subarray(i * dims, (i + 1) * dims), i * stride);
+  const indices = new Int32Array(alloc(n * k * 4));
+  const distances = new Float32Array(alloc(n * k * 4));
+  const parts = workers.length + 1;
+  const bound = (p: number) => Math.round((n * p) / parts);
+  const pending = workers.map((w, i) =>
+    w.request<string>(
+      {
+        kind: "knn",
+        data: padded,
+        n,
+        stride,
+        k,
+        start: bound(i + 1),
+        end: bound(i + 2),
+        indices,
+        distances,
+        chunk: KNN_CHUNK,
+      } satisfies KnnRequest,
+    )
+  );
+  const kernel: Arena & typeof knnKernel = knnKernel;
+  const rows = bound(1);
+  kernel.reset();
+  const x = kernel.alloc(n * stride * 4);
+  const norms = kernel.alloc(n * 4 + 16);
+  const idx = kernel.alloc(rows * k * 4);
+  const dist = kernel.alloc(rows * k * 4);
+  f32(kernel, x, n * stride).set(padded);
+  kernel.squaredNorms(x, n, stride, norms);
+  // Short calls: V8 runs a Wasm function's first calls in its baseline tier, which is slow for SIMD.
+  for (let r = 0; r < rows; r += KNN_CHUNK) {
+    kernel.knn(
+      x,
+      n,
+      stride,
+      norms,
+      r,
+      Math.min(rows, r + KNN_CHUNK),
+      k,
+      idx + r * k * 4,
+      dist + r * k * 4,
+    );
+  }
+  indices.set(i32(kernel, idx, rows * k));
+  distances.set(f32(kernel, dist, rows * k));
+  await Promise.all(pending);
+  return { n, k, indices, distances };
+}

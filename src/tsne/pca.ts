@@ -1,0 +1,248 @@
+/**
+ * Principal component analysis for t-SNE: reducing wide inputs (`--pca 50`)
+ * and the PCA initialisation. The covariance comes from the SIMD Gram kernel
+ * in `asm/tsne_pca`; its top eigenvectors from subspace iteration with a
+ * Rayleigh-Ritz step (Jacobi on the small projected matrix).
+ *
+ * ```ts
+ * import { pca } from "./pca.ts";
+ * const x = new Float32Array(500 * 20).map(() => Math.random());
+ * const { projected } = pca(x, 20, { components: 2 });
+ * ```
+ *
+ * @module
+ */
+import { type Arena, f32, pcaKernel } from "./_kernels.ts";
+
+/** Options for {@linkcode pca}. */
+export interface PcaOptions {
+  /** Number of components to keep (at most the input's columns). */
+  components: number;
+  /** Seed of the starting subspace (default 0). */
+  seed?: number;
+}
+
+/** The principal components and the data projected on them. */
+export interface PcaResult {
+  /** n x components, centred data times the components. */
+  projected: Float32Array;
+  /** components x dims, unit rows, each signed so its largest entry is positive. */
+  components: Float64Array;
+  /** The variance along each component, descending. */
+  variances: Float64Array;
+  /** The column means. */
+  mean: Float64Array;
+}
+
+const BLOCK_ROWS = 2048;
+const MAX_ITERATIONS = 30;
+
+/**
+ * Projects the rows of `data` (row-major n x `dims`) on their top principal
+ * components.
+ *
+ * @example
+ * ```ts
+ * const { projected, variances } = pca(features, 64, { components: 50 });
+ * ```
+ */
+export function pca(data: Float32Array, dims: number, options: PcaOptions): PcaResult {
+  const n = data.length / dims;
+  const { components: k, seed = 0 } = options;
+  if (!Number.isInteger(n) || n < 2) throw new Error(`pca: need >= 2 rows of ${dims} columns`);
+  if (!(k >= 1 && k <= dims)) throw new Error(`pca: components = ${k} must be in [1, ${dims}]`);
+  const mean = new Float64Array(dims);
+  for (let i = 0; i < n; i++) for (let a = 0; a < dims; a++) mean[a] += data[i * dims + a];
+  for (let a = 0; a < dims; a++) mean[a] /= n;
+  const cov = covariance(data, dims, mean);
+  const { vectors, values } = topEigen(cov, dims, k, seed);
+  const projected = project(data, dims, vectors, k, mean);
+  return { projected, components: vectors, variances: values, mean };
+}
+
+// The covariance matrix (dims x dims, f64) of the centred rows.
+function covariance(data: Float32Array, dims: number, mean: Float64Array): Float64Array {
+  const n = data.length / dims, stride = Math.ceil(dims / 4) * 4;
+  const kernel: Arena & typeof pcaKernel = pcaKernel;
+  kernel.reset();
+  const block = kernel.alloc(BLOCK_ROWS * stride * 4);
+  const gram = kernel.alloc(stride * stride * 4);
+  const cov = new Float64Array(dims * dims);
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const rows = Math.min(BLOCK_ROWS, n - r0), rows8 = Math.ceil(rows / 8) * 8;
+    const x = f32(kernel, block, rows8 * stride).fill(0);
+    for (let r = 0; r < rows; r++) {
+      for (let a = 0; a < dims; a++) x[r * stride + a] = data[(r0 + r) * dims + a] - mean[a];
+    }
+    const g = f32(kernel, gram, stride * stride).fill(0);
+    kernel.gramUpper(block, rows8, stride, gram);
+    for (let a = 0; a < dims; a++) {
+      for (let b = a & ~3; b < dims; b++) if (b >= a) cov[a * dims + b] += g[a * stride + b];
+    }
+  }
+  for (let a = 0; a < dims; a++) {
+    for (let b = a; b < dims; b++) cov[b * dims + a] = cov[a * dims + b] /= n - 1;
+  }
+  return cov;
+}
+
+// Top-k eigenpairs of the symmetric `c` (d x d) by subspace iteration with
+// oversampling (16 extra vectors), then Rayleigh-Ritz; exact (one Jacobi) when
+// the subspace is all of R^d. Like scikit-learn's randomized PCA, a few dozen
+// iterations suffice: the captured variance converges long before the vectors.
+function topEigen(
+  c: Float64Array,
+  d: number,
+  k: number,
+  seed: number,
+): { vectors: Float64Array; values: Float64Array } {
+  const b = Math.min(d, k + 16);
+  let v: Float64Array = new Float64Array(d * b); // column j of the basis at v[a * b + j]
+  let state = (seed ^ 0x9e3779b9) >>> 0;
+  for (let t = 0; t < v.length; t++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    v[t] = state / 2 ** 32 - 0.5;
+  }
+  orthonormalize(v, d, b);
+  let previous = 0;
+  for (let iter = 0; iter < (b === d ? 0 : MAX_ITERATIONS); iter++) {
+    const w = multiply(c, v, d, b);
+    let trace = 0; // sum of the top-k Rayleigh quotients: converged when it stops moving
+    for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) trace += v[a * b + j] * w[a * b + j];
+    orthonormalize(w, d, b);
+    v = w;
+    if (Math.abs(trace - previous) <= 1e-8 * Math.abs(trace)) break;
+    previous = trace;
+  }
+  // Rayleigh-Ritz: eigenvectors of V^T C V rotate V onto the eigenvectors.
+  const cv = multiply(c, v, d, b);
+  const h = new Float64Array(b * b);
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < b; j++) {
+      let s = 0;
+      for (let a = 0; a < d; a++) s += v[a * b + i] * cv[a * b + j];
+      h[i * b + j] = s;
+    }
+  }
+  const { values, vectors: e } = jacobi(h, b);
+  const order = [...values.keys()].sort((x, y) => values[y] - values[x]).slice(0, k);
+  const vectors = new Float64Array(k * d);
+  for (let r = 0; r < k; r++) {
+    const col = order[r];
+    let big = 0;
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let j = 0; j < b; j++) s += v[a * b + j] * e[j * b + col];
+      vectors[r * d + a] = s;
+      if (Math.abs(s) > Math.abs(big)) big = s;
+    }
+    if (big < 0) { for (let a = 0; a < d; a++) vectors[r * d + a] = -vectors[r * d + a]; }
+  }
+  return { vectors, values: Float64Array.from(order, (col) => values[col]) };
+}
+
+// c (d x d) times v (d x b).
+function multiply(c: Float64Array, v: Float64Array, d: number, b: number): Float64Array {
+  const out = new Float64Array(d * b);
+  for (let a = 0; a < d; a++) {
+    for (let t = 0; t < d; t++) {
+      const s = c[a * d + t];
+      if (s === 0) continue;
+      for (let j = 0; j < b; j++) out[a * b + j] += s * v[t * b + j];
+    }
+  }
+  return out;
+}
+
+// Modified Gram-Schmidt on the b columns of v (d x b), in place.
+function orthonormalize(v: Float64Array, d: number, b: number): void {
+  for (let j = 0; j < b; j++) {
+    for (let i = 0; i < j; i++) {
+      let dot = 0;
+      for (let a = 0; a < d; a++) dot += v[a * b + i] * v[a * b + j];
+      for (let a = 0; a < d; a++) v[a * b + j] -= dot * v[a * b + i];
+    }
+    let norm = 0;
+    for (let a = 0; a < d; a++) norm += v[a * b + j] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let a = 0; a < d; a++) v[a * b + j] /= norm;
+  }
+}
+
+// Cyclic Jacobi eigendecomposition of the symmetric m x m matrix `a`
+// (destroyed); eigenvector j is column j of `vectors`.
+function jacobi(a: Float64Array, m: number): { values: Float64Array; vectors: Float64Array } {
+  const vectors = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) vectors[i * m + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, diag = 0;
+    for (let i = 0; i < m; i++) {
+      diag += a[i * m + i] ** 2;
+      for (let j = i + 1; j < m; j++) off += a[i * m + j] ** 2;
+    }
+    if (off <= 1e-24 * diag || off === 0) break;
+    for (let p = 0; p < m; p++) {
+      for (let q = p + 1; q < m; q++) {
+        const apq = a[p * m + q];
+        if (apq === 0) continue;
+        const theta = (a[q * m + q] - a[p * m + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let r = 0; r < m; r++) {
+          const arp = a[r * m + p], arq = a[r * m + q];
+          a[r * m + p] = c * arp - s * arq;
+          a[r * m + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < m; r++) {
+          const apr = a[p * m + r], aqr = a[q * m + r];
+          a[p * m + r] = c * apr - s * aqr;
+          a[q * m + r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < m; r++) {
+          const vrp = vectors[r * m + p], vrq = vectors[r * m + q];
+          vectors[r * m + p] = c * vrp - s * vrq;
+          vectors[r * m + q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  return { values: Float64Array.from({ length: m }, (_, i) => a[i * m + i]), vectors };
+}
+
+// (data - mean) times the components' transpose, with the SIMD projection kernel.
+function project(
+  data: Float32Array,
+  dims: number,
+  vectors: Float64Array,
+  k: number,
+  mean: Float64Array,
+): Float32Array {
+  const n = data.length / dims, stride = Math.ceil(dims / 4) * 4, kStride = Math.ceil(k / 4) * 4;
+  const kernel: Arena & typeof pcaKernel = pcaKernel;
+  kernel.reset();
+  const block = kernel.alloc(BLOCK_ROWS * stride * 4);
+  const basis = kernel.alloc(stride * kStride * 4);
+  const out = kernel.alloc(BLOCK_ROWS * kStride * 4);
+  const vt = f32(kernel, basis, stride * kStride).fill(0);
+  const shift = new Float64Array(k); // mean . component, subtracted after the product
+  for (let r = 0; r < k; r++) {
+    for (let a = 0; a < dims; a++) {
+      vt[a * kStride + r] = vectors[r * dims + a];
+      shift[r] += mean[a] * vectors[r * dims + a];
+    }
+  }
+  const projected = new Float32Array(n * k);
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const rows = Math.min(BLOCK_ROWS, n - r0);
+    const x = f32(kernel, block, rows * stride).fill(0);
+    for (let r = 0; r < rows; r++) {
+      x.set(data.subarray((r0 + r) * dims, (r0 + r + 1) * dims), r * stride);
+    }
+    kernel.project(block, rows, stride, basis, kStride, out);
+    const o = f32(kernel, out, rows * kStride);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < k; c++) projected[(r0 + r) * k + c] = o[r * kStride + c] - shift[c];
+    }
+  }
+  return projected;
+}

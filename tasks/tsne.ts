@@ -1,0 +1,211 @@
+/**
+ * `deno task tsne <input>`: embeds a run folder's test features, a `.npy`
+ * or a CSV in 2-D with Barnes-Hut t-SNE, and writes `embedding.npy`,
+ * `tsne.json`, `tsne.png` and `tsne.html` into `--out` (default: beside the input).
+ *
+ * ```sh
+ * deno task tsne runs/conv
+ * deno task tsne runs/features.npy --labels runs/labels.npy --perplexity 50 --out runs/tsne
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { writeNpy } from "../src/io/npy.ts";
+import { scatterPlot } from "../src/plot/scatter.ts";
+import { scatterHtml } from "../src/plot/scatter_html.ts";
+import { loadTsneInput, RUN_FOLDER_FILES } from "../src/tsne/input.ts";
+import { neighborAccuracy } from "../src/tsne/metrics.ts";
+import { tsne, type TsneProgress } from "../src/tsne/tsne.ts";
+
+const HELP = `Usage: deno task tsne <input> [options]
+
+<input>: a run folder (its ${RUN_FOLDER_FILES.archive} test features, or ${RUN_FOLDER_FILES.features}
+         and ${RUN_FOLDER_FILES.labels}), a 2-D .npy (float32/float64), or a numeric CSV (labels
+         from a column named "label").
+
+Options:
+  --labels FILE        labels, one per row (.npy or one-column .csv)
+  --out DIR            output folder (default: the run folder / the input's folder)
+  --perplexity P       default 30
+  --iterations N       default 1000 (the first 250 with early exaggeration 12)
+  --theta T            Barnes-Hut angle, default 0.5; 0 = exact O(N^2)
+  --pca D              first reduce to D principal components when the input is wider
+  --init pca|random    default pca
+  --seed S             default 0
+  --learning-rate R    default auto = max(N / 12, 200)
+  --threads T          default: one per core (at most 4)
+  --title TEXT         plot title (default: the input's name)
+  --quiet              no progress output
+
+Writes embedding.npy (N x 2 float32), tsne.json (parameters, KL, seconds per phase),
+tsne.png and tsne.html (offline, interactive).
+The task may read runs/ and data/ and write runs/; for other folders run
+  deno run --allow-read=<in> --allow-write=<out> tasks/tsne.ts <input> --out <out>`;
+
+/** A command line that cannot be run, with what is wrong. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function number(name: string, value: string | undefined, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    fail(`--${name} expects ${integer ? "an integer" : "a number"}, got "${value}"`);
+  }
+  return v;
+}
+
+async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+function progressBar(quiet: boolean): (p: TsneProgress) => void {
+  const live = Deno.stderr.isTerminal();
+  const start = performance.now();
+  const encoder = new TextEncoder();
+  return (p) => {
+    if (quiet) return;
+    const width = 30, done = Math.round((width * p.iteration) / p.iterations);
+    const line =
+      `t-SNE [${"#".repeat(done)}${".".repeat(width - done)}] ${p.iteration}/${p.iterations}` +
+      `  KL ${p.kl.toFixed(4)}${p.phase === "exaggeration" ? " (exaggerated phase)" : ""}` +
+      `  ${((performance.now() - start) / 1000).toFixed(1)} s`;
+    const end = !live || p.iteration === p.iterations ? "\n" : "";
+    Deno.stderr.writeSync(encoder.encode(`${live ? "\r\x1b[K" : ""}${line}${end}`));
+  };
+}
+
+/**
+ * Runs the command line `args` (what follows `deno task tsne`).
+ *
+ * @example
+ * ```ts
+ * await tsneCommand(["runs/features.npy", "--labels", "runs/labels.npy", "--quiet"]);
+ * ```
+ */
+export async function tsneCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      labels: { type: "string" },
+      out: { type: "string" },
+      perplexity: { type: "string" },
+      iterations: { type: "string" },
+      theta: { type: "string" },
+      pca: { type: "string" },
+      init: { type: "string" },
+      seed: { type: "string" },
+      "learning-rate": { type: "string" },
+      threads: { type: "string" },
+      title: { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return console.log(HELP);
+  if (positionals.length !== 1) fail(`expected one input, got ${positionals.length}\n\n${HELP}`);
+  if (values.init && values.init !== "pca" && values.init !== "random") {
+    fail(`--init expects pca or random, got "${values.init}"`);
+  }
+  const input = await loadTsneInput(positionals[0], { labels: values.labels });
+  const outDir = values.out ?? input.defaultOutDir;
+  const options = {
+    dims: input.dims,
+    perplexity: number("perplexity", values.perplexity) ?? 30,
+    iterations: number("iterations", values.iterations, true) ?? 1000,
+    theta: number("theta", values.theta) ?? 0.5,
+    pca: number("pca", values.pca, true),
+    init: (values.init ?? "pca") as "pca" | "random",
+    seed: number("seed", values.seed, true) ?? 0,
+    learningRate: number("learning-rate", values["learning-rate"]) ?? "auto" as const,
+    threads: number("threads", values.threads, true),
+  };
+  if (!values.quiet) {
+    console.error(`t-SNE of ${input.n} x ${input.dims} from ${input.sources.join(", ")}`);
+  }
+  const result = await tsne(input.data, { ...options, onProgress: progressBar(!!values.quiet) });
+  const accuracy = input.labels
+    ? await neighborAccuracy(result.embedding, 2, input.labels)
+    : undefined;
+  const title = values.title ?? `t-SNE of ${positionals[0]}`;
+  await Deno.mkdir(outDir, { recursive: true });
+  const report = {
+    input: input.sources,
+    n: result.n,
+    dims: input.dims,
+    pca: options.pca ?? null,
+    perplexity: result.perplexity,
+    iterations: result.iterations,
+    theta: result.theta,
+    learningRate: result.learningRate,
+    init: options.init,
+    seed: options.seed,
+    threads: result.threads,
+    kl: result.kl,
+    klHistory: result.klHistory,
+    neighborAccuracy10: accuracy ?? null,
+    seconds: result.seconds,
+  };
+  await writeAtomic(`${outDir}/embedding.npy`, writeNpy(result.embedding, [result.n, 2]));
+  await writeAtomic(`${outDir}/tsne.json`, JSON.stringify(report, null, 2) + "\n");
+  await writeAtomic(
+    `${outDir}/tsne.png`,
+    scatterPlot(result.embedding, { labels: input.labels, title }).toPng(),
+  );
+  const subtitle =
+    `${result.n} points, perplexity ${result.perplexity}, ${result.iterations} iterations, ` +
+    `KL ${result.kl.toFixed(4)}${
+      accuracy === undefined ? "" : `, 10-NN accuracy ${accuracy.toFixed(4)}`
+    }`;
+  await writeAtomic(
+    `${outDir}/tsne.html`,
+    scatterHtml(result.embedding, { labels: input.labels, title, subtitle }),
+  );
+  if (!values.quiet) {
+    console.error(
+      `KL ${result.kl.toFixed(4)}${
+        accuracy === undefined ? "" : `  10-NN accuracy ${accuracy.toFixed(4)}`
+      }` +
+        `  ${
+          result.seconds.total.toFixed(1)
+        } s  -> ${outDir}/{embedding.npy,tsne.json,tsne.png,tsne.html}`,
+    );
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await tsneCommand(Deno.args);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      console.error(
+        `tsne: ${e.message}\n` +
+          `deno task tsne may read runs/ and data/ and write runs/; for other paths run\n` +
+          `  deno run --allow-read=<input folder> --allow-write=<out folder> tasks/tsne.ts ${
+            Deno.args.join(" ")
+          }`,
+      );
+      Deno.exit(2);
+    }
+    if (e instanceof Error && /Usage|Input|Npy|Csv/.test(e.name)) {
+      console.error(`tsne: ${e.message}`);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+}

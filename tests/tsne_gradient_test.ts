@@ -1,0 +1,82 @@
+/**
+ * The Barnes-Hut gradient with theta = 0 equals the exact one, both equal a
+ * direct O(n^2) evaluation of the formula, theta = 0.5 stays close, and the
+ * KL divergence is the one of the definition. Run on 1 and 2 threads.
+ */
+import { assert, assertAllClose, assertClose } from "./_assert.ts";
+import { clusters } from "./_tsne_fixtures.ts";
+import { jointProbabilities } from "../src/tsne/affinities.ts";
+import { tsneGradient } from "../src/tsne/gradient.ts";
+import { mulberry32 } from "../src/tsne/initialization.ts";
+import { nearestNeighbors } from "../src/tsne/knn.ts";
+
+const n = 500;
+const { data } = clusters(n, 8, 5, 7);
+const P = jointProbabilities(await nearestNeighbors(data, 8, { k: 45 }), { perplexity: 15 });
+const next = mulberry32(11);
+// A spread-out embedding with clusters, like mid-optimisation, so the tree has depth.
+const y = Float32Array.from(
+  { length: 2 * n },
+  (_, t) => 10 * next() + 20 * ((t >> 1) % 5 === 0 ? 1 : 0),
+);
+
+// The definition, in f64: dKL/dy / 4, Z, and KL(P || Q).
+function direct(exaggeration: number): { gradient: Float64Array; z: number; kl: number } {
+  const w = new Float64Array(n * n);
+  let z = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      w[i * n + j] = 1 / (1 + (y[2 * i] - y[2 * j]) ** 2 + (y[2 * i + 1] - y[2 * j + 1]) ** 2);
+      z += w[i * n + j];
+    }
+  }
+  const p = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let e = P.rowPtr[i]; e < P.rowPtr[i + 1]; e++) p[i * n + P.cols[e]] = P.vals[e];
+  }
+  const gradient = new Float64Array(2 * n);
+  let kl = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const wij = w[i * n + j], c = exaggeration * p[i * n + j] * wij - (wij * wij) / z;
+      gradient[2 * i] += c * (y[2 * i] - y[2 * j]);
+      gradient[2 * i + 1] += c * (y[2 * i + 1] - y[2 * j + 1]);
+      if (p[i * n + j] > 0) kl += p[i * n + j] * Math.log(p[i * n + j] / (wij / z));
+    }
+  }
+  return { gradient, z, kl };
+}
+
+const reference = direct(12);
+const scale = Math.max(...reference.gradient.map(Math.abs));
+
+for (const threads of [1, 2]) {
+  Deno.test(`exact and theta-0 Barnes-Hut gradients equal the definition (${threads} thread(s))`, async () => {
+    const exact = await tsneGradient(y, P, { exact: true, exaggeration: 12, threads });
+    const bh0 = await tsneGradient(y, P, { theta: 0, exact: false, exaggeration: 12, threads });
+    for (const [name, g] of [["exact", exact], ["theta 0", bh0]] as const) {
+      assertAllClose(g.gradient, reference.gradient, { rel: 1e-4, abs: 1e-5 * scale, msg: name });
+      assertClose(g.z, reference.z, 1e-5 * reference.z, `${name} Z`);
+      assertClose(g.kl, reference.kl, 1e-5, `${name} KL`);
+    }
+    assertAllClose(bh0.gradient, exact.gradient, {
+      rel: 1e-4,
+      abs: 1e-6 * scale,
+      msg: "BH(0) vs exact",
+    });
+  });
+}
+
+Deno.test("theta 0.5 approximates the gradient within 0.5 %", async () => {
+  const bh = await tsneGradient(y, P, { theta: 0.5, exaggeration: 12 });
+  let err = 0, norm = 0;
+  for (let t = 0; t < 2 * n; t++) {
+    err += (bh.gradient[t] - reference.gradient[t]) ** 2;
+    norm += reference.gradient[t] ** 2;
+  }
+  assert(Math.sqrt(err / norm) < 0.005, `relative error ${Math.sqrt(err / norm)}`);
+  assertClose(bh.z, reference.z, 0.01 * reference.z, "Z");
+  assertClose(bh.kl, reference.kl, 0.01, "KL");
+});

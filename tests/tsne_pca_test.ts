@@ -1,0 +1,53 @@
+/** PCA recovers a known spectrum and basis, and projects as (x - mean) V^T. */
+import { assert, assertAllClose, assertClose } from "./_assert.ts";
+import { pca } from "../src/tsne/pca.ts";
+import { mulberry32 } from "../src/tsne/initialization.ts";
+
+// Data with independent columns of standard deviations sd(c), rotated by an orthonormal basis.
+function rotated(n: number, d: number, sd: (c: number) => number, seed: number) {
+  const next = mulberry32(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const basis: number[][] = [];
+  while (basis.length < d) {
+    const v = Array.from({ length: d }, normal);
+    for (const b of basis) {
+      const dot = v.reduce((s, x, a) => s + x * b[a], 0);
+      for (let a = 0; a < d; a++) v[a] -= dot * b[a];
+    }
+    const norm = Math.hypot(...v);
+    basis.push(v.map((x) => x / norm));
+  }
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const z = Array.from({ length: d }, (_, c) => sd(c) * normal());
+    for (let a = 0; a < d; a++) data[i * d + a] = 3 + basis.reduce((s, b, c) => s + z[c] * b[a], 0);
+  }
+  return { data, basis };
+}
+
+for (const [d, k] of [[6, 2], [90, 5]]) {
+  Deno.test(`pca of ${d} columns finds the top ${k} directions and variances`, () => {
+    const n = 4000;
+    // Clear gaps between the top k, then a flat tail.
+    const sd = (c: number) => c < k ? 5 * (k - c) + 5 : 1 + (c % 3) / 2;
+    const { data, basis } = rotated(n, d, sd, d);
+    const { projected, components, variances, mean } = pca(data, d, { components: k });
+    for (let c = 0; c < k; c++) {
+      const dot = basis[c].reduce((s, x, a) => s + x * components[c * d + a], 0);
+      assert(
+        Math.abs(Math.abs(dot) - 1) < 0.01,
+        `component ${c} aligned with the basis: |dot| = ${dot}`,
+      );
+      // Sampling noise: the variance estimate is within a few percent of (d - c)^2.
+      assertClose(variances[c] / sd(c) ** 2, 1, 0.1, `variance ${c}`);
+    }
+    for (let a = 0; a < d; a++) assertClose(mean[a], 3, 0.5);
+    const row = 17;
+    const expected = Array.from({ length: k }, (_, c) => {
+      let s = 0;
+      for (let a = 0; a < d; a++) s += (data[row * d + a] - mean[a]) * components[c * d + a];
+      return s;
+    });
+    assertAllClose(projected.subarray(row * k, (row + 1) * k), expected, { rel: 1e-4, abs: 1e-3 });
+  });
+}
