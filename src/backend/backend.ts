@@ -13,11 +13,7 @@
 import { tf } from "../deps.ts";
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
-// The binary comes through the module graph, not the file system, so the wasm
-// backend needs no read permission on Deno's npm cache.
-import simdWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0/dist/tfjs-backend-wasm-simd.wasm" with {
-  type: "bytes",
-};
+import simdModule from "./_tfjs_wasm_binary.js";
 import { registerWasmKernels } from "./wasm_kernels/mod.ts";
 
 /** What `--backend` accepts. */
@@ -109,16 +105,35 @@ async function activate(
 const WASM_KEY = "diabolo:tfjs-backend-wasm-simd.wasm";
 let wasmPrepared = false;
 
-/** Points the wasm backend at the bundled SIMD binary and registers our kernels for it. */
+/**
+ * Points the wasm backend at the SIMD binary from our module graph and
+ * registers our kernels for it. tfjs fetches the binary through its
+ * platform's `fetch` and instantiates the bytes; we answer that fetch with a
+ * marker buffer and, for the duration of the backend's start, let
+ * `WebAssembly.instantiate` turn the marker into the precompiled module.
+ */
 function prepareWasm(): void {
   if (wasmPrepared) return;
   wasmPrepared = true;
+  const marker = new ArrayBuffer(0);
   const platform = tf.env().platform;
   const fetchOriginal = platform.fetch.bind(platform);
   platform.fetch = (path: string, init?: RequestInit) =>
     path === WASM_KEY
-      ? Promise.resolve(new Response(simdWasm, { headers: { "content-type": "application/wasm" } }))
+      ? Promise.resolve(
+        { ok: true, arrayBuffer: () => Promise.resolve(marker) } as unknown as Response,
+      )
       : fetchOriginal(path, init);
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate =
+    ((source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
+      if (source !== marker) return instantiate(source as BufferSource, imports);
+      WebAssembly.instantiate = instantiate;
+      return instantiate(simdModule, imports).then((instance) => ({
+        instance,
+        module: simdModule,
+      }));
+    }) as typeof WebAssembly.instantiate;
   setWasmPaths({
     "tfjs-backend-wasm.wasm": WASM_KEY,
     "tfjs-backend-wasm-simd.wasm": WASM_KEY,

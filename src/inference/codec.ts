@@ -1,0 +1,90 @@
+/**
+ * Encoding images to codes and decoding codes to images, in batches, over
+ * plain typed arrays.
+ *
+ * ```ts
+ * import { decode, encode } from "./codec.ts";
+ * // const codes = encode(ae, images);          // n x latentDim
+ * // const recon = decode(ae, codes);           // n x 784
+ * ```
+ *
+ * @module
+ */
+import { tf, type tfl } from "../deps.ts";
+import type { Autoencoder } from "../models/model.ts";
+
+/** Options for {@linkcode encode} and {@linkcode decode}. */
+export interface CodecOptions {
+  /** Rows per forward pass (default 1000). */
+  batchSize?: number;
+}
+
+function apply(
+  model: tfl.LayersModel,
+  rows: Float32Array,
+  rowShape: number[],
+  batchSize: number,
+): Float32Array {
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  const n = rows.length / rowSize;
+  if (!Number.isInteger(n)) {
+    throw new Error(`${rows.length} values are not whole rows of ${rowSize}`);
+  }
+  const chunks: Float32Array[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const out = tf.tidy(() =>
+      model.apply(
+        tf.tensor(rows.subarray(start * rowSize, end * rowSize), [end - start, ...rowShape]),
+        {
+          training: false,
+        },
+      ) as tf.Tensor
+    );
+    chunks.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const total = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
+  let off = 0;
+  for (const c of chunks) (total.set(c, off), off += c.length);
+  return total;
+}
+
+/**
+ * The encoder's codes of `images` (row-major, one image per row, already
+ * scaled as the model was trained); returns n x latentDim values.
+ *
+ * @example
+ * ```ts
+ * // const features = encode(run.autoencoder, test.images);
+ * ```
+ */
+export function encode(
+  ae: Autoencoder,
+  images: Float32Array,
+  options: CodecOptions = {},
+): Float32Array {
+  return apply(ae.encoder, images, ae.inputShape, options.batchSize ?? 1000);
+}
+
+/**
+ * The decoder's images for `codes` (row-major n x latentDim); returns n x pixels values.
+ *
+ * @example
+ * ```ts
+ * // const images = decode(run.autoencoder, new Float32Array([0, 0]));  // a 2-d VAE's centre
+ * ```
+ */
+export function decode(
+  ae: Autoencoder,
+  codes: Float32Array,
+  options: CodecOptions = {},
+): Float32Array {
+  const latent = ae.decoder.inputs[0].shape.slice(1) as number[];
+  return apply(ae.decoder, codes, latent, options.batchSize ?? 1000);
+}
+
+/** The size of the code of `ae`. */
+export function latentSize(ae: Autoencoder): number {
+  return (ae.decoder.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+}

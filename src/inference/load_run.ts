@@ -1,0 +1,64 @@
+/**
+ * Opens a finished (or interrupted) run for inference: its settings, and its
+ * model rebuilt from the zoo with the checkpointed weights.
+ *
+ * ```ts
+ * import { loadRun } from "./load_run.ts";
+ * const { config, autoencoder } = await loadRun("runs/conv-20261122-101500");
+ * ```
+ *
+ * @module
+ */
+import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
+import { getModel } from "../models/registry.ts";
+import type { Autoencoder } from "../models/model.ts";
+import type { RunConfig } from "../train/loop.ts";
+import { loadNetworkWeights, type TrainingState } from "../train/checkpoint.ts";
+import { withPermission } from "../io/permissions.ts";
+
+/** Options for {@linkcode loadRun}. */
+export interface LoadRunOptions {
+  /** Backend to run the model on (default `auto`). */
+  backend?: BackendRequest;
+}
+
+/** A run opened for inference. */
+export interface LoadedRun {
+  runDir: string;
+  config: RunConfig;
+  state: TrainingState;
+  backend: BackendChoice;
+  autoencoder: Autoencoder;
+}
+
+/**
+ * Reads `config.json`, rebuilds the model it names and loads the last
+ * complete checkpoint into it.
+ *
+ * @example
+ * ```ts
+ * const run = await loadRun("runs/vae-1", { backend: "wasm" });
+ * console.log(run.config.model, run.state.epoch);
+ * ```
+ */
+export async function loadRun(runDir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
+  const text = await withPermission(
+    "read",
+    runDir,
+    () => Deno.readTextFile(`${runDir}/config.json`),
+  )
+    .catch((e) => {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Error(`${runDir}: not a run folder (no config.json)`);
+      }
+      throw e;
+    });
+  const config = JSON.parse(text).config as RunConfig;
+  const backend = await initBackend({ backend: options.backend ?? "auto" });
+  const autoencoder = getModel(config.model).build({
+    latentDim: config.latentDim,
+    seed: config.seed,
+  });
+  const state = await loadNetworkWeights(runDir, autoencoder.network);
+  return { runDir, config, state, backend, autoencoder };
+}
