@@ -1,6 +1,8 @@
 /**
  * What every model of the zoo provides: an encoder, a decoder, the network
- * that chains them, and the defaults its seed tutorial trains it with.
+ * that holds every weight, the defaults its seed tutorial trains it with, and
+ * optional hooks through which the one training loop serves them all: its own
+ * loss, test-set metrics, per-epoch figures and training phases.
  *
  * ```ts
  * import { MODELS } from "./registry.ts";
@@ -11,6 +13,7 @@
  * @module
  */
 import type { tf, tfl } from "../deps.ts";
+import type { Dataset } from "../data/dataset.ts";
 
 /** Reconstruction losses. */
 export type LossName = "bce" | "mse" | "l1";
@@ -18,6 +21,8 @@ export type LossName = "bce" | "mse" | "l1";
 export type OptimizerName = "adam" | "adamw";
 /** Input pixel ranges: [0,1] or [-1,1]. */
 export type PixelScale = "unit" | "symmetric";
+/** Input corruptions while training (`none`: clean inputs). */
+export type NoiseName = "none" | "gaussian" | "mask" | "saltpepper";
 
 /** Hyper-parameters a model trains with unless told otherwise (its seed tutorial's). */
 export interface ModelDefaults {
@@ -29,14 +34,27 @@ export interface ModelDefaults {
   weightDecay: number;
   latentDim: number;
   scale: PixelScale;
+  /** Input corruption while training and its strength (the denoising AE's). */
+  noise?: NoiseName;
+  noiseLevel?: number;
+  /** Channels of the first conv block; the next ones double (tconv). */
+  width?: number;
+  /** Weight of the KL sparsity penalty (sparse). */
+  sparsityWeight?: number;
+  /** Weight of the Jacobian penalty (contractive). */
+  contractiveWeight?: number;
+  /** Epochs of greedy pre-training per layer (stacked). */
+  pretrainEpochs?: number;
 }
 
-/** Options every model's `build` takes. */
-export interface BuildOptions {
+/** Options every model's `build` takes: the run's settings. */
+export interface BuildOptions extends Partial<ModelDefaults> {
   /** Size of the code. */
   latentDim: number;
   /** Seed of the initial weights. */
   seed: number;
+  /** Dropout rate after every hidden layer (default 0: none). */
+  dropout?: number;
 }
 
 /** A built autoencoder. */
@@ -45,28 +63,75 @@ export interface Autoencoder {
   encoder: tfl.LayersModel;
   /** Code to reconstruction, same shape as the input. */
   decoder: tfl.LayersModel;
-  /** Encoder then decoder: what is trained and checkpointed. */
+  /** Every weight of the model: what is trained and checkpointed. */
   network: tfl.LayersModel;
   /** Shape of one input sample, e.g. `[28, 28, 1]` or `[784]`. */
   inputShape: number[];
+  /**
+   * The reconstruction of a batch, when `network(input)` is not it (a
+   * network with several outputs); used for figures and metrics.
+   */
+  reconstruct?(input: tf.Tensor, training: boolean): tf.Tensor;
   /**
    * The batch loss, when the model adds terms to the reconstruction loss
    * (sparsity, contraction, KL); by default the loop uses `reconstruction`
    * of `network(input)` against `target`.
    */
   loss?(context: LossContext): tf.Scalar;
+  /**
+   * Per-batch test-set metrics (each a mean over the batch), averaged over
+   * the test set after every epoch into `metrics.jsonl`.
+   */
+  metrics?(context: LossContext): Record<string, tf.Scalar>;
+  /** Files (name to bytes) written into the run folder after every epoch. */
+  artifacts?(context: ArtifactContext): Promise<Record<string, Uint8Array>>;
+  /**
+   * Training phases run one after another, each with a fresh optimizer
+   * (greedy pre-training, then fine-tuning); default one phase of `epochs`.
+   */
+  phases?: TrainingPhase[];
+  /** Whether the loss or metrics read the batch's labels. */
+  usesLabels?: boolean;
 }
 
-/** What a model's own loss is given. */
+/** One phase of training. */
+export interface TrainingPhase {
+  /** Shown in the progress line, e.g. `pretrain 784-256`. */
+  name: string;
+  epochs: number;
+  /** Learning rate as a multiple of the run's `--lr` (default 1). */
+  lrScale?: number;
+  /** Prefixes of the weight names this phase trains (default: all). */
+  trains?: string[];
+}
+
+/** What a model's own loss and metrics are given. */
 export interface LossContext {
   /** The batch as the network takes it (possibly corrupted by noise). */
   input: tf.Tensor;
   /** What the reconstruction should equal (the clean batch). */
   target: tf.Tensor;
+  /** The batch's class labels (int32), when the model `usesLabels`. */
+  labels?: tf.Tensor;
   /** Whether this is a training step (dropout, BatchNorm batch statistics). */
   training: boolean;
-  /** The reconstruction loss the run was configured with. */
+  /** Seed of this batch's random draws (sampling, dropout), a function of seed, epoch and step. */
+  seed: number;
+  /** Index of the training phase. */
+  phase: number;
+  /** The reconstruction loss the run was configured with (mean over pixels). */
   reconstruction: (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+}
+
+/** What a model's per-epoch figures are drawn from. */
+export interface ArtifactContext {
+  /** The test set. */
+  test: Dataset;
+  /** Images (flat pixels of whole samples) as a network input batch. */
+  toTensor(images: Float32Array): tf.Tensor;
+  /** Seed of the figures' random draws (fixed for the run, so epochs compare). */
+  seed: number;
+  scale: PixelScale;
 }
 
 /** A model of the zoo. */

@@ -4,9 +4,11 @@
  */
 import type { ModelSpec } from "./model.ts";
 import { conv } from "./conv.ts";
+import { dense } from "./dense.ts";
+import { vae } from "./vae.ts";
 
 /** Every model, by name. */
-export const MODELS: Record<string, ModelSpec> = { conv };
+export const MODELS: Record<string, ModelSpec> = { dense, conv, vae };
 
 /** The spec called `name`, or an error listing the names there are. */
 export function getModel(name: string): ModelSpec {

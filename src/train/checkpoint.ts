@@ -67,16 +67,24 @@ export async function networkArtifacts(
   return out!;
 }
 
+/** Options of {@linkcode saveCheckpoint} and {@linkcode loadNetworkWeights}. */
+export interface CheckpointFolderOptions {
+  /** Folder inside the run (default `checkpoint`; early stopping keeps the best epoch in `best`). */
+  folder?: string;
+}
+
 /** Writes the checkpoint folder `<runDir>/checkpoint`, replacing the previous one atomically. */
 export async function saveCheckpoint(
   runDir: string,
   parts: CheckpointParts & { state: TrainingState },
+  options: CheckpointFolderOptions = {},
 ): Promise<void> {
   const { network, optimizer, state } = parts;
   const model = await networkArtifacts(network);
   const opt = optimizer.getState();
   const moments = await encode(Object.fromEntries(opt.moments.map((t, i) => [`moment_${i}`, t])));
-  const tmp = `${runDir}/${DIR}.tmp`, old = `${runDir}/${DIR}.old`, final = `${runDir}/${DIR}`;
+  const dir = options.folder ?? DIR;
+  const tmp = `${runDir}/${dir}.tmp`, old = `${runDir}/${dir}.old`, final = `${runDir}/${dir}`;
   await withPermission("write", `${runDir}/`, async () => {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     await Deno.mkdir(tmp, { recursive: true });
@@ -99,15 +107,15 @@ export async function saveCheckpoint(
 }
 
 /** The checkpoint folder of a run: `checkpoint/`, or `checkpoint.old/` after an interrupted save. */
-async function checkpointDir(runDir: string): Promise<string> {
+async function checkpointDir(runDir: string, folder = DIR): Promise<string> {
   return await withPermission("read", runDir, async () => {
-    for (const d of [DIR, `${DIR}.old`]) {
+    for (const d of [folder, `${folder}.old`]) {
       try {
         await Deno.stat(`${runDir}/${d}/state.json`);
         return `${runDir}/${d}`;
       } catch { /* try the next */ }
     }
-    throw new Error(`${runDir}: no checkpoint (expected ${runDir}/${DIR}/state.json)`);
+    throw new Error(`${runDir}: no checkpoint (expected ${runDir}/${folder}/state.json)`);
   });
 }
 
@@ -123,8 +131,9 @@ async function readWeights(dir: string, json: string) {
 export async function loadNetworkWeights(
   runDir: string,
   network: tfl.LayersModel,
+  options: CheckpointFolderOptions = {},
 ): Promise<TrainingState> {
-  const dir = await checkpointDir(runDir);
+  const dir = await checkpointDir(runDir, options.folder);
   const model = await readWeights(dir, "model.json");
   network.loadWeights(model.named, true);
   tf.dispose(Object.values(model.named));

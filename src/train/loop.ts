@@ -16,9 +16,15 @@ import { type BackendChoice, type BackendRequest, initBackend } from "../backend
 import { loadMnist } from "../data/mnist.ts";
 import { batchOrder, type Dataset, gather } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
-import type { Autoencoder, ModelDefaults } from "../models/model.ts";
-import { createTrainStep } from "./step.ts";
-import { loadCheckpoint, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
+import type { Autoencoder, ModelDefaults, NoiseName, TrainingPhase } from "../models/model.ts";
+import { deriveSeed } from "../random.ts";
+import { createTrainStep, type TrainStep } from "./step.ts";
+import {
+  loadCheckpoint,
+  loadNetworkWeights,
+  saveCheckpoint,
+  type TrainingState,
+} from "./checkpoint.ts";
 import { modelSummary } from "./summary.ts";
 import { formatSeconds, Progress } from "./progress.ts";
 import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
@@ -26,8 +32,22 @@ import { withPermission } from "../io/permissions.ts";
 import { lineChart } from "../plot/line_chart.ts";
 import { imageGrid } from "../plot/image_grid.ts";
 
+/** Settings every model takes, with their defaults. */
+export interface CommonSettings {
+  /** Dropout rate after every hidden layer (default 0: none). */
+  dropout: number;
+  /** Stop when the test loss has not improved for this many epochs, keeping the best (default 0: never). */
+  earlyStopping: number;
+  /** Corrupt training inputs (default `none`, the denoising AE's own otherwise). */
+  noise: NoiseName;
+  /** Strength of the corruption: gaussian sigma, or the fraction of pixels masked / salted. */
+  noiseLevel: number;
+}
+
+const COMMON: CommonSettings = { dropout: 0, earlyStopping: 0, noise: "none", noiseLevel: 0 };
+
 /** Options for {@linkcode train}; unset hyper-parameters take the model's defaults. */
-export interface TrainOptions extends Partial<ModelDefaults> {
+export interface TrainOptions extends Partial<ModelDefaults>, Partial<CommonSettings> {
   /** Model name from the zoo, e.g. `conv`. */
   model: string;
   /** Seed of initialisation, data order and subsets (default 0). */
@@ -72,7 +92,7 @@ export interface EpochMetrics {
 }
 
 /** The settings a run was made with: written to `config.json` and read back by `--resume`. */
-export interface RunConfig extends ModelDefaults {
+export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, CommonSettings {
   model: string;
   seed: number;
   backend: BackendRequest;
@@ -88,6 +108,8 @@ export interface TrainResult {
   backend: BackendChoice;
   metrics: EpochMetrics[];
   autoencoder: Autoencoder;
+  /** Where training ended: epochs done, best test loss and its epoch. */
+  state: TrainingState;
 }
 
 function timestamp(): string {
@@ -97,13 +119,14 @@ function timestamp(): string {
 /** The full settings of a new run: options over the model's defaults. */
 export function resolveConfig(options: TrainOptions): RunConfig {
   const spec = getModel(options.model);
+  const defaults = { ...COMMON, ...spec.defaults };
   const given = Object.fromEntries(
-    (Object.keys(spec.defaults) as (keyof ModelDefaults)[])
+    (Object.keys(defaults) as (keyof typeof defaults)[])
       .filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
   );
   return {
     model: spec.name,
-    ...spec.defaults,
+    ...defaults,
     ...given,
     seed: options.seed ?? 0,
     backend: options.backend ?? "auto",
@@ -177,10 +200,12 @@ async function run(
   );
 
   const spec = getModel(config.model);
-  const ae = spec.build({ latentDim: config.latentDim, seed: config.seed });
+  const ae = spec.build(config);
   log(modelSummary(ae));
   const trainer = createTrainStep(ae, config);
   const optimizer = trainer.optimizer;
+  const phases = ae.phases ?? [{ name: "train", epochs: config.epochs }];
+  const totalEpochs = phases.reduce((n, p) => n + p.epochs, 0);
 
   await ensureDir(runDir);
   let state: TrainingState = { epoch: 0 };
@@ -204,14 +229,26 @@ async function run(
     ) + "\n",
   );
 
-  const toTensor = (data: Float32Array) =>
-    tf.tensor(data, [data.length / (trainSet.height * trainSet.width), ...ae.inputShape]);
-
-  for (let epoch = state.epoch; epoch < config.epochs; epoch++) {
+  const batches = new Batches(ae, config, trainSet.height * trainSet.width);
+  const evalSeed = deriveSeed(config.seed, 0xe7a1);
+  const patience = config.earlyStopping;
+  for (let epoch = state.epoch; epoch < totalEpochs; epoch++) {
+    const phase = phaseAt(phases, epoch);
+    const lastPhase = phase.index === phases.length - 1;
+    if (epoch === state.epoch || epoch === phase.start) {
+      trainer.setPhase(phase.index, { reset: epoch === phase.start });
+    }
+    if (patience > 0 && lastPhase && state.bestEpoch && epoch - state.bestEpoch >= patience) {
+      log(
+        `early stopping after epoch ${epoch}: no better test loss in ${patience} epochs ` +
+          `(best ${state.bestValLoss?.toFixed(4)} at epoch ${state.bestEpoch})`,
+      );
+      break;
+    }
     const order = batchOrder(trainSet.count, { seed: config.seed, epoch });
     const steps = Math.ceil(trainSet.count / config.batchSize);
     const bar = new Progress({
-      label: `epoch ${epoch + 1}/${config.epochs}`,
+      label: `epoch ${epoch + 1}/${totalEpochs}${phases.length > 1 ? ` (${phase.name})` : ""}`,
       total: steps,
       batchSize: config.batchSize,
       quiet: options.quiet,
@@ -220,9 +257,12 @@ async function run(
     let lossSum = 0;
     for (let step = 0; step < steps; step++) {
       const idx = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
-      const x = toTensor(gather(trainSet, idx));
-      const loss = await trainer.run(x);
-      x.dispose();
+      const batch = batches.make(trainSet, idx);
+      const loss = await trainer.run(batch.input, {
+        ...batch,
+        seed: deriveSeed(config.seed, 0x57e9, epoch, step),
+      });
+      batches.dispose(batch);
       if (!Number.isFinite(loss)) {
         throw new Error(`epoch ${epoch + 1} step ${step + 1}: loss is ${loss}`);
       }
@@ -231,66 +271,167 @@ async function run(
     }
     const epochS = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const valLoss = await evaluate(testSet, toTensor, (x) => trainer.loss(x, false));
+    const evaluation = await evaluate(testSet, batches, trainer, evalSeed);
     const m: EpochMetrics = {
       epoch: epoch + 1,
+      ...(phases.length > 1 && { phase: phase.name }),
       train_loss: lossSum / trainSet.count,
-      val_loss: valLoss,
+      val_loss: evaluation.loss,
+      ...evaluation.metrics,
+      ...bestAccuracies(evaluation.metrics, metrics),
       epoch_s: round(epochS),
       eval_s: round((performance.now() - t1) / 1000),
       images_per_s: Math.round(trainSet.count / epochS),
       backend: backend.name,
       num_tensors: tf.memory().numTensors,
     };
+    const extras = Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${v.toFixed(4)}`)
+      .join("");
     bar.finish(
       `train ${config.loss} ${m.train_loss.toFixed(4)}  test ${config.loss} ${
         m.val_loss.toFixed(4)
-      }  ${m.images_per_s} img/s`,
+      }${extras}  ${m.images_per_s} img/s`,
     );
     metrics.push(m);
-    const best = state.bestValLoss === undefined || m.val_loss < state.bestValLoss;
+    const best = lastPhase && (state.bestValLoss === undefined || m.val_loss < state.bestValLoss);
     state = {
       epoch: epoch + 1,
       bestValLoss: best ? m.val_loss : state.bestValLoss,
       bestEpoch: best ? epoch + 1 : state.bestEpoch,
     };
     await saveCheckpoint(runDir, { network: ae.network, optimizer, state });
+    if (best && patience > 0) {
+      await saveCheckpoint(runDir, { network: ae.network, optimizer, state }, { folder: "best" });
+    }
     await writeFileAtomic(
       `${runDir}/metrics.jsonl`,
       metrics.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
-    await writeFigures(runDir, config, metrics, ae, testSet, toTensor);
+    await writeFigures(runDir, config, metrics, ae, testSet, batches);
+    if (ae.artifacts) {
+      const files = await ae.artifacts({
+        test: testSet,
+        toTensor: (images) => batches.tensor(images),
+        seed: evalSeed,
+        scale: config.scale,
+      });
+      for (const [name, bytes] of Object.entries(files)) {
+        await writeFileAtomic(`${runDir}/${name}`, bytes);
+      }
+    }
     if (options.quiet) {
       log(
-        `epoch ${m.epoch}/${config.epochs}: train ${m.train_loss.toFixed(4)} test ${
+        `epoch ${m.epoch}/${totalEpochs}: train ${m.train_loss.toFixed(4)} test ${
           m.val_loss.toFixed(4)
-        } (${formatSeconds(epochS)})`,
+        }${extras} (${formatSeconds(epochS)})`,
       );
     }
   }
-  return { runDir, config, backend, metrics, autoencoder: ae };
+  if (patience > 0 && state.bestEpoch !== undefined && state.bestEpoch < state.epoch) {
+    await loadNetworkWeights(runDir, ae.network, { folder: "best" });
+    log(`kept the best epoch, ${state.bestEpoch} (test loss ${state.bestValLoss?.toFixed(4)})`);
+  }
+  return { runDir, config, backend, metrics, autoencoder: ae, state };
+}
+
+/** The phase epoch `epoch` (0-based) belongs to, and the epoch it starts at. */
+function phaseAt(phases: TrainingPhase[], epoch: number) {
+  let start = 0;
+  for (let index = 0; index < phases.length; index++) {
+    if (epoch < start + phases[index].epochs || index === phases.length - 1) {
+      return { index, start, name: phases[index].name };
+    }
+    start += phases[index].epochs;
+  }
+  throw new Error("a model must have at least one training phase");
+}
+
+/** `best_<name>`: the highest of each accuracy so far. */
+function bestAccuracies(
+  current: Record<string, number>,
+  previous: EpochMetrics[],
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(current).filter(([k]) => k.endsWith("accuracy")).map(([k, v]) => [
+      `best_${k}`,
+      Math.max(v, ...previous.map((m) => m[k]).filter((x): x is number => typeof x === "number")),
+    ]),
+  );
+}
+
+/** A batch as the step takes it. */
+interface Batch {
+  input: tf.Tensor;
+  target?: tf.Tensor;
+  labels?: tf.Tensor;
+}
+
+/** Turns sample indices into the tensors of a batch: inputs, labels when the model uses them. */
+class Batches {
+  constructor(
+    readonly ae: Autoencoder,
+    readonly config: RunConfig,
+    readonly pixels: number,
+  ) {}
+
+  tensor(images: Float32Array): tf.Tensor {
+    return tf.tensor(images, [images.length / this.pixels, ...this.ae.inputShape]);
+  }
+
+  make(data: Dataset, idx: ArrayLike<number>): Batch {
+    const input = this.tensor(gather(data, idx));
+    const labels = this.ae.usesLabels
+      ? tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]), "int32")
+      : undefined;
+    return { input, labels };
+  }
+
+  dispose(batch: Batch): void {
+    tf.dispose([batch.input, batch.target ?? [], batch.labels ?? []]);
+  }
 }
 
 function round(s: number): number {
   return Math.round(s * 1000) / 1000;
 }
 
-/** Mean loss over a dataset, in batches of 1000, weighted by batch size. */
+/** Mean loss and model metrics over a dataset, in batches of 1000, weighted by batch size. */
 async function evaluate(
   data: Dataset,
-  toTensor: (d: Float32Array) => tf.Tensor,
-  loss: (x: tf.Tensor) => tf.Scalar,
-): Promise<number> {
+  batches: Batches,
+  trainer: TrainStep,
+  seed: number,
+): Promise<{ loss: number; metrics: Record<string, number> }> {
   const size = 1000;
-  let sum = 0;
+  let loss = 0;
+  const sums: Record<string, number> = {};
   for (let start = 0; start < data.count; start += size) {
     const n = Math.min(size, data.count - start);
-    const idx = Uint32Array.from({ length: n }, (_, i) => start + i);
-    const l = tf.tidy(() => loss(toTensor(gather(data, idx))));
-    sum += (await l.data())[0] * n;
-    l.dispose();
+    const batch = batches.make(data, Uint32Array.from({ length: n }, (_, i) => start + i));
+    const extras = { ...batch, seed: deriveSeed(seed, start) };
+    const values = tf.tidy(() => ({
+      loss: trainer.loss(batch.input, false, extras),
+      ...trainer.metrics(batch.input, extras),
+    }));
+    batches.dispose(batch);
+    for (const [k, t] of Object.entries(values)) {
+      sums[k] = (sums[k] ?? 0) + (await t.data())[0] * n;
+    }
+    tf.dispose(values);
   }
-  return sum / data.count;
+  const { loss: total, ...rest } = sums;
+  loss = total / data.count;
+  return {
+    loss,
+    metrics: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v / data.count])),
+  };
+}
+
+/** The reconstruction of a batch, in evaluation mode. */
+function reconstruct(ae: Autoencoder, input: tf.Tensor): tf.Tensor {
+  return ae.reconstruct
+    ? ae.reconstruct(input, false)
+    : ae.network.apply(input, { training: false }) as tf.Tensor;
 }
 
 async function readMetrics(runDir: string): Promise<EpochMetrics[]> {
@@ -309,7 +450,7 @@ async function writeFigures(
   metrics: EpochMetrics[],
   ae: Autoencoder,
   testSet: Dataset,
-  toTensor: (d: Float32Array) => tf.Tensor,
+  batches: Batches,
 ): Promise<void> {
   const epochs = metrics.map((m) => m.epoch);
   await writeFileAtomic(
@@ -321,9 +462,7 @@ async function writeFigures(
   );
   const n = Math.min(10, testSet.count);
   const originals = gather(testSet, Uint32Array.from({ length: n }, (_, i) => i));
-  const recon = tf.tidy(() =>
-    ae.network.apply(toTensor(originals), { training: false }) as tf.Tensor
-  );
+  const recon = tf.tidy(() => reconstruct(ae, batches.tensor(originals)));
   const reconstructed = (await recon.data()) as Float32Array;
   recon.dispose();
   await writeFileAtomic(

@@ -37,7 +37,8 @@ export interface AdamState {
 
 /** Adam / AdamW over a fixed list of variables. */
 export class Adam {
-  readonly lr: number;
+  /** Learning rate; {@linkcode Adam.reset} may change it. */
+  lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
@@ -96,6 +97,16 @@ export class Adam {
     }
     this.#step = state.step;
     state.moments.forEach((t, i) => (i < n ? this.#m[i] : this.#v[i - n]).assign(t));
+  }
+
+  /**
+   * Starts afresh, as a newly made optimizer would (step 0, zero moments),
+   * optionally with a new learning rate: a new training phase.
+   */
+  reset(options: { lr?: number } = {}): void {
+    this.#step = 0;
+    tf.tidy(() => [...this.#m, ...this.#v].forEach((v) => v.assign(tf.zerosLike(v))));
+    if (options.lr !== undefined) this.lr = options.lr;
   }
 
   /** Frees the moment variables. */

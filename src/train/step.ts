@@ -5,12 +5,13 @@
  * ```ts
  * // const step = createTrainStep(ae, { loss: "bce", lr: 1e-3 });
  * // const loss = await step.run(batch); // one Adam update, returns the batch loss
+ * // await step.run(noisy, { target: clean, seed: 7 }); // a denoising step with its own draws
  * ```
  *
  * @module
  */
 import { tf } from "../deps.ts";
-import type { Autoencoder, LossName, OptimizerName } from "../models/model.ts";
+import type { Autoencoder, LossContext, LossName, OptimizerName } from "../models/model.ts";
 import { reconstructionLoss } from "./losses.ts";
 import { Adam } from "./optimizer.ts";
 
@@ -26,18 +27,35 @@ export interface TrainStepOptions {
   weightDecay?: number;
 }
 
+/** What a batch brings besides its input; every field optional. */
+export interface BatchExtras {
+  /** What the reconstruction should equal (default: the input itself). */
+  target?: tf.Tensor;
+  /** Class labels (int32), for models that use them. */
+  labels?: tf.Tensor;
+  /** Seed of the batch's random draws (default 0). */
+  seed?: number;
+}
+
 /** A model's optimizer and its step. */
 export interface TrainStep {
   optimizer: Adam;
   /** The loss of a batch, without updating (`training` selects dropout / batch statistics). */
-  loss(input: tf.Tensor, training: boolean): tf.Scalar;
+  loss(input: tf.Tensor, training: boolean, extras?: BatchExtras): tf.Scalar;
+  /** The model's own test metrics of a batch (means over it); `{}` when it has none. */
+  metrics(input: tf.Tensor, extras?: BatchExtras): Record<string, tf.Scalar>;
   /** One update on a batch; resolves to the batch loss before the update. */
-  run(input: tf.Tensor): Promise<number>;
+  run(input: tf.Tensor, extras?: BatchExtras): Promise<number>;
+  /**
+   * Enters training phase `index` of `ae.phases`: its variables and learning
+   * rate; `reset` restarts the optimizer, as at the phase's first epoch.
+   */
+  setPhase(index: number, options: { reset: boolean }): void;
 }
 
 /**
  * Builds the step of `ae`: its own loss if it defines one, else the
- * reconstruction loss of `network(input)` against the input.
+ * reconstruction loss of `network(input)` against the target.
  *
  * @example
  * ```ts
@@ -45,24 +63,55 @@ export interface TrainStep {
  * ```
  */
 export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): TrainStep {
-  const variables = ae.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = new Adam(variables, {
+  const all = ae.network.trainableWeights.map((w) => w.read() as tf.Variable);
+  const names = ae.network.trainableWeights.map((w) => w.originalName);
+  const optimizer = new Adam(all, {
     lr: options.lr,
     weightDecay: options.weightDecay ?? 0,
     decoupled: options.optimizer === "adamw",
   });
+  let phase = 0;
+  let variables = all;
   const reconstruction = (output: tf.Tensor, target: tf.Tensor) =>
     reconstructionLoss(options.loss, output, target);
-  const loss = (input: tf.Tensor, training: boolean): tf.Scalar =>
-    ae.loss
-      ? ae.loss({ input, target: input, training, reconstruction })
-      : reconstruction(ae.network.apply(input, { training }) as tf.Tensor, input);
-  const run = async (input: tf.Tensor): Promise<number> => {
-    const { value, grads } = tf.variableGrads(() => loss(input, true), variables);
+  const context = (input: tf.Tensor, training: boolean, extras: BatchExtras): LossContext => ({
+    input,
+    target: extras.target ?? input,
+    labels: extras.labels,
+    training,
+    seed: extras.seed ?? 0,
+    phase,
+    reconstruction,
+  });
+  const loss = (input: tf.Tensor, training: boolean, extras: BatchExtras = {}): tf.Scalar => {
+    const ctx = context(input, training, extras);
+    return ae.loss ? ae.loss(ctx) : tf.tidy(() =>
+      reconstruction(
+        ae.network.apply(input, { training, seed: ctx.seed }) as tf.Tensor,
+        ctx.target,
+      )
+    );
+  };
+  const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
+    ae.metrics?.(context(input, false, extras)) ?? {};
+  const run = async (input: tf.Tensor, extras: BatchExtras = {}): Promise<number> => {
+    const { value, grads } = tf.variableGrads(() => loss(input, true, extras), variables);
     optimizer.step(grads);
     const result = (await value.data())[0];
     tf.dispose([value, grads]);
     return result;
   };
-  return { optimizer, loss, run };
+  const setPhase = (index: number, { reset }: { reset: boolean }) => {
+    const spec = ae.phases?.[index];
+    if (ae.phases && !spec) throw new Error(`no training phase ${index}`);
+    phase = index;
+    const trains = spec?.trains;
+    variables = trains
+      ? all.filter((_, i) => trains.some((prefix) => names[i].startsWith(prefix)))
+      : all;
+    const lr = options.lr * (spec?.lrScale ?? 1);
+    if (reset) optimizer.reset({ lr });
+    else optimizer.lr = lr;
+  };
+  return { optimizer, loss, metrics, run, setPhase };
 }

@@ -1,0 +1,89 @@
+/**
+ * Layer helpers the models share: dense stacks with explicit unique names,
+ * and a dropout whose mask is drawn from the step's seed (passed as the
+ * `seed` keyword of `network.apply`), so a resumed run draws the masks an
+ * uninterrupted one would. tfjs's own Dropout reuses one seed every call.
+ *
+ * ```ts
+ * import { denseStack } from "./_layers.ts";
+ * const layers = denseStack("enc", [784, 128, 64], { activation: "relu", dropout: 0.2 });
+ * ```
+ *
+ * @module
+ */
+import { tf, tfl } from "../deps.ts";
+import { deriveSeed } from "../random.ts";
+
+/** Options of {@linkcode SeededDropout}. */
+export interface SeededDropoutArgs {
+  name: string;
+  rate: number;
+}
+
+/** Inverted dropout with a mask drawn from `kwargs.seed` mixed with the layer's name. */
+export class SeededDropout extends tfl.layers.Layer {
+  static className = "SeededDropout";
+  readonly rate: number;
+  readonly #key: number;
+
+  constructor(args: SeededDropoutArgs) {
+    super({ name: args.name });
+    this.rate = args.rate;
+    this.#key = [...args.name].reduce(
+      (h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193),
+      0x811c9dc5,
+    );
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return x;
+    const seed = deriveSeed(Number(kwargs.seed ?? 0), this.#key);
+    return tf.dropout(x, this.rate, undefined, seed);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate };
+  }
+}
+tf.serialization.registerClass(SeededDropout);
+
+/** A dropout layer after a hidden layer, or nothing when `rate` is 0. */
+export function dropoutAfter(name: string, rate = 0): tfl.layers.Layer[] {
+  return rate > 0 ? [new SeededDropout({ name: `${name}_dropout`, rate })] : [];
+}
+
+/** Options of {@linkcode denseStack}. */
+export interface DenseStackOptions {
+  /** Activation of the hidden layers (default relu). */
+  activation?: "relu" | "sigmoid" | "tanh" | "linear";
+  /** Activation of the last layer (default: `activation`). */
+  last?: "relu" | "sigmoid" | "tanh" | "linear";
+  /** Dropout after each hidden layer (default 0). */
+  dropout?: number;
+}
+
+/**
+ * Dense layers `sizes[0] -> sizes[1] -> ...` named `<prefix>_fc1`, `<prefix>_fc2`, ...;
+ * the first one declares the input shape.
+ */
+export function denseStack(
+  prefix: string,
+  sizes: number[],
+  options: DenseStackOptions = {},
+): tfl.layers.Layer[] {
+  const { activation = "relu", last = activation, dropout = 0 } = options;
+  return sizes.slice(1).flatMap((units, i) => {
+    const name = `${prefix}_fc${i + 1}`;
+    const isLast = i === sizes.length - 2;
+    return [
+      tfl.layers.dense({
+        name,
+        units,
+        activation: isLast ? last : activation,
+        ...(i === 0 && { inputShape: [sizes[0]] }),
+      }),
+      ...(isLast ? [] : dropoutAfter(name, dropout)),
+    ];
+  });
+}
