@@ -40,12 +40,15 @@ export async function withPermission<T>(
   } catch (e) {
     if (!denied(e)) throw e;
     const dir = kind === "read" ? path : path.replace(/\/[^/]*$/, "") || ".";
+    // Writing needs read access as well: renames and directory checks read.
+    const flags = kind === "read"
+      ? `--allow-read=${dir}`
+      : `--allow-read=${dir} --allow-write=${dir}`;
+    const action = kind === "read" ? "reading" : "writing";
     throw new PermissionError(
-      `${
-        kind === "read" ? "reading" : "writing"
-      } ${path} was denied: grant it with --allow-${kind}=${dir} ` +
+      `${action} ${path} was denied (${(e as Error).message}); grant it with ${flags} ` +
         `(deno task train grants --allow-read=data,runs --allow-write=runs; for other folders run ` +
-        `\`deno run --allow-${kind}=${dir} ... tasks/train.ts\`)`,
+        `\`deno run ${flags} ... tasks/train.ts\`)`,
     );
   }
 }

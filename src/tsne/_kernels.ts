@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { gradient, knn } from "./_wasm_modules.js";
 import * as knnKernel from "../../asm/tsne_knn.wasm";
 import * as gradientKernel from "../../asm/tsne_gradient.wasm";
 import * as pcaKernel from "../../asm/tsne_pca.wasm";
@@ -51,23 +52,6 @@ export interface WorkerModules {
   gradient: WebAssembly.Module;
 }
 
-let modules: Promise<WorkerModules> | undefined;
-
-function compileModules(): Promise<WorkerModules> {
-  modules ??= (async () => {
-    // Literal specifiers keep the bytes in the module graph: no read permission needed.
-    const [knn, gradient] = await Promise.all([
-      import("../../asm/tsne_knn.wasm", { with: { type: "bytes" } }),
-      import("../../asm/tsne_gradient.wasm", { with: { type: "bytes" } }),
-    ]);
-    return {
-      knn: await WebAssembly.compile(knn.default),
-      gradient: await WebAssembly.compile(gradient.default),
-    };
-  })();
-  return modules;
-}
-
 let workerUrl: string | undefined;
 
 /** A started worker thread with both kernels instantiated. */
@@ -80,7 +64,7 @@ export interface KernelWorker {
 /** Starts `count` kernel workers. */
 export async function startWorkers(count: number): Promise<KernelWorker[]> {
   if (count <= 0) return [];
-  const mods = await compileModules();
+  const mods: WorkerModules = { knn, gradient };
   workerUrl ??= URL.createObjectURL(
     new Blob([`(${workerMain.toString()})()`], { type: "text/javascript" }),
   );
