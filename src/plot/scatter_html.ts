@@ -13,6 +13,8 @@
  * @module
  */
 import { classCentres, classColour } from "./scatter.ts";
+import { Canvas } from "./canvas.ts";
+import { base64, escapeHtml } from "./_html.ts";
 
 /** Options for {@linkcode scatterHtml}. */
 export interface ScatterHtmlOptions {
@@ -22,65 +24,90 @@ export interface ScatterHtmlOptions {
   title?: string;
   /** A line under the heading, e.g. the parameters (default none). */
   subtitle?: string;
+  /** The image behind each point, shown when hovering it (default: none). */
+  thumbnails?: ScatterThumbnails;
 }
 
-function base64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+/** Greyscale images, one per point, for the hover tooltip. */
+export interface ScatterThumbnails {
+  /** Row-major n x height x width values in [0,1] (or [-1,1] with `symmetric`). */
+  images: Float32Array;
+  height: number;
+  width: number;
+  /** Values are in [-1,1] (default false). */
+  symmetric?: boolean;
+}
+
+/** All thumbnails in one PNG sprite sheet, `cols` per row. */
+function spriteSheet(t: ScatterThumbnails, n: number): { png: Uint8Array; cols: number } {
+  const cols = Math.ceil(Math.sqrt(n)), px = t.height * t.width;
+  const sheet = new Canvas(cols * t.width, Math.ceil(n / cols) * t.height);
+  for (let i = 0; i < n; i++) {
+    let img: ArrayLike<number> = t.images.subarray(i * px, (i + 1) * px);
+    if (t.symmetric) img = Float32Array.from(img, (v) => (v + 1) / 2);
+    sheet.image((i % cols) * t.width, Math.floor(i / cols) * t.height, img, t.width, t.height);
   }
-  return btoa(s);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return { png: sheet.toPng(), cols };
 }
 
 /**
- * The page, as a string.
+ * The scatter as an HTML fragment (styles, canvas, legend and script, all
+ * inline) for embedding in a larger page such as a run's report.
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("tsne.html", scatterHtml(embedding, { labels, title: "conv features" }));
+ * const section = scatterSection(embedding, { labels, thumbnails: { images, height: 28, width: 28 } });
  * ```
  */
-export function scatterHtml(points: Float32Array, options: ScatterHtmlOptions = {}): string {
+export function scatterSection(points: Float32Array, options: ScatterHtmlOptions = {}): string {
   const n = points.length / 2;
   const labels = Uint8Array.from(options.labels ?? new Uint8Array(n));
   if (labels.length !== n) throw new Error(`scatterHtml: ${labels.length} labels for ${n} points`);
-  const title = escapeHtml(options.title ?? "t-SNE");
   const centres = options.labels ? classCentres(points, labels) : [];
   const palette = Object.fromEntries(
     [...new Set(labels)].map((l) => [l, `rgb(${classColour(l).join(",")})`]),
   );
   const xy = new Float32Array(points); // copy: the view may be offset into a larger buffer
+  const t = options.thumbnails;
+  const sprite = t ? spriteSheet(t, n) : undefined;
   const data = JSON.stringify({
     xy: base64(new Uint8Array(xy.buffer)),
     labels: base64(labels),
     centres: centres.map(({ label, x, y, count }) => ({ label, x, y, count })),
     palette,
     showCentres: options.labels !== undefined,
+    sprite: sprite && t
+      ? {
+        png: base64(sprite.png),
+        cols: sprite.cols,
+        w: t.width,
+        h: t.height,
+        rows: Math.ceil(n / sprite.cols),
+      }
+      : null,
   });
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>
-body{font:14px system-ui,sans-serif;margin:12px;color:#222}
-#wrap{display:flex;gap:12px;align-items:flex-start}
-canvas{border:1px solid #ccc;cursor:grab;touch-action:none}
-#legend div{cursor:pointer;padding:2px 6px;user-select:none}
-#legend div.off{opacity:.3}
-#legend span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:6px}
-#tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:2px 6px;display:none}
-</style></head><body>
-<h2>${title}</h2>${options.subtitle ? `<p>${escapeHtml(options.subtitle)}</p>` : ""}
-<div id="wrap"><canvas id="c" width="900" height="800"></canvas><div id="legend"></div></div>
-<div id="tip"></div>
+  return `<style>
+.sc-wrap{display:flex;gap:12px;align-items:flex-start}
+.sc-wrap canvas{border:1px solid #ccc;cursor:grab;touch-action:none}
+.sc-legend div{cursor:pointer;padding:2px 6px;user-select:none}
+.sc-legend div.off{opacity:.3}
+.sc-legend span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:6px}
+.sc-tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:2px 6px;display:none}
+.sc-thumb{width:84px;height:84px;image-rendering:pixelated;background-repeat:no-repeat}
+</style>
+<div class="sc">
+${options.subtitle ? `<p>${escapeHtml(options.subtitle)}</p>` : ""}
+<div class="sc-wrap"><canvas class="sc-canvas" width="900" height="800"></canvas><div class="sc-legend"></div></div>
+<div class="sc-tip"><div class="sc-label"></div><div class="sc-thumb"></div></div>
 <p>Wheel: zoom. Drag: pan. Double-click: reset. Click a legend entry to hide its class.</p>
 <script>
+(()=>{
 const D=${data};
+const root=document.currentScript.parentElement;
 const dec=(s)=>Uint8Array.from(atob(s),(c)=>c.charCodeAt(0));
 const xy=new Float32Array(dec(D.xy).buffer),lab=dec(D.labels),n=lab.length;
-const cv=document.getElementById("c"),g=cv.getContext("2d"),tip=document.getElementById("tip");
+const cv=root.querySelector(".sc-canvas"),g=cv.getContext("2d"),tip=root.querySelector(".sc-tip"),tipLabel=tip.querySelector(".sc-label"),thumb=tip.querySelector(".sc-thumb");
+if(D.sprite){const k=84/D.sprite.w;thumb.style.backgroundImage="url(data:image/png;base64,"+D.sprite.png+")";thumb.style.backgroundSize=(D.sprite.cols*D.sprite.w*k)+"px "+(D.sprite.rows*D.sprite.h*k)+"px";}else thumb.style.display="none";
 const hidden=new Set();
 let x0=Infinity,x1=-Infinity,y0=Infinity,y1=-Infinity;
 for(let i=0;i<n;i++){x0=Math.min(x0,xy[2*i]);x1=Math.max(x1,xy[2*i]);y0=Math.min(y0,xy[2*i+1]);y1=Math.max(y1,xy[2*i+1]);}
@@ -97,7 +124,7 @@ function draw(){
  if(D.showCentres)for(const c of D.centres){if(hidden.has(c.label))continue;const X=sx(c.x),Y=sy(c.y),w=g.measureText(String(c.label)).width+10;
   g.fillStyle="rgba(255,255,255,.7)";g.fillRect(X-w/2,Y-14,w,28);g.fillStyle="#000";g.fillText(String(c.label),X,Y);}
 }
-const legend=document.getElementById("legend");
+const legend=root.querySelector(".sc-legend");
 for(const c of D.centres){const d=document.createElement("div");d.innerHTML='<span style="background:'+D.palette[c.label]+'"></span>'+c.label+" ("+c.count+")";
  d.onclick=()=>{hidden.has(c.label)?hidden.delete(c.label):hidden.add(c.label);d.classList.toggle("off");draw();};legend.appendChild(d);}
 cv.addEventListener("wheel",(e)=>{e.preventDefault();const f=Math.exp(-e.deltaY*.0015),b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;
@@ -111,8 +138,31 @@ cv.addEventListener("pointermove",(e)=>{
  const b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;let best=-1,bd=64;
  for(let i=0;i<n;i++){if(hidden.has(lab[i]))continue;const dx=sx(xy[2*i])-mx,dy=sy(xy[2*i+1])-my,d=dx*dx+dy*dy;if(d<bd){bd=d;best=i;}}
  if(best<0){tip.style.display="none";return;}
- tip.textContent="#"+best+(D.showCentres?"  label "+lab[best]:"");tip.style.left=(e.clientX+12)+"px";tip.style.top=(e.clientY+12)+"px";tip.style.display="block";});
+ tipLabel.textContent="#"+best+(D.showCentres?"  label "+lab[best]:"");
+ if(D.sprite){const k=84/D.sprite.w;thumb.style.backgroundPosition=(-(best%D.sprite.cols)*D.sprite.w*k)+"px "+(-Math.floor(best/D.sprite.cols)*D.sprite.h*k)+"px";}
+ tip.style.left=(e.clientX+12)+"px";tip.style.top=(e.clientY+12)+"px";tip.style.display="block";});
 draw();
-</script></body></html>
+cv.dataset.points=String(n);
+})();
+</script>
+</div>
+`;
+}
+
+/**
+ * The page, as a string.
+ *
+ * @example
+ * ```ts
+ * await Deno.writeTextFile("tsne.html", scatterHtml(embedding, { labels, title: "conv features" }));
+ * ```
+ */
+export function scatterHtml(points: Float32Array, options: ScatterHtmlOptions = {}): string {
+  const title = escapeHtml(options.title ?? "t-SNE");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font:14px system-ui,sans-serif;margin:12px;color:#222}</style></head><body>
+<h2>${title}</h2>
+${scatterSection(points, options)}</body></html>
 `;
 }
