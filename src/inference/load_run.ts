@@ -55,10 +55,8 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
     });
   const config = JSON.parse(text).config as RunConfig;
   const backend = await initBackend({ backend: options.backend ?? "auto" });
-  const autoencoder = getModel(config.model).build({
-    latentDim: config.latentDim,
-    seed: config.seed,
-  });
+  // Built exactly as training built it (widths, dropout, ...), then overwritten by the checkpoint.
+  const autoencoder = getModel(config.model).build(config);
   const state = await loadNetworkWeights(runDir, autoencoder.network);
   return { runDir, config, state, backend, autoencoder };
 }
