@@ -1,0 +1,62 @@
+/**
+ * `tasks/train.ts` as a user meets it: a denied permission names the flag
+ * that grants it, and a bad command line gets a one-line error, both with
+ * exit code 2 and no stack trace.
+ */
+import { assert, assertEquals } from "./_assert.ts";
+import { packagedMnistDir } from "../src/data/mnist.ts";
+
+async function trainTask(flags: string[], args: string[]) {
+  const out = await new Deno.Command("deno", {
+    args: ["run", ...flags, "tasks/train.ts", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("reading a --data folder without permission names the flag to add", async () => {
+  await Deno.mkdir(".tmp/denied_data", { recursive: true });
+  const { code, stderr } = await trainTask(
+    [`--allow-read=runs,${packagedMnistDir()}`, "--allow-write=runs"],
+    ["conv", "--data", ".tmp/denied_data", "--epochs", "1"],
+  );
+  assertEquals(code, 2, stderr);
+  assert(stderr.includes("--allow-read=.tmp/denied_data"), stderr);
+  assert(!stderr.includes("    at "), `no stack trace:\n${stderr}`);
+});
+
+Deno.test("writing the run folder without permission names the flags to add", async () => {
+  const { code, stderr } = await trainTask(
+    [`--allow-read=${packagedMnistDir()}`],
+    [
+      "conv",
+      "--out",
+      ".tmp/denied_run",
+      "--epochs",
+      "1",
+      "--train-size",
+      "64",
+      "--test-size",
+      "64",
+      "--backend",
+      "wasm",
+    ],
+  );
+  assertEquals(code, 2, stderr);
+  assert(stderr.includes("--allow-write=.tmp/denied_run"), stderr);
+});
+
+Deno.test("a bad option gets a short error naming it, without a stack trace", async () => {
+  const cases: [string[], string][] = [
+    [["conv", "--epochs", "-3"], "--epochs"],
+    [["conv", "--epochs=1.5"], "--epochs 1.5"],
+    [["nomodel"], '"nomodel"'],
+  ];
+  for (const [args, mention] of cases) {
+    const { code, stderr } = await trainTask([], args);
+    assertEquals(code, 2, stderr);
+    assert(stderr.startsWith("error: ") && stderr.includes(mention), stderr);
+    assert(!stderr.includes("    at ") && stderr.trim().split("\n").length <= 3, stderr);
+  }
+});
