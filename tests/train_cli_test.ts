@@ -57,6 +57,6 @@ Deno.test("a bad option gets a short error naming it, without a stack trace", as
     const { code, stderr } = await trainTask([], args);
     assertEquals(code, 2, stderr);
     assert(stderr.startsWith("error: ") && stderr.includes(mention), stderr);
-    assert(!stderr.includes("    at ") && stderr.trim().split("\n").length <= 3, stderr);
+    assert(!stderr.includes("    at ") && stderr.trim().split("\n").length <= 5, stderr);
   }
 });
