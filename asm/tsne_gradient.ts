@@ -55,8 +55,9 @@ let nodeCount: i32 = 0;
 // Leaves in Morton order (i32 x n).
 let leaves: usize = 0;
 let leafCount: i32 = 0;
-// Walk stack (a walk holds at most 3 per level of 17, plus one) and radix counts.
-let stack: usize = 0;
+// Candidate sources of the dual walk: each of its at most 18 nested
+// segments holds distinct nodes (18 x (2n + 1) words). Also the radix counts.
+let cand: usize = 0;
 // Interaction list (f32 x capacity, three arrays).
 let lx: usize = 0;
 let ly: usize = 0;
@@ -119,7 +120,7 @@ export function setup(points: i32, nnz: i32, leaf: i32): usize {
   nlo = words(nodes);
   nhi = words(nodes);
   leaves = words(n);
-  stack = words(256);
+  cand = words(18 * nodes + 256);
   // A list holds cells and single points; each node adds one or its points.
   const list = n + nodes + 4;
   lx = words(list);
@@ -214,7 +215,7 @@ export function buildTree(): void {
 
 // Stable LSD radix sort of (codes, perm) by code, 8 bits a pass.
 function radixSort(): void {
-  const counts = stack; // 256 words, free while no walk is running
+  const counts = cand; // 256 words, free while no walk is running
   for (let shift: u32 = 0; shift < 32; shift += 8) {
     for (let b = 0; b < 256; b++) setI32(counts, b, 0);
     for (let i = 0; i < n; i++) {
@@ -317,64 +318,87 @@ export function treeNodes(): i32 {
  * those points' share of Z, sum_{j != i} w_ij.
  */
 export function repulse(theta: f32, part: i32, parts: i32, out: usize): f64 {
-  const from = <i32> ((<i64> n * part) / parts), to = <i32> ((<i64> n * (part + 1)) / parts);
-  const theta2 = theta * theta;
-  let z: f64 = 0;
-  for (let g = 0; g < leafCount; g++) {
-    const leaf = i32At(leaves, g);
-    const lo = i32At(nlo, leaf), hi = i32At(nhi, leaf);
-    if (lo < from || lo >= to) continue;
-    const len = interactions(
-      f32At(nx0, leaf),
-      f32At(ny0, leaf),
-      f32At(nx1, leaf),
-      f32At(ny1, leaf),
-      theta2,
-    );
-    let s = lo;
-    for (; s + 1 < hi; s += 2) z += evaluatePair(s, len, out) - 2; // minus w_ii = 1 each
-    if (s < hi) z += evaluate(f32At(sx, s), f32At(sy, s), len, out, i32At(perm, s)) - 1;
-  }
+  from = <i32> ((<i64> n * part) / parts);
+  to = <i32> ((<i64> n * (part + 1)) / parts);
+  theta2 = theta * theta;
+  forces = out;
+  z = 0;
+  listLen = 0;
+  setI32(cand, 0, 0);
+  candTop = 1;
+  walk(0, 0, 1);
   return z;
 }
 
-// Collects the cells and points that act on the box [x0, x1] x [y0, y1];
-// returns the list length, padded to a multiple of 4 with massless entries.
-function interactions(x0: f32, y0: f32, x1: f32, y1: f32, theta2: f32): i32 {
-  let len = 0;
-  let top = 0;
-  setI32(stack, top++, 0);
-  while (top > 0) {
-    const c = i32At(stack, --top);
-    const cx = f32At(ncx, c), cy = f32At(ncy, c);
-    const dx = max(max(x0 - cx, cx - x1), 0);
-    const dy = max(max(y0 - cy, cy - y1), 0);
-    if (f32At(nw2, c) < theta2 * (dx * dx + dy * dy)) {
-      setF32(lx, len, cx);
-      setF32(ly, len, cy);
-      setF32(lm, len, f32At(nmass, c));
-      len++;
-    } else {
-      const first = i32At(nchild, c);
-      if (first < 0) {
-        for (let s = i32At(nlo, c), e = i32At(nhi, c); s < e; s++) {
-          setF32(lx, len, f32At(sx, s));
-          setF32(ly, len, f32At(sy, s));
-          setF32(lm, len, 1);
-          len++;
-        }
-      } else {
-        for (let k = i32At(ncount, c) - 1; k >= 0; k--) setI32(stack, top++, first + k);
-      }
+// The dual walk's state: the part's Morton range, theta^2, the output, the Z
+// sum, the interaction list length and the candidate stack top.
+let from: i32 = 0;
+let to: i32 = 0;
+let theta2: f32 = 0;
+let forces: usize = 0;
+let z: f64 = 0;
+let listLen: i32 = 0;
+let candTop: i32 = 0;
+
+// Walks target node `t` with the source nodes cand[cs, ce) still to be judged
+// for it. A source far enough from t's whole box (width / distance < theta)
+// joins the interaction list, which t's points all share; a near leaf joins
+// point by point; other near sources are opened for t's children. So each
+// test is made once for the largest target it can serve, and every point is
+// approximated at least as well as by a walk of its own. At a leaf the rest
+// are opened until all are judged, and its points sum the list.
+function walk(t: i32, cs: i32, ce: i32): void {
+  const lo = i32At(nlo, t), hi = i32At(nhi, t);
+  if (hi <= from || lo >= to) return;
+  const x0 = f32At(nx0, t), y0 = f32At(ny0, t), x1 = f32At(nx1, t), y1 = f32At(ny1, t);
+  const listStart = listLen, segment = candTop;
+  for (let c = cs; c < ce; c++) judge(i32At(cand, c), x0, y0, x1, y1);
+  const first = i32At(nchild, t);
+  if (first >= 0) {
+    const end = candTop;
+    for (let k = 0, count = i32At(ncount, t); k < count; k++) walk(first + k, segment, end);
+  } else if (lo >= from) {
+    for (let c = segment; c < candTop; c++) judge(i32At(cand, c), x0, y0, x1, y1);
+    // Massless padding to a multiple of 4, past the end so the list itself is unchanged.
+    const len = (listLen + 3) & ~3;
+    for (let e = listLen; e < len; e++) {
+      setF32(lx, e, 0);
+      setF32(ly, e, 0);
+      setF32(lm, e, 0);
     }
+    let s = lo;
+    for (; s + 1 < hi; s += 2) z += evaluatePair(s, len, forces) - 2; // minus w_ii = 1 each
+    if (s < hi) z += evaluate(f32At(sx, s), f32At(sy, s), len, forces, i32At(perm, s)) - 1;
   }
-  while (len & 3) {
-    setF32(lx, len, 0);
-    setF32(ly, len, 0);
-    setF32(lm, len, 0);
-    len++;
+  listLen = listStart;
+  candTop = segment;
+}
+
+// Accepts source `c` for the box [x0, x1] x [y0, y1], adds a near leaf's
+// points, or pushes a near node's children as candidates.
+// @ts-ignore: decorator
+@inline function judge(c: i32, x0: f32, y0: f32, x1: f32, y1: f32): void {
+  const cx = f32At(ncx, c), cy = f32At(ncy, c);
+  const dx = max(max(x0 - cx, cx - x1), 0);
+  const dy = max(max(y0 - cy, cy - y1), 0);
+  if (f32At(nw2, c) < theta2 * (dx * dx + dy * dy)) {
+    setF32(lx, listLen, cx);
+    setF32(ly, listLen, cy);
+    setF32(lm, listLen, f32At(nmass, c));
+    listLen++;
+    return;
   }
-  return len;
+  const first = i32At(nchild, c);
+  if (first < 0) {
+    for (let s = i32At(nlo, c), e = i32At(nhi, c); s < e; s++) {
+      setF32(lx, listLen, f32At(sx, s));
+      setF32(ly, listLen, f32At(sy, s));
+      setF32(lm, listLen, 1);
+      listLen++;
+    }
+  } else {
+    for (let k = 0, count = i32At(ncount, c); k < count; k++) setI32(cand, candTop++, first + k);
+  }
 }
 
 // Sums the list's forces on (px, py) into out[2i], out[2i+1]; returns sum m w.
