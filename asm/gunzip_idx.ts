@@ -1,3 +1,4 @@
+// deno-fmt-ignore-file: AssemblyScript decorators (@inline) are not TypeScript; the formatter drops them.
 // Fused gzip inflate + IDX parsing + uint8 -> float32 normalisation.
 //
 // The whole compressed file is copied into this module's memory once; the
@@ -493,7 +494,7 @@ function normalise(src: usize, n: i32, centre: f32): void {
   }
 }
 
-function scaled(ints: v128, centre: v128, div: v128): v128 {
+@inline function scaled(ints: v128, centre: v128, div: v128): v128 {
   return f32x4.div(f32x4.sub(f32x4.convert_i32x4_u(ints), centre), div);
 }
 
@@ -634,7 +635,7 @@ function reverseBits(x: u32): u32 {
 
 // ---- bit reader for headers (the hot loop keeps its own copy in locals) ----
 
-function refill(): void {
+@inline function refill(): void {
   bitbuf |= load<u64>(inPos) << bitcnt;
   inPos += <usize> ((63 - bitcnt) >> 3);
   bitcnt |= 56;
@@ -650,12 +651,12 @@ function bits(n: u32): u32 {
 }
 
 /** Offset of the input byte holding the next unread bit, for error messages. */
-function bytePos(): usize {
+@inline function bytePos(): usize {
   return inPos - <usize> ((bitcnt + 7) >> 3);
 }
 
 /** Whether bits past the end of the input (from the zero padding) were consumed. */
-function overrun(): bool {
+@inline function overrun(): bool {
   return (<u64> inPos << 3) - <u64> bitcnt > (<u64> inEnd << 3);
 }
 
