@@ -1,22 +1,14 @@
 /**
- * Our wasm-backend kernels equal the cpu backend's on random shapes: strides
- * 1 and 2, same and valid padding, batch 1 and odd sizes.
+ * Our wasm-backend kernels equal the cpu backend's within 1e-4 relative error
+ * on random shapes: strides 1 and 2, same and valid padding, batch 1, odd
+ * sizes, every transpose, and sizes past the kernels' block sizes.
  */
-import { assertAllClose } from "./_assert.ts";
+import { assertAllClose, assertEquals } from "./_assert.ts";
 import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { Rng } from "../src/random.ts";
 
-type Case = { x: number[]; filter: number[]; strides: number; pad: "same" | "valid" };
-
-const CASES: Case[] = [
-  { x: [1, 5, 5, 1], filter: [3, 3, 1, 2], strides: 1, pad: "same" },
-  { x: [3, 9, 7, 4], filter: [3, 3, 4, 6], strides: 2, pad: "same" },
-  { x: [2, 8, 8, 3], filter: [2, 2, 3, 5], strides: 2, pad: "valid" },
-  { x: [1, 7, 11, 2], filter: [3, 5, 2, 3], strides: 1, pad: "valid" },
-  { x: [5, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
-  { x: [4, 13, 13, 3], filter: [4, 4, 3, 7], strides: 2, pad: "same" },
-];
+type Inputs = Record<string, number[]>;
 
 function random(shape: number[], rng: Rng): Float32Array {
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
@@ -27,41 +19,146 @@ async function runOn(
   kernel: string,
   inputs: Record<string, [Float32Array, number[]]>,
   attrs: object,
-) {
+): Promise<{ values: Float32Array; shape: number[] }> {
   await initBackend({ backend });
   const tensors = Object.fromEntries(
     Object.entries(inputs).map(([k, [v, s]]) => [k, tf.tensor(v, s)]),
   );
   const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const values = out.dataSync().slice();
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
   tf.dispose([out, ...Object.values(tensors)]);
-  return values;
+  return result;
 }
 
-for (const [i, c] of CASES.entries()) {
-  Deno.test(`Conv2DBackpropFilter: x ${c.x} filter ${c.filter} stride ${c.strides} ${c.pad}`, async () => {
-    const rng = new Rng(i);
-    const info = tf.backend_util.computeConv2DInfo(
-      c.x as [number, number, number, number],
-      c.filter as [number, number, number, number],
-      c.strides,
-      1,
-      c.pad,
-    );
-    const dyShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
-    const inputs = { x: [random(c.x, rng), c.x], dy: [random(dyShape, rng), dyShape] } as Record<
-      string,
-      [Float32Array, number[]]
-    >;
-    const attrs = {
-      strides: c.strides,
-      pad: c.pad,
-      dataFormat: "NHWC",
-      dimRoundingMode: undefined,
-      filterShape: c.filter,
-    };
-    const wasm = await runOn("wasm", "Conv2DBackpropFilter", inputs, attrs);
-    const cpu = await runOn("cpu", "Conv2DBackpropFilter", inputs, attrs);
-    assertAllClose(wasm, cpu, { rel: 1e-4, abs: 1e-4 });
+/** Registers a test that runs `kernel` on both backends with the same random inputs. */
+function differential(kernel: string, label: string, seed: number, shapes: Inputs, attrs: object) {
+  Deno.test(`${kernel}: ${label}`, async () => {
+    const rng = new Rng(seed);
+    const inputs = Object.fromEntries(
+      Object.entries(shapes).map(([k, s]) => [k, [random(s, rng), s]]),
+    ) as Record<string, [Float32Array, number[]]>;
+    const wasm = await runOn("wasm", kernel, inputs, attrs);
+    const cpu = await runOn("cpu", kernel, inputs, attrs);
+    assertEquals(wasm.shape.join("x"), cpu.shape.join("x"));
+    assertAllClose(wasm.values, cpu.values, { rel: 1e-4, abs: 1e-4 });
   });
 }
+
+type ConvCase = {
+  x: number[];
+  filter: number[];
+  strides: number | [number, number];
+  pad: "same" | "valid";
+};
+
+const CONV_CASES: ConvCase[] = [
+  { x: [1, 5, 5, 1], filter: [3, 3, 1, 2], strides: 1, pad: "same" },
+  { x: [3, 9, 7, 4], filter: [3, 3, 4, 6], strides: 2, pad: "same" },
+  { x: [2, 8, 8, 3], filter: [2, 2, 3, 5], strides: 2, pad: "valid" },
+  { x: [1, 7, 11, 2], filter: [3, 5, 2, 3], strides: 1, pad: "valid" },
+  { x: [5, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
+  { x: [4, 13, 13, 3], filter: [4, 4, 3, 7], strides: 2, pad: "same" },
+  { x: [2, 14, 14, 16], filter: [2, 2, 16, 32], strides: 2, pad: "valid" },
+  { x: [3, 10, 9, 8], filter: [3, 2, 8, 12], strides: [2, 1], pad: "same" },
+];
+
+for (const [i, c] of CONV_CASES.entries()) {
+  const info = tf.backend_util.computeConv2DInfo(
+    c.x as [number, number, number, number],
+    c.filter as [number, number, number, number],
+    c.strides,
+    1,
+    c.pad,
+  );
+  const dy = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  const label = `x ${c.x} filter ${c.filter} stride ${c.strides} ${c.pad}`;
+  const common = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", dimRoundingMode: undefined };
+  differential("Conv2DBackpropFilter", label, i, { x: c.x, dy }, {
+    ...common,
+    filterShape: c.filter,
+  });
+  differential("Conv2DBackpropInput", label, 100 + i, { dy, filter: c.filter }, {
+    ...common,
+    inputShape: c.x,
+  });
+}
+
+type PoolCase = { x: number[]; size: number; strides: number; pad: "same" | "valid" };
+
+const POOL_CASES: PoolCase[] = [
+  { x: [1, 4, 4, 1], size: 2, strides: 2, pad: "valid" },
+  { x: [3, 28, 28, 16], size: 2, strides: 2, pad: "valid" },
+  { x: [2, 7, 9, 6], size: 3, strides: 2, pad: "same" },
+  { x: [2, 6, 5, 5], size: 3, strides: 1, pad: "same" },
+  { x: [1, 9, 9, 8], size: 2, strides: 3, pad: "valid" },
+];
+
+for (const [i, c] of POOL_CASES.entries()) {
+  const info = tf.backend_util.computePool2DInfo(
+    c.x as [number, number, number, number],
+    c.size,
+    c.strides,
+    1,
+    c.pad,
+  );
+  const dy = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  // `output` is part of the kernel's inputs; both backends find the maxima from `input`.
+  differential("MaxPoolGrad", `x ${c.x} size ${c.size} stride ${c.strides} ${c.pad}`, 200 + i, {
+    dy,
+    input: c.x,
+    output: dy,
+  }, { filterSize: c.size, strides: c.strides, pad: c.pad, dimRoundingMode: undefined });
+}
+
+type MatMulCase = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };
+
+const MATMUL_CASES: MatMulCase[] = [
+  { a: [1, 1, 1], b: [1, 1, 1], transposeA: false, transposeB: false },
+  { a: [1, 128, 64], b: [1, 64, 1568], transposeA: false, transposeB: false },
+  { a: [1, 300, 70], b: [1, 300, 33], transposeA: true, transposeB: false },
+  { a: [1, 37, 300], b: [1, 13, 300], transposeA: false, transposeB: true },
+  { a: [2, 9, 7], b: [2, 11, 9], transposeA: true, transposeB: true },
+  { a: [3, 5, 6], b: [1, 6, 10], transposeA: false, transposeB: false },
+  { a: [1, 17, 6], b: [4, 6, 3], transposeA: false, transposeB: false },
+  { a: [1, 5, 8], b: [1, 8, 530], transposeA: false, transposeB: false },
+];
+
+for (const [i, c] of MATMUL_CASES.entries()) {
+  const { transposeA, transposeB } = c;
+  differential(
+    "BatchMatMul",
+    `a ${c.a}${transposeA ? "^T" : ""} b ${c.b}${transposeB ? "^T" : ""}`,
+    300 + i,
+    { a: c.a, b: c.b },
+    { transposeA, transposeB },
+  );
+}
+
+type SumCase = { x: number[]; axis: number[]; keepDims: boolean };
+
+const SUM_CASES: SumCase[] = [
+  { x: [6, 7, 5, 16], axis: [0, 1, 2], keepDims: false },
+  { x: [700, 13], axis: [0], keepDims: false },
+  { x: [3, 4, 5], axis: [1, 0], keepDims: true },
+  { x: [3, 4, 5], axis: [1], keepDims: false },
+  { x: [2, 3], axis: [0, 1], keepDims: false },
+];
+
+for (const [i, c] of SUM_CASES.entries()) {
+  differential("Sum", `x ${c.x} axis ${c.axis}${c.keepDims ? " keepDims" : ""}`, 400 + i, {
+    x: c.x,
+  }, { axis: c.axis, keepDims: c.keepDims });
+}
+
+Deno.test("Identity and same-dtype Cast share data that outlives their input", async () => {
+  await initBackend({ backend: "wasm" });
+  const x = tf.tensor([1.5, -2, 3], [3]);
+  const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+  const z = tf.engine().runKernel("Cast", { x }, { dtype: "float32" }) as tf.Tensor;
+  const w = tf.engine().runKernel("Cast", { x }, { dtype: "int32" }) as tf.Tensor;
+  x.dispose();
+  assertAllClose(y.dataSync() as Float32Array, Float32Array.of(1.5, -2, 3), { abs: 0 });
+  assertAllClose(z.dataSync() as Float32Array, Float32Array.of(1.5, -2, 3), { abs: 0 });
+  assertAllClose(Float32Array.from(w.dataSync()), Float32Array.of(1, -2, 3), { abs: 0 });
+  tf.dispose([y, z, w]);
+});

@@ -4,13 +4,37 @@
  * @module
  */
 import { tf } from "../../deps.ts";
+import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import { castConfig, identityConfig } from "./identity.ts";
+import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { sumConfig } from "./sum.ts";
 
-const KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig];
+/** Kernels that replace the stock one outright. */
+const KERNELS: tf.KernelConfig[] = [
+  batchMatMulConfig,
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  identityConfig,
+  maxPoolGradConfig,
+];
+
+/** Kernels that handle the cases they are fast at and hand the rest to the stock one. */
+const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
+  [tf.Cast]: castConfig,
+  [tf.Sum]: sumConfig,
+};
 
 /** Registers every kernel of this folder for the `wasm` backend, replacing stock ones of the same name. */
 export function registerWasmKernels(): void {
-  for (const k of KERNELS) {
+  const configs = [...KERNELS];
+  for (const [name, wrap] of Object.entries(WRAPPERS)) {
+    const stock = tf.getKernel(name, "wasm");
+    if (!stock) throw new Error(`tfjs-backend-wasm has no ${name} kernel to wrap`);
+    configs.push(wrap(stock));
+  }
+  for (const k of configs) {
     if (tf.getKernel(k.kernelName, k.backendName)) tf.unregisterKernel(k.kernelName, k.backendName);
     tf.registerKernel(k);
   }

@@ -1,0 +1,219 @@
+// deno-fmt-ignore-file: AssemblyScript, kept as written.
+// The matrix-product core of the training kernels: a 4x8 register tile of
+// f32x4 accumulators over packed operands, strided packing, and the module's
+// scratch memory.
+//
+// Packed layouts (GotoBLAS): A in panels of 4 rows, each panel kc x 4 with the
+// 4 row values of one reduction step adjacent; B in panels of 8 columns, kc x 8.
+// The tile then reads 16 + 32 contiguous bytes per reduction step: 4 splat
+// loads of A and 2 vector loads of B feed 8 multiplies and 8 adds (no FMA in
+// Wasm SIMD), with 8 accumulators + 3 operands inside x64's 16 vector registers.
+
+/** Rows of an A panel. */
+export const MR: i32 = 4;
+/** Columns of a B panel. */
+export const NR: i32 = 8;
+
+/** The first 64-byte-aligned address after the module's static data. */
+export function heapStart(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/** Grows the memory so that addresses below `end` are valid; false when it cannot. */
+export function ensure(end: usize): bool {
+  const have = (<usize>memory.size()) << 16;
+  if (end <= have) return true;
+  return memory.grow(<i32>((end - have + 0xffff) >> 16)) >= 0;
+}
+
+/**
+ * Reserves `bytes` for the host's operands and returns their start (0 when the
+ * memory cannot grow). The kernels put their packing buffers after the operands.
+ */
+export function scratch(bytes: usize): usize {
+  const base = heapStart();
+  return ensure(base + bytes) ? base : 0;
+}
+
+/** Rounds an address up to 64 bytes. */
+export function align64(p: usize): usize {
+  return (p + 63) & ~(<usize>63);
+}
+
+/**
+ * C[i, j] (+)= sum over r < kc of a[r * 4 + i] * b[r * 8 + j] for the 4x8
+ * tile at `c`, whose rows are `ldc` bytes apart; `add` keeps C's old values.
+ */
+export function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  // Two reduction steps per iteration: V8 then keeps the loop's bookkeeping off the critical path.
+  let r = 0;
+  for (; r + 2 <= kc; r += 2) {
+    let b0 = v128.load(b);
+    let b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, b0));
+    c1 = f32x4.add(c1, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c2 = f32x4.add(c2, f32x4.mul(x, b0));
+    c3 = f32x4.add(c3, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c4 = f32x4.add(c4, f32x4.mul(x, b0));
+    c5 = f32x4.add(c5, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c6 = f32x4.add(c6, f32x4.mul(x, b0));
+    c7 = f32x4.add(c7, f32x4.mul(x, b1));
+    b0 = v128.load(b, 32);
+    b1 = v128.load(b, 48);
+    x = v128.load32_splat(a, 16);
+    c0 = f32x4.add(c0, f32x4.mul(x, b0));
+    c1 = f32x4.add(c1, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 20);
+    c2 = f32x4.add(c2, f32x4.mul(x, b0));
+    c3 = f32x4.add(c3, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 24);
+    c4 = f32x4.add(c4, f32x4.mul(x, b0));
+    c5 = f32x4.add(c5, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 28);
+    c6 = f32x4.add(c6, f32x4.mul(x, b0));
+    c7 = f32x4.add(c7, f32x4.mul(x, b1));
+    a += 32;
+    b += 64;
+  }
+  if (r < kc) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, b0));
+    c1 = f32x4.add(c1, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c2 = f32x4.add(c2, f32x4.mul(x, b0));
+    c3 = f32x4.add(c3, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c4 = f32x4.add(c4, f32x4.mul(x, b0));
+    c5 = f32x4.add(c5, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c6 = f32x4.add(c6, f32x4.mul(x, b0));
+    c7 = f32x4.add(c7, f32x4.mul(x, b1));
+  }
+  if (add) {
+    c0 = f32x4.add(c0, v128.load(c));
+    c1 = f32x4.add(c1, v128.load(c, 16));
+    c2 = f32x4.add(c2, v128.load(c + ldc));
+    c3 = f32x4.add(c3, v128.load(c + ldc, 16));
+    c4 = f32x4.add(c4, v128.load(c + 2 * ldc));
+    c5 = f32x4.add(c5, v128.load(c + 2 * ldc, 16));
+    c6 = f32x4.add(c6, v128.load(c + 3 * ldc));
+    c7 = f32x4.add(c7, v128.load(c + 3 * ldc, 16));
+  }
+  v128.store(c, c0);
+  v128.store(c, c1, 16);
+  v128.store(c + ldc, c2);
+  v128.store(c + ldc, c3, 16);
+  v128.store(c + 2 * ldc, c4);
+  v128.store(c + 2 * ldc, c5, 16);
+  v128.store(c + 3 * ldc, c6);
+  v128.store(c + 3 * ldc, c7, 16);
+}
+
+/**
+ * A tile of which only `rows` x `cols` lie inside C: computed into `tmp`
+ * (128 bytes), then the valid part stored or added.
+ */
+export function tileEdge(
+  kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: bool, rows: i32, cols: i32, tmp: usize,
+): void {
+  if (rows == MR && cols == NR) {
+    tile4x8(kc, a, b, c, ldc, add);
+    return;
+  }
+  tile4x8(kc, a, b, tmp, 32, false);
+  for (let i = 0; i < rows; i++) {
+    const src = tmp + <usize>(i * 32);
+    const dst = c + <usize>i * ldc;
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>(j << 2);
+      store<f32>(dst + o, add ? load<f32>(dst + o) + load<f32>(src + o) : load<f32>(src + o));
+    }
+  }
+}
+
+/**
+ * Packs the rows x depth block of A (element [i, r] at src + 4 * (i * rs + r * cs))
+ * into panels of 4 rows; rows past the end are zero.
+ */
+export function packA(src: usize, rs: i32, cs: i32, rows: i32, depth: i32, dst: usize): void {
+  for (let i0 = 0; i0 < rows; i0 += MR) {
+    const n = min(MR, rows - i0);
+    if (n == MR && cs == 1) {
+      // Row-major A: four rows read along r, four at a time, transposed in registers.
+      const p0 = src + <usize>(i0 * rs) * 4;
+      const p1 = p0 + <usize>rs * 4;
+      const p2 = p1 + <usize>rs * 4;
+      const p3 = p2 + <usize>rs * 4;
+      let r = 0;
+      for (; r + 4 <= depth; r += 4) {
+        const o = <usize>r * 4;
+        const a = v128.load(p0 + o), b = v128.load(p1 + o);
+        const c = v128.load(p2 + o), d = v128.load(p3 + o);
+        const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+        const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+        const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+        const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+        const q = dst + <usize>(r * 16);
+        v128.store(q, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+        v128.store(q, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), 16);
+        v128.store(q, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), 32);
+        v128.store(q, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 48);
+      }
+      for (; r < depth; r++) {
+        const o = <usize>r * 4;
+        const q = dst + <usize>(r * 16);
+        store<f32>(q, load<f32>(p0 + o));
+        store<f32>(q, load<f32>(p1 + o), 4);
+        store<f32>(q, load<f32>(p2 + o), 8);
+        store<f32>(q, load<f32>(p3 + o), 12);
+      }
+    } else if (n == MR && rs == 1) {
+      // Column-major A: the four values of a step are adjacent.
+      for (let r = 0; r < depth; r++) {
+        v128.store(dst + <usize>(r * 16), v128.load(src + <usize>(i0 + r * cs) * 4));
+      }
+    } else {
+      for (let r = 0; r < depth; r++) {
+        const q = dst + <usize>(r * 16);
+        for (let i = 0; i < MR; i++) {
+          store<f32>(q + <usize>(i * 4), i < n ? load<f32>(src + <usize>((i0 + i) * rs + r * cs) * 4) : 0);
+        }
+      }
+    }
+    dst += <usize>(depth * 16);
+  }
+}
+
+/**
+ * Packs the depth x cols block of B (element [r, j] at src + 4 * (r * rs + j * cs))
+ * into panels of 8 columns; columns past the end are zero.
+ */
+export function packB(src: usize, rs: i32, cs: i32, depth: i32, cols: i32, dst: usize): void {
+  for (let j0 = 0; j0 < cols; j0 += NR) {
+    const n = min(NR, cols - j0);
+    if (n == NR && cs == 1) {
+      for (let r = 0; r < depth; r++) {
+        const p = src + <usize>(r * rs + j0) * 4;
+        const q = dst + <usize>(r * 32);
+        v128.store(q, v128.load(p));
+        v128.store(q, v128.load(p, 16), 16);
+      }
+    } else {
+      for (let r = 0; r < depth; r++) {
+        const q = dst + <usize>(r * 32);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(q + <usize>(j * 4), j < n ? load<f32>(src + <usize>(r * rs + (j0 + j) * cs) * 4) : 0);
+        }
+      }
+    }
+    dst += <usize>(depth * 32);
+  }
+}

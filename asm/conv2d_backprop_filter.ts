@@ -1,0 +1,115 @@
+// deno-fmt-ignore-file: AssemblyScript, kept as written.
+// Conv2DBackpropFilter (NHWC, dilation 1): the filter gradient
+//   dW[fr, fc, ci, co] = sum over pixels p = (b, y, x) of
+//                        X[b, y*sh + fr - pt, x*sw + fc - pl, ci] * dY[p, co],
+// a product P^T dY with P the im2col matrix of X (one row of fh*fw*ci taps per
+// output pixel). The reduction runs over the pixels, KC at a time: each block
+// of P is written straight into the 4-row panels the tile reads (so the full
+// im2col matrix never exists), dY's block into 8-column panels, and dW, small
+// enough for L1, accumulates across blocks.
+
+import { MR, NR, align64, ensure, packB, tileEdge } from "./_gemm";
+export { scratch } from "./_gemm";
+
+const KC: i32 = 256;
+
+/**
+ * Writes dW (fh*fw*ci x co) from X (b x h x w x ci) and dY (b x oh x ow x co).
+ * The packing buffers go after dW, growing the memory; returns false when it cannot.
+ */
+export function conv2dBackpropFilter(
+  x: usize, dy: usize, dw: usize,
+  batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+): bool {
+  const taps = fh * fw * ci;
+  const panelsA = (taps + MR - 1) / MR;
+  const panelsB = (co + NR - 1) / NR;
+  const pa = align64(dw + <usize>taps * co * 4);
+  const pb = align64(pa + <usize>(panelsA * KC * MR * 4));
+  const tmp = align64(pb + <usize>(panelsB * KC * NR * 4));
+  if (!ensure(tmp + 128)) return false;
+  const pixels = batch * oh * ow;
+  const ldc = <usize>co * 4;
+  if (pixels == 0) memory.fill(dw, 0, <usize>taps * co * 4);
+  for (let p0 = 0; p0 < pixels; p0 += KC) {
+    const kc = min(KC, pixels - p0);
+    im2colPanels(x, p0, kc, pa, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl, taps);
+    packB(dy + <usize>p0 * co * 4, co, 1, kc, co, pb);
+    for (let j = 0; j < co; j += NR) {
+      const bp = pb + <usize>(j * kc * 4);
+      for (let i = 0; i < taps; i += MR) {
+        tileEdge(
+          kc, pa + <usize>(i * kc * 4), bp, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > 0,
+          min(MR, taps - i), min(NR, co - j), tmp,
+        );
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Rows p0 .. p0+kc of the im2col matrix, written transposed into panels of 4
+ * taps: tap t of pixel r lands at pa + ((t / 4) * kc + r) * 16 + (t % 4) * 4.
+ * One panel column at a time, along runs of pixels in an output row, so each
+ * store follows the last (pixel by pixel, the writes would hop between panels
+ * kc * 16 bytes apart). Taps in the padding are zero, as are the unused taps
+ * of the last panel.
+ */
+function im2colPanels(
+  x: usize, p0: i32, kc: i32, pa: usize,
+  h: i32, w: i32, ci: i32, oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  taps: i32,
+): void {
+  const panelBytes = <usize>kc * 16;
+  if (taps & (MR - 1)) memory.fill(pa + <usize>(taps >> 2) * panelBytes, 0, panelBytes);
+  const vec = (ci & 3) == 0;
+  const srcStep = <usize>(sw * ci * 4);
+  const ox0 = p0 % ow;
+  const oy0 = (p0 / ow) % oh;
+  const b0 = p0 / (ow * oh);
+  for (let fr = 0; fr < fh; fr++) {
+    for (let fc = 0; fc < fw; fc++) {
+      for (let c = 0; c < ci; c += vec ? 4 : 1) {
+        const t = (fr * fw + fc) * ci + c;
+        let dst = pa + <usize>(t >> 2) * panelBytes + <usize>((t & 3) << 2);
+        let ox = ox0, oy = oy0, b = b0;
+        for (let r = 0; r < kc;) {
+          const run = min(kc - r, ow - ox);
+          const iy = oy * sh - pt + fr;
+          let ix = ox * sw - pl + fc;
+          // Wraps below x when ix < 0; only read once ix is inside.
+          let src = x + <usize>((((b * h + iy) * w + ix) * ci + c) * 4);
+          const rowIn = iy >= 0 && iy < h;
+          if (vec) {
+            for (let i = 0; i < run; i++) {
+              if (rowIn && ix >= 0 && ix < w) v128.store(dst, v128.load(src));
+              else v128.store(dst, i32x4.splat(0));
+              ix += sw;
+              src += srcStep;
+              dst += 16;
+            }
+          } else {
+            for (let i = 0; i < run; i++) {
+              if (rowIn && ix >= 0 && ix < w) store<f32>(dst, load<f32>(src));
+              else store<f32>(dst, 0);
+              ix += sw;
+              src += srcStep;
+              dst += 16;
+            }
+          }
+          r += run;
+          ox += run;
+          if (ox == ow) {
+            ox = 0;
+            if (++oy == oh) {
+              oy = 0;
+              b++;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// deno-fmt-ignore-file: AssemblyScript, kept as written.
+// Batched matrix product C = op(A) op(B) with either operand transposed, as
+// tfjs's BatchMatMul: the products of dense layers' gradients (A^T B for the
+// weights, A B^T for the inputs) and their forward pass.
+//
+// Blocked for the cache: a kc-deep slab of B (nc columns, KC x NC floats =
+// 512 KiB, in L2) is packed once and swept by mc-row slabs of A (MC x KC =
+// 128 KiB); each 8-column panel of B (8 KiB) stays in L1 while the 4-row
+// panels of A stream past it.
+
+import { MR, NR, align64, ensure, packA, packB, tileEdge } from "./_gemm";
+export { scratch } from "./_gemm";
+
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 512;
+
+/**
+ * C[b] = op(A[b % batchA]) op(B[b % batchB]) for b < batch, with op(A) m x k
+ * and op(B) k x n; A is stored k x m when `transA`, B n x k when `transB`.
+ * The packing buffers go after C, growing the memory; returns false when it cannot.
+ */
+export function matmul(
+  a: usize, b: usize, c: usize, batch: i32, batchA: i32, batchB: i32,
+  m: i32, n: i32, k: i32, transA: bool, transB: bool,
+): bool {
+  const pa = align64(c + <usize>batch * m * n * 4);
+  const pb = pa + <usize>(MC * KC * 4);
+  const tmp = pb + <usize>(KC * NC * 4);
+  if (!ensure(tmp + 128)) return false;
+  const rsA = transA ? 1 : k, csA = transA ? m : 1;
+  const rsB = transB ? 1 : n, csB = transB ? k : 1;
+  const ldc = <usize>n * 4;
+  for (let bi = 0; bi < batch; bi++) {
+    const a0 = a + <usize>(bi % batchA) * m * k * 4;
+    const b0 = b + <usize>(bi % batchB) * k * n * 4;
+    const c0 = c + <usize>bi * m * n * 4;
+    if (k == 0) memory.fill(c0, 0, <usize>m * n * 4);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = min(NC, n - jc);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = min(KC, k - pc);
+        packB(b0 + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = min(MC, m - ic);
+          packA(a0 + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, mc, kc, pa);
+          for (let j = 0; j < nc; j += NR) {
+            const bp = pb + <usize>(j * kc * 4);
+            const cols = min(NR, nc - j);
+            for (let i = 0; i < mc; i += MR) {
+              tileEdge(
+                kc, pa + <usize>(i * kc * 4), bp, c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc,
+                pc > 0, min(MR, mc - i), cols, tmp,
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+  return true;
+}

@@ -1,0 +1,70 @@
+// deno-fmt-ignore-file: AssemblyScript, kept as written.
+// MaxPoolGrad (NHWC): each window's dY goes to the first position (in row-major
+// window order) holding the window's maximum, as tfjs's cpu backend decides;
+// overlapping windows add up. Four channels at a time: a lane-wise running
+// max and its position, then a second pass over the window adds dY in the
+// lanes whose position matches. MaxPoolGrad has no dilation.
+
+export { scratch } from "./_gemm";
+
+/** Writes dX (b x h x w x c) from X (b x h x w x c) and dY (b x oh x ow x c). */
+export function maxPoolGrad(
+  x: usize, dy: usize, dx: usize,
+  batch: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+): void {
+  memory.fill(dx, 0, <usize>batch * h * w * c * 4);
+  const c4 = c & ~3;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * sh - pt;
+      const r0 = max(0, -y0);
+      const r1 = min(fh, h - y0);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * sw - pl;
+        const q0 = max(0, -x0);
+        const q1 = min(fw, w - x0);
+        const gOff = dy + <usize>(((b * oh + oy) * ow + ox) * c) * 4;
+        for (let ch = 0; ch < c4; ch += 4) {
+          let best = f32x4.splat(-Infinity);
+          let where = i32x4.splat(-1);
+          for (let r = r0; r < r1; r++) {
+            for (let q = q0; q < q1; q++) {
+              const pos = (b * h + y0 + r) * w + x0 + q;
+              const v = v128.load(x + <usize>(pos * c + ch) * 4);
+              const gt = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, gt);
+              where = v128.bitselect(i32x4.splat(pos), where, gt);
+            }
+          }
+          const g = v128.load(gOff + <usize>ch * 4);
+          for (let r = r0; r < r1; r++) {
+            for (let q = q0; q < q1; q++) {
+              const pos = (b * h + y0 + r) * w + x0 + q;
+              const p = dx + <usize>(pos * c + ch) * 4;
+              v128.store(p, f32x4.add(v128.load(p), v128.and(g, i32x4.eq(where, i32x4.splat(pos)))));
+            }
+          }
+        }
+        for (let ch = c4; ch < c; ch++) {
+          let best = -Infinity as f32;
+          let where = -1;
+          for (let r = r0; r < r1; r++) {
+            for (let q = q0; q < q1; q++) {
+              const pos = (b * h + y0 + r) * w + x0 + q;
+              const v = load<f32>(x + <usize>(pos * c + ch) * 4);
+              if (v > best) {
+                best = v;
+                where = pos;
+              }
+            }
+          }
+          if (where >= 0) {
+            const p = dx + <usize>(where * c + ch) * 4;
+            store<f32>(p, load<f32>(p) + load<f32>(gOff + <usize>ch * 4));
+          }
+        }
+      }
+    }
+  }
+}

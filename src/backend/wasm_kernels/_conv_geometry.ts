@@ -1,0 +1,71 @@
+/**
+ * The integer geometry our convolution kernels take, from tfjs's attributes.
+ * @module
+ */
+import { tf } from "../../deps.ts";
+
+/** The attributes that fix a convolution's geometry. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+/** batch, h, w, ci, oh, ow, co, fh, fw, sh, sw, pad top, pad left. */
+export type ConvGeometry = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/**
+ * batch, h, w, ci, oh, ow, co, fh, fw, sh, sw, pad top, pad left of a
+ * convolution of `xShape` by `filterShape` (NHWC, dilation 1), as the kernels'
+ * argument list; other layouts throw, naming `kernel`.
+ */
+export function convGeometry(
+  kernel: string,
+  xShape: number[],
+  filterShape: number[],
+  attrs: ConvAttrs,
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+  if (info.dataFormat !== "channelsLast") {
+    throw new Error(`${kernel} on wasm: only NHWC (channelsLast) is supported`);
+  }
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+}

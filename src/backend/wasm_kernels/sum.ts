@@ -1,0 +1,40 @@
+/**
+ * `Sum` over leading axes for tfjs-backend-wasm (bias gradients: every axis
+ * but the channels) as column sums in WASM-SIMD (asm/column_sums.ts). The
+ * stock kernel first transposes the reduced axes to the end; other
+ * reductions still go to it.
+ * @module
+ */
+import { tf } from "../../deps.ts";
+import * as kernel from "../../../asm/column_sums.wasm";
+import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
+import { stage, unstage } from "./_asm_kernel.ts";
+
+/** The number of leading axes `axis` reduces, or 0 when it is not a leading run of a float32 tensor. */
+function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number {
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const leading = axes.every((a, i) => a === i) && axes.length < rank;
+  return x.dtype === "float32" && leading ? axes.length : 0;
+}
+
+/** `Sum`: our column sums for leading axes, else the stock kernel. */
+export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+      const n = leadingAxes(x, axis);
+      if (n === 0) return stock.kernelFunc(args);
+      const kept = x.shape.slice(n);
+      const shape = keepDims ? [...x.shape.slice(0, n).map(() => 1), ...kept] : kept;
+      const { out, outView, views } = withOutput(args.backend as WasmBackend, shape, [x]);
+      const [px, pout] = stage(kernel, tf.Sum, views, outView.length);
+      const cols = outView.length;
+      const ok = kernel.columnSums(px, pout, cols ? views[0].length / cols : 0, cols);
+      unstage(kernel, tf.Sum, ok, pout, outView);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+"""PyTorch CPU reference for `deno task bench:train`: ms per training step of
+the seed tutorials' models (conv AE 000, dense AE 001, VAE 002), as they
+train them (Adam 1e-3, their losses and batch sizes), on random batches.
+
+Optional: needs torch (Debian `python3-torch`); without it, prints one JSON
+line {"error": "..."} and exits 0, and the benchmark reports wasm alone.
+
+    python3 tasks/reference/train_torch.py --threads 1,2 --steps 20
+    -> {"torch": "1.13.1", "results": [{"model": "conv", "threads": 1, "ms_per_step": 31.9}, ...]}
+"""
+import argparse
+import json
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:  # torch is optional
+    print(json.dumps({"error": f"torch unavailable: {e}"}))
+    sys.exit(0)
+
+
+class ConvAE(nn.Module):
+    """Seed 000: Conv 16/32 + MaxPool -> 64-d ReLU code -> ConvTranspose, sigmoid."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 64), nn.ReLU())
+        self.fc = nn.Linear(64, 32 * 7 * 7)
+        self.deconv = nn.Sequential(
+            nn.ConvTranspose2d(32, 16, 2, stride=2), nn.ReLU(),
+            nn.ConvTranspose2d(16, 1, 2, stride=2), nn.Sigmoid())
+
+    def loss(self, x):
+        h = F.relu(self.fc(self.encoder(x))).view(-1, 32, 7, 7)
+        return F.binary_cross_entropy(self.deconv(h), x)
+
+
+class DenseAE(nn.Module):
+    """Seed 001: 784-128-64-32 ReLU, mirror decoder with Tanh, MSE."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
+            nn.Linear(64, 32), nn.ReLU(),
+            nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 128), nn.ReLU(),
+            nn.Linear(128, 784), nn.Tanh())
+
+    def loss(self, x):
+        return F.mse_loss(self.net(x), x)
+
+
+class VAE(nn.Module):
+    """Seed 002: 784-256 -> (mu, logvar), latent 2, BCE(sum) + KL per image."""
+
+    def __init__(self, latent=2):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 256)
+        self.mu = nn.Linear(256, latent)
+        self.logvar = nn.Linear(256, latent)
+        self.dec = nn.Sequential(nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
+
+    def loss(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        bce = F.binary_cross_entropy(self.dec(z), x, reduction="sum")
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        return (bce + kl) / x.shape[0]
+
+
+# name: (model, batch size, one sample's shape, pixel range)
+MODELS = {
+    "conv": (ConvAE, 128, (1, 28, 28), (0.0, 1.0)),
+    "dense": (DenseAE, 256, (784,), (-1.0, 1.0)),
+    "vae": (VAE, 64, (784,), (0.0, 1.0)),
+}
+
+
+def ms_per_step(name, steps, warmup):
+    """Median ms of `steps` Adam steps on one random batch, after `warmup` steps."""
+    build, batch, shape, (lo, hi) = MODELS[name]
+    torch.manual_seed(0)
+    model = build()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(batch, *shape) * (hi - lo) + lo
+    times = []
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = model.loss(x)
+        loss.backward()
+        opt.step()
+        loss.item()
+        if i >= warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--models", default="conv,dense,vae")
+    p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=3)
+    a = p.parse_args()
+    results = []
+    for threads in [int(t) for t in a.threads.split(",")]:
+        torch.set_num_threads(threads)
+        for name in a.models.split(","):
+            if name not in MODELS:
+                p.error(f"unknown model {name!r}; models: {', '.join(MODELS)}")
+            ms = ms_per_step(name, a.steps, a.warmup)
+            results.append({"model": name, "threads": threads, "ms_per_step": round(ms, 3)})
+    print(json.dumps({"torch": torch.__version__, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
