@@ -1,12 +1,23 @@
 /**
- * Runs a Python reference timing script from `tasks/reference/` (optional: only
- * when the bench may run `/usr/bin/python3`), feeding it `input` on stdin and
- * printing what it reports, so Python's figures land in the same run as the bench.
+ * Context printed with the data-path benches: the machine's load (timings on a
+ * shared 2-core machine mean little without it) and, optionally, Python reference
+ * timings, so Python's figures land in the same run as the bench.
  * @module
  */
+import { loadavg } from "node:os";
+
 const PYTHON = "/usr/bin/python3";
 
-/** Prints the script's timings, or why they were skipped. */
+/** Prints the 1/5/15-minute load averages when `--allow-sys=loadavg` is given. */
+export function printLoad(): void {
+  if (Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state !== "granted") return;
+  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+}
+
+/**
+ * Runs a Python timing script from `tasks/reference/` when the bench may run
+ * `/usr/bin/python3`, feeding it `input` on stdin and printing what it reports.
+ */
 export async function pythonReference(script: string, input = new Uint8Array(0)): Promise<void> {
   if (Deno.permissions.querySync({ name: "run", command: PYTHON }).state !== "granted") {
     console.log(`python reference ${script}: skipped (needs --allow-run=${PYTHON})`);

