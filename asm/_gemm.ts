@@ -1,7 +1,11 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
 // The matrix-product core of the training kernels: a 4x8 register tile of
-// f32x4 accumulators over packed operands, strided packing, and the module's
-// scratch memory.
+// f32x4 accumulators over packed operands, and strided packing.
+//
+// The training kernels are built with --importMemory and run on
+// tfjs-backend-wasm's own heap: the host passes the addresses of the tensors
+// and of a work area it allocated there, and no kernel ever grows the memory
+// (tfjs's allocator owns it).
 //
 // Packed layouts (GotoBLAS): A in panels of 4 rows, each panel kc x 4 with the
 // 4 row values of one reduction step adjacent; B in panels of 8 columns, kc x 8.
@@ -13,27 +17,6 @@
 export const MR: i32 = 4;
 /** Columns of a B panel. */
 export const NR: i32 = 8;
-
-/** The first 64-byte-aligned address after the module's static data. */
-export function heapStart(): usize {
-  return (__heap_base + 63) & ~(<usize>63);
-}
-
-/** Grows the memory so that addresses below `end` are valid; false when it cannot. */
-export function ensure(end: usize): bool {
-  const have = (<usize>memory.size()) << 16;
-  if (end <= have) return true;
-  return memory.grow(<i32>((end - have + 0xffff) >> 16)) >= 0;
-}
-
-/**
- * Reserves `bytes` for the host's operands and returns their start (0 when the
- * memory cannot grow). The kernels put their packing buffers after the operands.
- */
-export function scratch(bytes: usize): usize {
-  const base = heapStart();
-  return ensure(base + bytes) ? base : 0;
-}
 
 /** Rounds an address up to 64 bytes. */
 export function align64(p: usize): usize {

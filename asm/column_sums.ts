@@ -1,19 +1,16 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
+// asc-flags: --importMemory
 // Column sums of a row-major matrix: the bias gradients of dense and conv
 // layers (tfjs Sum over every axis but the last). Rows are added four columns
 // at a time into an L1-resident partial sum, which is folded into the total
 // every BLOCK rows so that rounding grows with BLOCK + rows / BLOCK, not rows.
 
-import { align64, ensure } from "./_gemm";
-export { scratch } from "./_gemm";
-
 const BLOCK: i32 = 256;
 
-/** out[c] = sum over r < rows of x[r * cols + c]; the partial sums go after out. */
-export function columnSums(x: usize, out: usize, rows: i32, cols: i32): bool {
+/** out[c] = sum over r < rows of x[r * cols + c], with `work` (cols floats) for the partial sums. */
+export function columnSums(x: usize, out: usize, work: usize, rows: i32, cols: i32): void {
   const bytes = <usize>cols * 4;
-  const partial = align64(out + bytes);
-  if (!ensure(partial + bytes)) return false;
+  const partial = work;
   memory.fill(out, 0, bytes);
   const c4 = <usize>(cols & ~3) * 4;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
@@ -30,5 +27,4 @@ export function columnSums(x: usize, out: usize, rows: i32, cols: i32): bool {
     for (; o < c4; o += 16) v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(partial + o)));
     for (; o < bytes; o += 4) store<f32>(out + o, load<f32>(out + o) + load<f32>(partial + o));
   }
-  return true;
 }

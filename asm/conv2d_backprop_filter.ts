@@ -1,4 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
+// asc-flags: --importMemory
 // Conv2DBackpropFilter (NHWC, dilation 1): the filter gradient
 //   dW[fr, fc, ci, co] = sum over pixels p = (b, y, x) of
 //                        X[b, y*sh + fr - pt, x*sw + fc - pl, ci] * dY[p, co],
@@ -8,27 +9,29 @@
 // im2col matrix never exists), dY's block into 8-column panels, and dW, small
 // enough for L1, accumulates across blocks.
 
-import { MR, NR, align64, ensure, packB, tileEdge } from "./_gemm";
-export { scratch } from "./_gemm";
+import { MR, NR, align64, packB, tileEdge } from "./_gemm";
 
 const KC: i32 = 256;
 
-/**
- * Writes dW (fh*fw*ci x co) from X (b x h x w x ci) and dY (b x oh x ow x co).
- * The packing buffers go after dW, growing the memory; returns false when it cannot.
- */
+/** Bytes of work area {@link conv2dBackpropFilter} needs for `taps` = fh*fw*ci and `co`. */
+export function conv2dBackpropFilterWork(taps: i32, co: i32): usize {
+  const panelsA = (taps + MR - 1) / MR;
+  const panelsB = (co + NR - 1) / NR;
+  return <usize>(panelsA * KC * MR * 4 + panelsB * KC * NR * 4 + 128 + 3 * 64);
+}
+
+/** Writes dW (fh*fw*ci x co) from X (b x h x w x ci) and dY (b x oh x ow x co). */
 export function conv2dBackpropFilter(
-  x: usize, dy: usize, dw: usize,
+  x: usize, dy: usize, dw: usize, work: usize,
   batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
-): bool {
+): void {
   const taps = fh * fw * ci;
   const panelsA = (taps + MR - 1) / MR;
   const panelsB = (co + NR - 1) / NR;
-  const pa = align64(dw + <usize>taps * co * 4);
+  const pa = align64(work);
   const pb = align64(pa + <usize>(panelsA * KC * MR * 4));
   const tmp = align64(pb + <usize>(panelsB * KC * NR * 4));
-  if (!ensure(tmp + 128)) return false;
   const pixels = batch * oh * ow;
   const ldc = <usize>co * 4;
   if (pixels == 0) memory.fill(dw, 0, <usize>taps * co * 4);
@@ -46,7 +49,6 @@ export function conv2dBackpropFilter(
       }
     }
   }
-  return true;
 }
 
 /**

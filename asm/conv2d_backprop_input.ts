@@ -1,4 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
+// asc-flags: --importMemory
 // Conv2DBackpropInput (NHWC, dilation 1): the input gradient of a convolution,
 // which is also the forward pass of a transposed convolution,
 //   dX[b, y*sh + fr - pt, x*sw + fc - pl, ci] += sum over co of dY[b, y, x, co] * W[fr, fc, ci, co].
@@ -6,26 +7,27 @@
 // matrix product with W packed once per call; G's rows are then added into dX
 // at their taps (col2im), while the block is still in cache.
 
-import { MR, NR, align64, ensure, packA, packB, tile4x8 } from "./_gemm";
-export { scratch } from "./_gemm";
+import { MR, NR, align64, packA, packB, tile4x8 } from "./_gemm";
 
 const MC: i32 = 64;
 
-/**
- * Writes dX (b x h x w x ci) from dY (b x oh x ow x co) and W (fh x fw x ci x co).
- * The work buffers go after dX, growing the memory; returns false when it cannot.
- */
+/** Bytes of work area {@link conv2dBackpropInput} needs for `taps` = fh*fw*ci and `co`. */
+export function conv2dBackpropInputWork(taps: i32, co: i32): usize {
+  const cols = (taps + NR - 1) / NR * NR;
+  return <usize>(cols * co * 4 + MC * co * 4 + MC * cols * 4 + 3 * 64);
+}
+
+/** Writes dX (b x h x w x ci) from dY (b x oh x ow x co) and W (fh x fw x ci x co). */
 export function conv2dBackpropInput(
-  dy: usize, filter: usize, dx: usize,
+  dy: usize, filter: usize, dx: usize, work: usize,
   batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
-): bool {
+): void {
   const taps = fh * fw * ci;
   const cols = (taps + NR - 1) / NR * NR;
-  const pb = align64(dx + <usize>batch * h * w * ci * 4);
+  const pb = align64(work);
   const pa = align64(pb + <usize>cols * co * 4);
   const g = align64(pa + <usize>(MC * co * 4));
-  if (!ensure(g + <usize>MC * cols * 4)) return false;
   memory.fill(dx, 0, <usize>batch * h * w * ci * 4);
   // W as the k x n operand W^T: element [co, tap] at W + (tap * co + co) * 4.
   packB(filter, 1, co, co, taps, pb);
@@ -42,7 +44,6 @@ export function conv2dBackpropInput(
     }
     col2im(g, ldg, p0, mc, dx, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl);
   }
-  return true;
 }
 
 /** Adds row r of G (the taps of output pixel p0 + r) into dX. */

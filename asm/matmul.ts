@@ -1,4 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
+// asc-flags: --importMemory
 // Batched matrix product C = op(A) op(B) with either operand transposed, as
 // tfjs's BatchMatMul: the products of dense layers' gradients (A^T B for the
 // weights, A B^T for the inputs) and their forward pass.
@@ -8,26 +9,28 @@
 // 128 KiB); each 8-column panel of B (8 KiB) stays in L1 while the 4-row
 // panels of A stream past it.
 
-import { MR, NR, align64, ensure, packA, packB, tileEdge } from "./_gemm";
-export { scratch } from "./_gemm";
+import { MR, NR, align64, packA, packB, tileEdge } from "./_gemm";
 
 const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 512;
 
+/** Bytes of work area {@link matmul} needs. */
+export function matmulWork(): usize {
+  return <usize>(MC * KC * 4 + KC * NC * 4 + 128 + 64);
+}
+
 /**
  * C[b] = op(A[b % batchA]) op(B[b % batchB]) for b < batch, with op(A) m x k
  * and op(B) k x n; A is stored k x m when `transA`, B n x k when `transB`.
- * The packing buffers go after C, growing the memory; returns false when it cannot.
  */
 export function matmul(
-  a: usize, b: usize, c: usize, batch: i32, batchA: i32, batchB: i32,
+  a: usize, b: usize, c: usize, work: usize, batch: i32, batchA: i32, batchB: i32,
   m: i32, n: i32, k: i32, transA: bool, transB: bool,
-): bool {
-  const pa = align64(c + <usize>batch * m * n * 4);
+): void {
+  const pa = align64(work);
   const pb = pa + <usize>(MC * KC * 4);
   const tmp = pb + <usize>(KC * NC * 4);
-  if (!ensure(tmp + 128)) return false;
   const rsA = transA ? 1 : k, csA = transA ? m : 1;
   const rsB = transB ? 1 : n, csB = transB ? k : 1;
   const ldc = <usize>n * 4;
@@ -58,5 +61,30 @@ export function matmul(
       }
     }
   }
-  return true;
+}
+
+/**
+ * The epilogue of a fused dense layer: adds `bias` (cols floats; none when 0)
+ * to every row of C (rows x cols), then applies ReLU when `relu`.
+ */
+export function biasRelu(c: usize, bias: usize, rows: i32, cols: i32, relu: bool): void {
+  const bytes = <usize>cols * 4;
+  const c4 = <usize>(cols & ~3) * 4;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = c + <usize>r * bytes;
+    let o: usize = 0;
+    for (; o < c4; o += 16) {
+      let v = v128.load(row + o);
+      if (bias) v = f32x4.add(v, v128.load(bias + o));
+      if (relu) v = f32x4.max(v, zero);
+      v128.store(row + o, v);
+    }
+    for (; o < bytes; o += 4) {
+      let v = load<f32>(row + o);
+      if (bias) v += load<f32>(bias + o);
+      if (relu) v = max(v, 0);
+      store<f32>(row + o, v);
+    }
+  }
 }

@@ -1,11 +1,10 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
+// asc-flags: --importMemory
 // MaxPoolGrad (NHWC): each window's dY goes to the first position (in row-major
 // window order) holding the window's maximum, as tfjs's cpu backend decides;
 // overlapping windows add up. Four channels at a time: a lane-wise running
 // max and its position, then a second pass over the window adds dY in the
 // lanes whose position matches. MaxPoolGrad has no dilation.
-
-export { scratch } from "./_gemm";
 
 /** Writes dX (b x h x w x c) from X (b x h x w x c) and dY (b x oh x ow x c). */
 export function maxPoolGrad(

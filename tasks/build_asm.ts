@@ -7,6 +7,10 @@
  * (`--use abort=` drops the only one AssemblyScript adds), so each `.wasm`
  * loads as a plain Deno Wasm-module import, locally and from a URL.
  *
+ * A kernel may add flags in a line of its own source, `// asc-flags: ...`:
+ * the training kernels take `--importMemory` so that they run on
+ * tfjs-backend-wasm's heap and read and write its tensors in place.
+ *
  * ```sh
  * deno task build:asm          # rebuild every kernel
  * deno task build:asm tsne     # rebuild one
@@ -41,12 +45,18 @@ export function kernelNames(): string[] {
   return names.sort();
 }
 
+/** The extra flags `asm/<name>.ts` asks for in a `// asc-flags: ...` line. */
+export function kernelFlags(name: string): string[] {
+  const source = Deno.readTextFileSync(new URL(`${name}.ts`, ASM_DIR));
+  return source.match(/^\/\/ asc-flags: (.+)$/m)?.[1].trim().split(/\s+/) ?? [];
+}
+
 /** Compiles `asm/<name>.ts` in memory and returns the `.wasm` bytes. */
 export async function compileKernel(name: string): Promise<Uint8Array> {
   let wasm: Uint8Array | undefined;
   const stderr: string[] = [];
   const { error } = await asc.main(
-    [`${name}.ts`, ...ASC_FLAGS, "--outFile", `${name}.wasm`],
+    [`${name}.ts`, ...ASC_FLAGS, ...kernelFlags(name), "--outFile", `${name}.wasm`],
     {
       readFile: (file: string, baseDir: string) => {
         try {

@@ -162,3 +162,46 @@ Deno.test("Identity and same-dtype Cast share data that outlives their input", a
   assertAllClose(Float32Array.from(w.dataSync()), Float32Array.of(1, -2, 3), { abs: 0 });
   tf.dispose([y, z, w]);
 });
+
+type FusedCase = MatMulCase & { bias?: number[]; activation: string };
+
+const FUSED_CASES: FusedCase[] = [
+  {
+    a: [1, 64, 256],
+    b: [1, 256, 784],
+    transposeA: false,
+    transposeB: false,
+    bias: [784],
+    activation: "linear",
+  },
+  {
+    a: [1, 37, 30],
+    b: [1, 13, 37],
+    transposeA: true,
+    transposeB: true,
+    bias: [13],
+    activation: "relu",
+  },
+  { a: [2, 5, 9], b: [2, 9, 6], transposeA: false, transposeB: false, activation: "relu" },
+  {
+    a: [1, 5, 9],
+    b: [1, 9, 6],
+    transposeA: false,
+    transposeB: false,
+    bias: [6],
+    activation: "elu",
+  },
+];
+
+for (const [i, c] of FUSED_CASES.entries()) {
+  const { transposeA, transposeB, activation } = c;
+  differential(
+    "_FusedMatMul",
+    `a ${c.a}${transposeA ? "^T" : ""} b ${c.b}${
+      transposeB ? "^T" : ""
+    } bias ${c.bias} ${activation}`,
+    500 + i,
+    c.bias ? { a: c.a, b: c.b, bias: c.bias } : { a: c.a, b: c.b },
+    { transposeA, transposeB, activation, leakyreluAlpha: 0.2 },
+  );
+}

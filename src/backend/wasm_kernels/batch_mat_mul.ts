@@ -1,22 +1,33 @@
 /**
- * `BatchMatMul` for tfjs-backend-wasm: every transpose combination through
- * one blocked WASM-SIMD product (asm/matmul.ts). The stock kernel is fast
- * only without transposes, and dense layers' gradients are A^T B and A B^T.
+ * `BatchMatMul` and `_FusedMatMul` for tfjs-backend-wasm: every transpose
+ * combination through one blocked WASM-SIMD product (asm/matmul.ts). The
+ * stock BatchMatMul is slow with transposes, which dense layers' gradients
+ * need (A^T B, A B^T); the stock _FusedMatMul re-packs its weights on every
+ * call, and in training they change on every call.
  * @module
  */
 import { tf } from "../../deps.ts";
-import * as kernel from "../../../asm/matmul.wasm";
-import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
-import { stage, unstage } from "./_asm_kernel.ts";
+import { matmul as module } from "./_modules.js";
+import { address, onHeap, output, workspace } from "./_heap.ts";
 
-/** out[b] = op(a[b]) op(b[b]) over broadcast batch dimensions. */
-function batchMatMul(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+interface Kernel {
+  matmulWork(): number;
+  matmul(a: number, b: number, c: number, work: number, ...dims: number[]): void;
+  biasRelu(c: number, bias: number, rows: number, cols: number, relu: number): void;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU when given. */
+function product(
+  args: KernelArgs,
+  name: string,
+  epilogue?: { bias?: tf.TensorInfo; relu: boolean },
 ): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
   if (a.dtype !== "float32" || b.dtype !== "float32") {
-    throw new Error(`BatchMatMul on wasm: float32 only, got ${a.dtype} and ${b.dtype}`);
+    throw new Error(`${name} on wasm: float32 only, got ${a.dtype} and ${b.dtype}`);
   }
   const ra = a.shape.length, rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
@@ -25,7 +36,7 @@ function batchMatMul(
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   if (k !== kb) {
     throw new Error(
-      `BatchMatMul on wasm: inner sizes ${k} and ${kb} of shapes ${a.shape} and ${b.shape} ` +
+      `${name} on wasm: inner sizes ${k} and ${kb} of shapes ${a.shape} and ${b.shape} ` +
         `(transposeA ${transposeA}, transposeB ${transposeB}) differ`,
     );
   }
@@ -34,12 +45,30 @@ function batchMatMul(
     b.shape.slice(0, -2),
   );
   const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
-  const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
   const batch = size(outer);
-  const { out, outView, views } = withOutput(args.backend as WasmBackend, [...outer, m, n], [a, b]);
-  const [pa, pb, pc] = stage(kernel, tf.BatchMatMul, views, outView.length);
-  const ok = kernel.matmul(pa, pb, pc, batch, batchA, batchB, m, n, k, +transposeA, +transposeB);
-  unstage(kernel, tf.BatchMatMul, ok, pc, outView);
+  const { backend } = args;
+  const kernel = onHeap<Kernel>(module, backend);
+  const work = workspace(backend, kernel.matmulWork());
+  const [out, c] = output(backend, [...outer, m, n]);
+  const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
+  kernel.matmul(
+    address(backend, a),
+    address(backend, b),
+    c,
+    work,
+    batch,
+    batchA,
+    batchB,
+    m,
+    n,
+    k,
+    +transposeA,
+    +transposeB,
+  );
+  if (epilogue) {
+    const bias = epilogue.bias ? address(backend, epilogue.bias) : 0;
+    kernel.biasRelu(c, bias, batch * m, n, +epilogue.relu);
+  }
   return out;
 }
 
@@ -47,5 +76,26 @@ function batchMatMul(
 export const batchMatMulConfig: tf.KernelConfig = {
   kernelName: tf.BatchMatMul,
   backendName: "wasm",
-  kernelFunc: batchMatMul as unknown as tf.KernelFunc,
+  kernelFunc: (args) => product(args, tf.BatchMatMul),
 };
+
+/** `_FusedMatMul`: ours for a linear or ReLU layer with a per-column bias, else the stock kernel. */
+export function fusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { b, bias, preluActivationWeights } = args.inputs as {
+        b: tf.TensorInfo;
+        bias?: tf.TensorInfo;
+        preluActivationWeights?: tf.TensorInfo;
+      };
+      const { activation, transposeB } = args.attrs as unknown as tf._FusedMatMulAttrs;
+      const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+      const ours = (activation === "linear" || activation === "relu") && !preluActivationWeights &&
+        (!bias || (bias.shape.length === 1 && bias.shape[0] === n));
+      return ours
+        ? product(args, tf._FusedMatMul, { bias, relu: activation === "relu" })
+        : stock.kernelFunc(args);
+    },
+  };
+}

@@ -4,10 +4,14 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import * as kernel from "../../../asm/conv2d_backprop_filter.wasm";
-import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
-import { stage, unstage } from "./_asm_kernel.ts";
-import { convGeometry } from "./_conv_geometry.ts";
+import { conv2dBackpropFilter as module } from "./_modules.js";
+import { address, onHeap, output, workspace } from "./_heap.ts";
+import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
+
+interface Kernel {
+  conv2dBackpropFilterWork(taps: number, co: number): number;
+  conv2dBackpropFilter(x: number, dy: number, dw: number, work: number, ...g: ConvGeometry): void;
+}
 
 /** dW[fr, fc, d1, d2] = sum over b, y, x of X[b, y*sh+fr-pt, x*sw+fc-pl, d1] * dY[b, y, x, d2] (NHWC). */
 function conv2dBackpropFilter(
@@ -16,19 +20,23 @@ function conv2dBackpropFilter(
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args
     .attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const geometry = convGeometry(
-    tf.Conv2DBackpropFilter,
-    x.shape,
-    filterShape,
-    { strides, pad, dataFormat, dimRoundingMode },
+  const geometry = convGeometry(tf.Conv2DBackpropFilter, x.shape, filterShape, {
+    strides,
+    pad,
+    dataFormat,
+    dimRoundingMode,
+  });
+  const k = onHeap<Kernel>(module, args.backend);
+  const [fh, fw, ci, co] = filterShape;
+  const work = workspace(args.backend, k.conv2dBackpropFilterWork(fh * fw * ci, co));
+  const [out, dw] = output(args.backend, [...filterShape]);
+  k.conv2dBackpropFilter(
+    address(args.backend, x),
+    address(args.backend, dy),
+    dw,
+    work,
+    ...geometry,
   );
-  const { out, outView, views } = withOutput(args.backend as WasmBackend, [...filterShape], [
-    x,
-    dy,
-  ]);
-  const [px, pdy, pdw] = stage(kernel, tf.Conv2DBackpropFilter, views, outView.length);
-  const ok = kernel.conv2dBackpropFilter(px, pdy, pdw, ...geometry);
-  unstage(kernel, tf.Conv2DBackpropFilter, ok, pdw, outView);
   return out;
 }
 

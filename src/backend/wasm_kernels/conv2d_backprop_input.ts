@@ -5,10 +5,14 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import * as kernel from "../../../asm/conv2d_backprop_input.wasm";
-import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
-import { stage, unstage } from "./_asm_kernel.ts";
-import { convGeometry } from "./_conv_geometry.ts";
+import { conv2dBackpropInput as module } from "./_modules.js";
+import { address, onHeap, output, workspace } from "./_heap.ts";
+import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
+
+interface Kernel {
+  conv2dBackpropInputWork(taps: number, co: number): number;
+  conv2dBackpropInput(dy: number, w: number, dx: number, work: number, ...g: ConvGeometry): void;
+}
 
 /** dX[b, y*sh+fr-pt, x*sw+fc-pl, d1] += dY[b, y, x, d2] * W[fr, fc, d1, d2] (NHWC). */
 function conv2dBackpropInput(
@@ -17,19 +21,18 @@ function conv2dBackpropInput(
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = args
     .attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const geometry = convGeometry(
-    tf.Conv2DBackpropInput,
-    [...inputShape],
-    filter.shape,
-    { strides, pad, dataFormat, dimRoundingMode },
-  );
-  const { out, outView, views } = withOutput(args.backend as WasmBackend, [...inputShape], [
-    dy,
-    filter,
-  ]);
-  const [pdy, pw, pdx] = stage(kernel, tf.Conv2DBackpropInput, views, outView.length);
-  const ok = kernel.conv2dBackpropInput(pdy, pw, pdx, ...geometry);
-  unstage(kernel, tf.Conv2DBackpropInput, ok, pdx, outView);
+  const geometry = convGeometry(tf.Conv2DBackpropInput, [...inputShape], filter.shape, {
+    strides,
+    pad,
+    dataFormat,
+    dimRoundingMode,
+  });
+  const k = onHeap<Kernel>(module, args.backend);
+  const [fh, fw, ci, co] = filter.shape;
+  const work = workspace(args.backend, k.conv2dBackpropInputWork(fh * fw * ci, co));
+  const [out, dx] = output(args.backend, [...inputShape]);
+  const { backend } = args;
+  k.conv2dBackpropInput(address(backend, dy), address(backend, filter), dx, work, ...geometry);
   return out;
 }
 

@@ -4,9 +4,12 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import * as kernel from "../../../asm/max_pool_grad.wasm";
-import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
-import { stage, unstage } from "./_asm_kernel.ts";
+import { maxPoolGrad as module } from "./_modules.js";
+import { address, onHeap, output } from "./_heap.ts";
+
+interface Kernel {
+  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
+}
 
 /** dX at each window's first maximum of X receives the window's dY (NHWC). */
 function maxPoolGrad(
@@ -23,15 +26,12 @@ function maxPoolGrad(
     pad,
     dimRoundingMode,
   );
-  const { out, outView, views } = withOutput(args.backend as WasmBackend, [...input.shape], [
-    input,
-    dy,
-  ]);
-  const [px, pdy, pdx] = stage(kernel, tf.MaxPoolGrad, views, outView.length);
-  kernel.maxPoolGrad(
-    px,
-    pdy,
-    pdx,
+  const k = onHeap<Kernel>(module, args.backend);
+  const [out, dx] = output(args.backend, [...input.shape]);
+  k.maxPoolGrad(
+    address(args.backend, input),
+    address(args.backend, dy),
+    dx,
     info.batchSize,
     info.inHeight,
     info.inWidth,
@@ -45,7 +45,6 @@ function maxPoolGrad(
     info.padInfo.top,
     info.padInfo.left,
   );
-  unstage(kernel, tf.MaxPoolGrad, 1, pdx, outView);
   return out;
 }
 

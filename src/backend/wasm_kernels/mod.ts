@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { castConfig, identityConfig } from "./identity.ts";
@@ -23,6 +23,7 @@ const KERNELS: tf.KernelConfig[] = [
 /** Kernels that handle the cases they are fast at and hand the rest to the stock one. */
 const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Cast]: castConfig,
+  [tf._FusedMatMul]: fusedMatMulConfig,
   [tf.Sum]: sumConfig,
 };
 

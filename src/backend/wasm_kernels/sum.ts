@@ -6,9 +6,12 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import * as kernel from "../../../asm/column_sums.wasm";
-import { type WasmBackend, withOutput } from "./_wasm_backend.ts";
-import { stage, unstage } from "./_asm_kernel.ts";
+import { columnSums as module } from "./_modules.js";
+import { address, onHeap, output, workspace } from "./_heap.ts";
+
+interface Kernel {
+  columnSums(x: number, out: number, work: number, rows: number, cols: number): void;
+}
 
 /** The number of leading axes `axis` reduces, or 0 when it is not a leading run of a float32 tensor. */
 function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number {
@@ -29,11 +32,12 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       if (n === 0) return stock.kernelFunc(args);
       const kept = x.shape.slice(n);
       const shape = keepDims ? [...x.shape.slice(0, n).map(() => 1), ...kept] : kept;
-      const { out, outView, views } = withOutput(args.backend as WasmBackend, shape, [x]);
-      const [px, pout] = stage(kernel, tf.Sum, views, outView.length);
-      const cols = outView.length;
-      const ok = kernel.columnSums(px, pout, cols ? views[0].length / cols : 0, cols);
-      unstage(kernel, tf.Sum, ok, pout, outView);
+      const cols = tf.util.sizeFromShape(kept);
+      const rows = cols ? tf.util.sizeFromShape(x.shape) / cols : 0;
+      const k = onHeap<Kernel>(module, args.backend);
+      const work = workspace(args.backend, 4 * cols);
+      const [out, pout] = output(args.backend, shape);
+      k.columnSums(address(args.backend, x), pout, work, rows, cols);
       return out;
     },
   };

@@ -1,0 +1,10 @@
+/** asm/column_sums.wasm, compiled. */
+export declare const columnSums: WebAssembly.Module;
+/** asm/conv2d_backprop_filter.wasm, compiled. */
+export declare const conv2dBackpropFilter: WebAssembly.Module;
+/** asm/conv2d_backprop_input.wasm, compiled. */
+export declare const conv2dBackpropInput: WebAssembly.Module;
+/** asm/matmul.wasm, compiled. */
+export declare const matmul: WebAssembly.Module;
+/** asm/max_pool_grad.wasm, compiled. */
+export declare const maxPoolGrad: WebAssembly.Module;

@@ -1,0 +1,10 @@
+/* @ts-self-types="./_modules.d.ts" */
+// Source-phase imports: the kernels come compiled but not instantiated, since
+// each must be instantiated on tfjs-backend-wasm's memory (see _heap.ts).
+// TypeScript cannot parse `import source` yet, hence this JavaScript file.
+import source columnSums from "../../../asm/column_sums.wasm";
+import source conv2dBackpropFilter from "../../../asm/conv2d_backprop_filter.wasm";
+import source conv2dBackpropInput from "../../../asm/conv2d_backprop_input.wasm";
+import source matmul from "../../../asm/matmul.wasm";
+import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
+export { columnSums, conv2dBackpropFilter, conv2dBackpropInput, matmul, maxPoolGrad };
