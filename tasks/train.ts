@@ -22,10 +22,13 @@ try {
       : await resume(cmd.runDir, cmd.options);
     const last = result.metrics.at(-1);
     if (last) {
+      const accuracy = typeof last.best_test_accuracy === "number"
+        ? `; best test accuracy ${last.best_test_accuracy.toFixed(2)} %`
+        : "";
       console.log(
-        `done: ${result.runDir} (test ${result.config.loss} ${
+        `done: ${result.runDir} (test loss ${
           last.val_loss.toFixed(4)
-        } after epoch ${last.epoch})`,
+        } after epoch ${last.epoch}${accuracy})`,
       );
     }
   }

@@ -81,3 +81,57 @@ Deno.test("--help lists every model with its defaults", () => {
   for (const name of Object.keys(MODELS)) assert(helpText().includes(`  ${name} `), name);
   assert(helpText().includes("--resume"));
 });
+
+Deno.test("the zoo's options: dropout, early stopping, noise, width and model weights", async () => {
+  const cmd = parseTrainArgs([
+    "denoising",
+    "--dropout",
+    "0.2",
+    "--early-stopping",
+    "3",
+    "--noise",
+    "saltpepper",
+    "--noise-level",
+    "0.1",
+    "--optimizer",
+    "adamw",
+    "--weight-decay",
+    "0.01",
+  ]);
+  assertEquals(cmd.kind === "train" && cmd.options, {
+    model: "denoising",
+    dropout: 0.2,
+    earlyStopping: 3,
+    noiseLevel: 0.1,
+    weightDecay: 0.01,
+    optimizer: "adamw",
+    noise: "saltpepper",
+    quiet: false,
+  });
+  const tconv = parseTrainArgs(["tconv", "--width", "32", "--latent-dim", "2"]);
+  assertEquals(tconv.kind === "train" && [tconv.options.width, tconv.options.latentDim], [32, 2]);
+  const stacked = parseTrainArgs(["stacked", "--pretrain-epochs", "2", "--epochs", "3"]);
+  assertEquals(stacked.kind === "train" && stacked.options.pretrainEpochs, 2);
+  const weights = parseTrainArgs([
+    "sparse",
+    "--sparsity-weight",
+    "0.01",
+    "--contractive-weight",
+    "0.001",
+  ]);
+  assertEquals(
+    weights.kind === "train" && [weights.options.sparsityWeight, weights.options.contractiveWeight],
+    [0.01, 0.001],
+  );
+  await assertRejects(() => parseTrainArgs(["dense", "--dropout", "1"]), "--dropout 1", "[0, 1)");
+  await assertRejects(() => parseTrainArgs(["dense", "--noise", "pink"]), "--noise pink");
+  await assertRejects(() => parseTrainArgs(["tconv", "--width", "0"]), "--width", "at least 1");
+});
+
+Deno.test("--help shows each model's own defaults", () => {
+  const text = helpText();
+  assert(text.includes("--noise gaussian --noise-level 0.2"), "denoising's noise");
+  assert(text.includes("--width 16"), "tconv's width");
+  assert(text.includes("--pretrain-epochs 10"), "stacked's pre-training");
+  assert(text.includes("--sparsity-weight 0.001"), "sparse's lambda");
+});

@@ -3,9 +3,12 @@
  * tensor count flat, resumes to exactly the uninterrupted result, and runs
  * on the wasm, cpu and WebGPU backends.
  */
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
 import { type EpochMetrics, resume, train, type TrainResult } from "../src/train/loop.ts";
+import { reconstructionLoss } from "../src/train/losses.ts";
+import { initBackend } from "../src/backend/backend.ts";
+import { tf } from "../src/deps.ts";
 
 Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run writes all its files", async () => {
   const out = await tempRunDir();
@@ -104,4 +107,23 @@ Deno.test({
     assertEquals(backend.name, "webgpu");
     assertSameLosses(metrics, (await onWasm()).metrics, 1e-3);
   },
+});
+
+Deno.test("BCE's value and gradient are torch.nn.BCELoss's, saturated outputs included (no NaN)", async () => {
+  await initBackend({ backend: "wasm" });
+  const p = tf.tensor([0, 0.3, 1, 0.9, 0.5, 1e-30]);
+  const y = tf.tensor([0.2, 1, 0.5, 0, 0.5, 1]);
+  const value = reconstructionLoss("bce", p, y);
+  const grad = tf.grad((x: tf.Tensor) => reconstructionLoss("bce", x, y))(p);
+  // torch 1.13: F.binary_cross_entropy(p, y) and p.grad for these p, y.
+  assertClose((await value.data())[0], 23.879541397094727, 1e-5);
+  assertAllClose([...(await grad.data())], [
+    -33333331968.0,
+    -0.555555522441864,
+    83333332992.0,
+    1.6666663885116577,
+    0.0,
+    -166666665984.0,
+  ], { rel: 1e-6 });
+  tf.dispose([p, y, value, grad]);
 });

@@ -34,22 +34,62 @@ const NUMBER_FLAGS = {
   "train-size": "trainSize",
   "test-size": "testSize",
   "weight-decay": "weightDecay",
+  "dropout": "dropout",
+  "early-stopping": "earlyStopping",
+  "noise-level": "noiseLevel",
+  "width": "width",
+  "sparsity-weight": "sparsityWeight",
+  "contractive-weight": "contractiveWeight",
+  "pretrain-epochs": "pretrainEpochs",
 } as const;
-const INTEGER = new Set(["epochs", "batch-size", "latent-dim", "seed", "train-size", "test-size"]);
+const INTEGER = new Set([
+  "epochs",
+  "batch-size",
+  "latent-dim",
+  "seed",
+  "train-size",
+  "test-size",
+  "early-stopping",
+  "width",
+  "pretrain-epochs",
+]);
+const AT_LEAST_ONE = new Set([
+  "epochs",
+  "batch-size",
+  "latent-dim",
+  "train-size",
+  "test-size",
+  "width",
+  "pretrain-epochs",
+]);
 const CHOICES = {
   backend: ["auto", "webgpu", "wasm", "cpu"],
   loss: ["bce", "mse", "l1"],
   optimizer: ["adam", "adamw"],
+  noise: ["none", "gaussian", "mask", "saltpepper"],
+} as const;
+
+/** A model's own settings, as `--help` lists them after the common ones. */
+const EXTRA_DEFAULTS = {
+  noise: "--noise",
+  noiseLevel: "--noise-level",
+  width: "--width",
+  sparsityWeight: "--sparsity-weight",
+  contractiveWeight: "--contractive-weight",
+  pretrainEpochs: "--pretrain-epochs",
 } as const;
 
 /** `--help`: usage, every option, and every model with its defaults. */
 export function helpText(): string {
   const models = Object.values(MODELS).map((m) => {
     const d = m.defaults;
+    const extra = Object.entries(EXTRA_DEFAULTS)
+      .filter(([k]) => d[k as keyof typeof d] !== undefined)
+      .map(([k, flag]) => ` ${flag} ${d[k as keyof typeof d]}`).join("");
     return `  ${m.name.padEnd(12)} ${m.title}\n${
       " ".repeat(15)
     }defaults: --epochs ${d.epochs} --batch-size ${d.batchSize} ` +
-      `--lr ${d.lr} --loss ${d.loss} --optimizer ${d.optimizer} --latent-dim ${d.latentDim} (inputs ${
+      `--lr ${d.lr} --loss ${d.loss} --optimizer ${d.optimizer} --latent-dim ${d.latentDim}${extra} (inputs ${
         d.scale === "unit" ? "[0,1]" : "[-1,1]"
       })`;
   }).join("\n");
@@ -66,7 +106,16 @@ Options (defaults: the model's, above):
   --latent-dim N      size of the code
   --loss bce|mse|l1   reconstruction loss
   --optimizer adam|adamw
-  --weight-decay X    L2 (adam) or decoupled (adamw) weight decay
+  --weight-decay X    L2 (adam) or decoupled (adamw) weight decay (default 0)
+  --dropout X         dropout rate after every hidden layer, in [0, 1) (default 0)
+  --early-stopping N  stop when the test loss has not improved for N epochs; keeps the best
+                      epoch's weights in <run>/best (default 0: off)
+  --noise gaussian|mask|saltpepper|none   corrupt the training inputs; the target stays clean
+  --noise-level X     gaussian sigma, or the fraction of pixels masked / salted
+  --width N           tconv: channels of the first conv block, doubling after (seed: 128)
+  --sparsity-weight X       sparse: weight of the KL sparsity penalty (rho 0.05)
+  --contractive-weight X    contractive: weight of the Jacobian penalty ||dz/dx||_F^2
+  --pretrain-epochs N       stacked: greedy pre-training epochs per layer (--epochs: fine-tuning)
   --seed N            seed of initialisation, data order and subsets (default 0)
   --backend auto|webgpu|wasm|cpu   (default auto: hardware WebGPU, else WASM-SIMD)
   --data DIR          folder with the four MNIST-format IDX files, raw or .gz (default: packaged MNIST)
@@ -126,10 +175,11 @@ export function parseTrainArgs(args: string[]): TrainCommand {
         }`,
       );
     }
-    if (
-      ["epochs", "batch-size", "latent-dim", "train-size", "test-size"].includes(flag) && n === 0
-    ) {
+    if (AT_LEAST_ONE.has(flag) && n === 0) {
       throw new UsageError(`--${flag} must be at least 1`);
+    }
+    if (flag === "dropout" && n >= 1) {
+      throw new UsageError(`--dropout ${raw}: expected a rate in [0, 1)`);
     }
     numbers[key] = n;
   }
@@ -183,6 +233,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       ...(choices.backend && { backend: choices.backend as BackendRequest }),
       ...(choices.loss && { loss: choices.loss as TrainOptions["loss"] }),
       ...(choices.optimizer && { optimizer: choices.optimizer as TrainOptions["optimizer"] }),
+      ...(choices.noise && { noise: choices.noise as TrainOptions["noise"] }),
       ...(values.data !== undefined && { data: values.data as string }),
       ...(values.out !== undefined && { out: values.out as string }),
       quiet,

@@ -7,7 +7,7 @@
 import { tf, type tfl } from "../deps.ts";
 import type { ArtifactContext } from "./model.ts";
 import { imageGrid } from "../plot/image_grid.ts";
-import { Canvas, TAB10 } from "../plot/canvas.ts";
+import { scatterPlot } from "../plot/scatter.ts";
 import { gather } from "../data/dataset.ts";
 
 /** The standard normal's quantile function (Acklam's rational approximation, |error| < 1.2e-9). */
@@ -90,31 +90,8 @@ async function latentScatter(parts: Parts, ctx: ArtifactContext): Promise<Uint8A
       points[2 * (start + i) + 1] = width > 1 ? values[width * i + 1] : 0;
     }
   }
-  return scatter(points, test.labels, "VAE latent space (test set, posterior means)");
-}
-
-function scatter(points: Float32Array, labels: Uint8Array, title: string): Uint8Array {
-  const size = 640, margin = 30;
-  const canvas = new Canvas(size + 60, size + margin);
-  let lo = Infinity, hi = -Infinity;
-  for (const v of points) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  const span = hi - lo || 1;
-  const p = (v: number) => 10 + ((v - lo) / span) * (size - 20);
-  canvas.text(10, 8, title, [0, 0, 0]);
-  for (let i = 0; i < labels.length; i++) {
-    canvas.dot(
-      p(points[2 * i]),
-      margin + size - p(points[2 * i + 1]),
-      1.5,
-      TAB10[labels[i] % 10],
-      0.5,
-    );
-  }
-  for (let k = 0; k < 10; k++) {
-    canvas.dot(size + 20, margin + 10 + 16 * k, 4, TAB10[k]);
-    canvas.text(size + 30, margin + 6 + 16 * k, String(k), [0, 0, 0]);
-  }
-  return canvas.toPng();
+  return scatterPlot(points, { labels: test.labels, title: "VAE latent space (test set, means)" })
+    .toPng();
 }
 
 /**

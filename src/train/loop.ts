@@ -14,7 +14,8 @@ import { tf } from "../deps.ts";
 import meta from "../../deno.json" with { type: "json" };
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { loadMnist } from "../data/mnist.ts";
-import { batchOrder, type Dataset, gather } from "../data/dataset.ts";
+import { batchOrder, type Dataset } from "../data/dataset.ts";
+import { Batches } from "./batches.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, ModelDefaults, NoiseName, TrainingPhase } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
@@ -229,8 +230,15 @@ async function run(
     ) + "\n",
   );
 
-  const batches = new Batches(ae, config, trainSet.height * trainSet.width);
+  const batches = new Batches(
+    ae.inputShape,
+    config,
+    trainSet.height * trainSet.width,
+    ae.usesLabels,
+  );
   const evalSeed = deriveSeed(config.seed, 0xe7a1);
+  // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
+  const lossName = ae.loss ? "loss" : config.loss;
   const patience = config.earlyStopping;
   for (let epoch = state.epoch; epoch < totalEpochs; epoch++) {
     const phase = phaseAt(phases, epoch);
@@ -257,7 +265,7 @@ async function run(
     let lossSum = 0;
     for (let step = 0; step < steps; step++) {
       const idx = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
-      const batch = batches.make(trainSet, idx);
+      const batch = batches.make(trainSet, idx, deriveSeed(config.seed, 0x9015e, epoch));
       const loss = await trainer.run(batch.input, {
         ...batch,
         seed: deriveSeed(config.seed, 0x57e9, epoch, step),
@@ -271,7 +279,7 @@ async function run(
     }
     const epochS = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const evaluation = await evaluate(testSet, batches, trainer, evalSeed);
+    const evaluation = await evaluate(testSet, batches, trainer, ae, evalSeed);
     const m: EpochMetrics = {
       epoch: epoch + 1,
       ...(phases.length > 1 && { phase: phase.name }),
@@ -288,7 +296,7 @@ async function run(
     const extras = Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${v.toFixed(4)}`)
       .join("");
     bar.finish(
-      `train ${config.loss} ${m.train_loss.toFixed(4)}  test ${config.loss} ${
+      `train ${lossName} ${m.train_loss.toFixed(4)}  test ${lossName} ${
         m.val_loss.toFixed(4)
       }${extras}  ${m.images_per_s} img/s`,
     );
@@ -307,7 +315,7 @@ async function run(
       `${runDir}/metrics.jsonl`,
       metrics.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
-    await writeFigures(runDir, config, metrics, ae, testSet, batches);
+    await writeFigures(runDir, config, metrics, ae, testSet, batches, evalSeed);
     if (ae.artifacts) {
       const files = await ae.artifacts({
         test: testSet,
@@ -359,38 +367,6 @@ function bestAccuracies(
   );
 }
 
-/** A batch as the step takes it. */
-interface Batch {
-  input: tf.Tensor;
-  target?: tf.Tensor;
-  labels?: tf.Tensor;
-}
-
-/** Turns sample indices into the tensors of a batch: inputs, labels when the model uses them. */
-class Batches {
-  constructor(
-    readonly ae: Autoencoder,
-    readonly config: RunConfig,
-    readonly pixels: number,
-  ) {}
-
-  tensor(images: Float32Array): tf.Tensor {
-    return tf.tensor(images, [images.length / this.pixels, ...this.ae.inputShape]);
-  }
-
-  make(data: Dataset, idx: ArrayLike<number>): Batch {
-    const input = this.tensor(gather(data, idx));
-    const labels = this.ae.usesLabels
-      ? tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]), "int32")
-      : undefined;
-    return { input, labels };
-  }
-
-  dispose(batch: Batch): void {
-    tf.dispose([batch.input, batch.target ?? [], batch.labels ?? []]);
-  }
-}
-
 function round(s: number): number {
   return Math.round(s * 1000) / 1000;
 }
@@ -400,6 +376,7 @@ async function evaluate(
   data: Dataset,
   batches: Batches,
   trainer: TrainStep,
+  ae: Autoencoder,
   seed: number,
 ): Promise<{ loss: number; metrics: Record<string, number> }> {
   const size = 1000;
@@ -407,11 +384,16 @@ async function evaluate(
   const sums: Record<string, number> = {};
   for (let start = 0; start < data.count; start += size) {
     const n = Math.min(size, data.count - start);
-    const batch = batches.make(data, Uint32Array.from({ length: n }, (_, i) => start + i));
+    const idx = Uint32Array.from({ length: n }, (_, i) => start + i);
+    const batch = batches.make(data, idx, deriveSeed(seed, 0x9015e));
     const extras = { ...batch, seed: deriveSeed(seed, start) };
     const values = tf.tidy(() => ({
       loss: trainer.loss(batch.input, false, extras),
       ...trainer.metrics(batch.input, extras),
+      ...(batch.target && {
+        psnr_noisy: psnr(batch.input, batch.target, batches.range),
+        psnr_denoised: psnr(reconstruct(ae, batch.input), batch.target, batches.range),
+      }),
     }));
     batches.dispose(batch);
     for (const [k, t] of Object.entries(values)) {
@@ -425,6 +407,15 @@ async function evaluate(
     loss,
     metrics: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v / data.count])),
   };
+}
+
+/** Mean over the batch of each image's PSNR (dB) against its target; `range` is the pixel range. */
+function psnr(images: tf.Tensor, targets: tf.Tensor, range: number): tf.Scalar {
+  return tf.tidy(() => {
+    const axes = images.shape.slice(1).map((_, i) => i + 1);
+    const mse = tf.maximum(tf.mean(tf.square(tf.sub(images, targets)), axes), 1e-10);
+    return tf.mean(tf.mul(10 / Math.LN10, tf.log(tf.div(range * range, mse)))) as tf.Scalar;
+  });
 }
 
 /** The reconstruction of a batch, in evaluation mode. */
@@ -451,6 +442,7 @@ async function writeFigures(
   ae: Autoencoder,
   testSet: Dataset,
   batches: Batches,
+  evalSeed: number,
 ): Promise<void> {
   const epochs = metrics.map((m) => m.epoch);
   await writeFileAtomic(
@@ -458,19 +450,32 @@ async function writeFigures(
     lineChart([
       { name: "train", x: epochs, y: metrics.map((m) => m.train_loss) },
       { name: "test", x: epochs, y: metrics.map((m) => m.val_loss) },
-    ], { title: `${config.model}: ${config.loss} loss`, xLabel: "epoch", yLabel: config.loss }),
+    ], {
+      title: `${config.model}: ${ae.loss ? "" : `${config.loss} `}loss`,
+      xLabel: "epoch",
+      yLabel: ae.loss ? "loss" : config.loss,
+    }),
   );
   const n = Math.min(10, testSet.count);
-  const originals = gather(testSet, Uint32Array.from({ length: n }, (_, i) => i));
-  const recon = tf.tidy(() => reconstruct(ae, batches.tensor(originals)));
-  const reconstructed = (await recon.data()) as Float32Array;
+  const batch = batches.make(
+    testSet,
+    Uint32Array.from({ length: n }, (_, i) => i),
+    deriveSeed(evalSeed, 0x9015e),
+  );
+  const recon = tf.tidy(() => reconstruct(ae, batch.input));
+  const images = await Promise.all(
+    [batch.target ?? batch.input, ...(batch.target ? [batch.input] : []), recon].map(async (t) =>
+      (await t.data()) as Float32Array
+    ),
+  );
+  batches.dispose(batch);
   recon.dispose();
   await writeFileAtomic(
     `${runDir}/reconstructions.png`,
-    imageGrid([originals, reconstructed], {
+    imageGrid(images, {
       height: testSet.height,
       width: testSet.width,
-      labels: ["original", "reconstructed"],
+      labels: batch.target ? ["clean", "noisy", "denoised"] : ["original", "reconstructed"],
       symmetric: config.scale === "symmetric",
     }),
   );

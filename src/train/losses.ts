@@ -26,12 +26,31 @@ export function reconstructionLoss(
   output: tf.Tensor,
   target: tf.Tensor,
 ): tf.Scalar {
+  if (name === "bce") return bce(output, target);
   return tf.tidy(() => {
     const diff = tf.sub(output, target);
-    if (name === "mse") return tf.mean(tf.square(diff));
-    if (name === "l1") return tf.mean(tf.abs(diff));
-    const logP = tf.maximum(tf.log(output), -100);
-    const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
-    return tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
+    return name === "mse" ? tf.mean(tf.square(diff)) : tf.mean(tf.abs(diff));
   }) as tf.Scalar;
 }
+
+/**
+ * `torch.nn.BCELoss`: logs clamped at -100 in the value, and PyTorch's
+ * gradient (p - y) / max(p (1 - p), 1e-12). Differentiating the clamped logs
+ * instead gives 0 * inf = NaN wherever a sigmoid saturates to exactly 0 or 1.
+ */
+const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [output, target, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([output, target]);
+  const logP = tf.maximum(tf.log(output), -100);
+  const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
+  const value = tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [p, y] = saved;
+      const slope = tf.maximum(tf.mul(p, tf.sub(1, p)), 1e-12);
+      const scale = tf.div(dy, p.size);
+      return [tf.mul(tf.div(tf.sub(p, y), slope), scale), tf.zerosLike(y)];
+    },
+  };
+}) as (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;

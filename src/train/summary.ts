@@ -30,11 +30,11 @@ export interface ModelSummary {
   trainableParams: number;
 }
 
-/** Rows for every weight-holding or shaping layer of the encoder then the decoder. */
-export function summarize(ae: Pick<Autoencoder, "encoder" | "decoder">): ModelSummary {
-  const rows = [ae.encoder, ae.decoder].flatMap((m) => leafLayers(m as tfl.LayersModel)).map((
-    l,
-  ) => ({
+/** Rows for every layer of the network, in order, each once (inputs left out). */
+export function summarize(ae: Pick<Autoencoder, "network">): ModelSummary {
+  const layers = [...new Set(leafLayers(ae.network as tfl.LayersModel))]
+    .filter((l) => l.getClassName() !== "InputLayer");
+  const rows = layers.map((l) => ({
     name: l.name,
     type: l.getClassName(),
     outputShape: l.outputShape as (number | null)[],
@@ -42,8 +42,10 @@ export function summarize(ae: Pick<Autoencoder, "encoder" | "decoder">): ModelSu
     trainable: l.trainable,
   }));
   const totalParams = rows.reduce((n, r) => n + r.params, 0);
-  const trainableParams = [ae.encoder, ae.decoder].flatMap((m) => m.trainableWeights)
-    .reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const trainableParams = ae.network.trainableWeights.reduce(
+    (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+    0,
+  );
   return { rows, totalParams, trainableParams };
 }
 
@@ -56,7 +58,7 @@ export function summarize(ae: Pick<Autoencoder, "encoder" | "decoder">): ModelSu
  * // console.log(modelSummary(ae));
  * ```
  */
-export function modelSummary(ae: Pick<Autoencoder, "encoder" | "decoder">): string {
+export function modelSummary(ae: Pick<Autoencoder, "network">): string {
   const { rows, totalParams, trainableParams } = summarize(ae);
   const rule = "-".repeat(72), double = "=".repeat(72);
   const lines = [

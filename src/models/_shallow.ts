@@ -1,0 +1,35 @@
+/**
+ * The one-hidden-layer autoencoder the sparse, denoising and contractive
+ * models of seed 002 share: Dense(784 -> hidden, activation), then
+ * Dense(hidden -> 784, sigmoid); dropout, when asked, on the code.
+ * @module
+ */
+import { tfl } from "../deps.ts";
+import { initLikeTorch } from "./_torch_init.ts";
+import { dropoutAfter } from "./_layers.ts";
+
+/** Options of {@linkcode shallowAutoencoder}. */
+export interface ShallowOptions {
+  name: string;
+  hidden: number;
+  activation: "relu" | "sigmoid";
+  seed: number;
+  dropout?: number;
+}
+
+/** The parts of a one-layer autoencoder; `code` is the encoder's Dense layer. */
+export function shallowAutoencoder(options: ShallowOptions) {
+  const { name, hidden, activation, seed, dropout = 0 } = options;
+  const code = tfl.layers.dense({ name: "enc_fc1", inputShape: [784], units: hidden, activation });
+  const encoder = tfl.sequential({ name: "encoder", layers: [code] });
+  const decoder = tfl.sequential({
+    name: "decoder",
+    layers: [
+      tfl.layers.inputLayer({ name: "code", inputShape: [hidden] }),
+      ...dropoutAfter("enc_fc1", dropout),
+      tfl.layers.dense({ name: "dec_fc1", units: 784, activation: "sigmoid" }),
+    ],
+  });
+  initLikeTorch([encoder, decoder], seed);
+  return { code, encoder, decoder, network: tfl.sequential({ name, layers: [encoder, decoder] }) };
+}

@@ -1,0 +1,83 @@
+/**
+ * The contractive autoencoder of seed 002: a one-layer sigmoid encoder
+ * z = sigmoid(W x + b) and a sigmoid decoder, loss = MSE + lambda *
+ * ||dz/dx||_F^2, with the Jacobian's norm in closed form:
+ * sum_j (z_j (1 - z_j))^2 * sum_i W_ij^2. Adam 1e-3, batch 64, code 256,
+ * lambda 1e-4. Reports the test set's mean ||dz/dx||_F^2 (`contraction`).
+ *
+ * ```ts
+ * import { contractive } from "./contractive.ts";
+ * const ae = contractive.build({ latentDim: 256, seed: 0, contractiveWeight: 1e-4 });
+ * ```
+ *
+ * @module
+ */
+import { tf } from "../deps.ts";
+import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
+import { shallowAutoencoder } from "./_shallow.ts";
+
+/**
+ * The mean over the batch of ||dz/dx||_F^2 for z = sigmoid(x W + b), from the
+ * codes `z` (N x units) and the kernel `W` (inputs x units).
+ *
+ * @example
+ * ```ts
+ * const p = jacobianPenalty(tf.fill([1, 2], 0.5), tf.ones([3, 2])); // 2 * 0.0625 * 3
+ * ```
+ */
+export function jacobianPenalty(codes: tf.Tensor, kernel: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const slope = tf.square(tf.mul(codes, tf.sub(1, codes)));
+    return tf.mean(tf.sum(tf.mul(slope, tf.sum(tf.square(kernel), 0)), 1)) as tf.Scalar;
+  });
+}
+
+function build({ latentDim, seed, dropout, contractiveWeight = 1e-4 }: BuildOptions): Autoencoder {
+  const parts = shallowAutoencoder({
+    name: "contractive_autoencoder",
+    hidden: latentDim,
+    activation: "sigmoid",
+    seed,
+    dropout,
+  });
+  const { encoder, decoder, network, code } = parts;
+  const forward = (ctx: LossContext) => {
+    const codes = encoder.apply(ctx.input, { training: ctx.training }) as tf.Tensor;
+    const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
+    return { codes, output, penalty: jacobianPenalty(codes, code.trainableWeights[0].read()) };
+  };
+  return {
+    encoder,
+    decoder,
+    network,
+    inputShape: [784],
+    loss: (ctx) =>
+      tf.tidy(() => {
+        const { output, penalty } = forward(ctx);
+        return tf.add(
+          ctx.reconstruction(output, ctx.target),
+          tf.mul(contractiveWeight, penalty),
+        ) as tf.Scalar;
+      }),
+    metrics: (ctx) => tf.tidy(() => ({ contraction: forward(ctx).penalty })),
+  };
+}
+
+/** Seed 002's contractive autoencoder. */
+export const contractive: ModelSpec = {
+  name: "contractive",
+  title: "contractive AE: 784-256 sigmoid encoder, MSE + lambda ||dz/dx||_F^2 (seed 002)",
+  source: "002",
+  defaults: {
+    epochs: 10,
+    batchSize: 64,
+    lr: 1e-3,
+    loss: "mse",
+    optimizer: "adam",
+    weightDecay: 0,
+    latentDim: 256,
+    scale: "unit",
+    contractiveWeight: 1e-4,
+  },
+  build,
+};
