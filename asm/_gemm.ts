@@ -24,10 +24,11 @@ export function align64(p: usize): usize {
 }
 
 /**
- * C[i, j] (+)= sum over r < kc of a[r * 4 + i] * b[r * 8 + j] for the 4x8
- * tile at `c`, whose rows are `ldc` bytes apart; `add` keeps C's old values.
+ * C[i, j] (+)= sum over r < kc of a[r * 4 + i] * B[r, j] for the 4x8 tile at
+ * `c`, whose rows are `ldc` bytes apart; row r of B is 8 floats at
+ * b + r * ldb (32 for a packed panel); `add` keeps C's old values.
  */
-export function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: bool): void {
+export function tile4x8(kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, add: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   // Two reduction steps per iteration: V8 then keeps the loop's bookkeeping off the critical path.
@@ -47,8 +48,8 @@ export function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: 
     x = v128.load32_splat(a, 12);
     c6 = f32x4.add(c6, f32x4.mul(x, b0));
     c7 = f32x4.add(c7, f32x4.mul(x, b1));
-    b0 = v128.load(b, 32);
-    b1 = v128.load(b, 48);
+    b0 = v128.load(b + ldb);
+    b1 = v128.load(b + ldb, 16);
     x = v128.load32_splat(a, 16);
     c0 = f32x4.add(c0, f32x4.mul(x, b0));
     c1 = f32x4.add(c1, f32x4.mul(x, b1));
@@ -62,7 +63,7 @@ export function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: 
     c6 = f32x4.add(c6, f32x4.mul(x, b0));
     c7 = f32x4.add(c7, f32x4.mul(x, b1));
     a += 32;
-    b += 64;
+    b += 2 * ldb;
   }
   if (r < kc) {
     const b0 = v128.load(b);
@@ -105,13 +106,14 @@ export function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: 
  * (128 bytes), then the valid part stored or added.
  */
 export function tileEdge(
-  kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: bool, rows: i32, cols: i32, tmp: usize,
+  kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, add: bool, rows: i32, cols: i32,
+  tmp: usize,
 ): void {
   if (rows == MR && cols == NR) {
-    tile4x8(kc, a, b, c, ldc, add);
+    tile4x8(kc, a, b, ldb, c, ldc, add);
     return;
   }
-  tile4x8(kc, a, b, tmp, 32, false);
+  tile4x8(kc, a, b, ldb, tmp, 32, false);
   for (let i = 0; i < rows; i++) {
     const src = tmp + <usize>(i * 32);
     const dst = c + <usize>i * ldc;
@@ -120,6 +122,25 @@ export function tileEdge(
       store<f32>(dst + o, add ? load<f32>(dst + o) + load<f32>(src + o) : load<f32>(src + o));
     }
   }
+}
+
+/**
+ * Transposes the 4x4 block whose rows start at `src`, `src + step`, ... into
+ * rows `ld` bytes apart at `dst` (default 32: a B panel).
+ */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, step: usize, dst: usize, ld: usize = 32): void {
+  const a = v128.load(src), b = v128.load(src + step);
+  const c = v128.load(src + 2 * step), d = v128.load(src + 3 * step);
+  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+  v128.store(dst + ld, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
+  v128.store(dst + 2 * ld, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
+  v128.store(dst + 3 * ld, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
 }
 
 /**
@@ -136,20 +157,7 @@ export function packA(src: usize, rs: i32, cs: i32, rows: i32, depth: i32, dst: 
       const p2 = p1 + <usize>rs * 4;
       const p3 = p2 + <usize>rs * 4;
       let r = 0;
-      for (; r + 4 <= depth; r += 4) {
-        const o = <usize>r * 4;
-        const a = v128.load(p0 + o), b = v128.load(p1 + o);
-        const c = v128.load(p2 + o), d = v128.load(p3 + o);
-        const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-        const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-        const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-        const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-        const q = dst + <usize>(r * 16);
-        v128.store(q, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-        v128.store(q, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), 16);
-        v128.store(q, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), 32);
-        v128.store(q, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 48);
-      }
+      for (; r + 4 <= depth; r += 4) transpose4(p0 + <usize>r * 4, <usize>rs * 4, dst + <usize>(r * 16), 16);
       for (; r < depth; r++) {
         const o = <usize>r * 4;
         const q = dst + <usize>(r * 16);
@@ -188,6 +196,21 @@ export function packB(src: usize, rs: i32, cs: i32, depth: i32, cols: i32, dst: 
         const q = dst + <usize>(r * 32);
         v128.store(q, v128.load(p));
         v128.store(q, v128.load(p, 16), 16);
+      }
+    } else if (n == NR && rs == 1) {
+      // Transposed B (A B^T): eight rows of B^T read along r, 4x4 blocks transposed in registers.
+      const p = src + <usize>(j0 * cs) * 4;
+      const step = <usize>cs * 4;
+      let r = 0;
+      for (; r + 4 <= depth; r += 4) {
+        const o = p + <usize>r * 4;
+        const q = dst + <usize>(r * 32);
+        transpose4(o, step, q);
+        transpose4(o + 4 * step, step, q + 16);
+      }
+      for (; r < depth; r++) {
+        const q = dst + <usize>(r * 32);
+        for (let j = 0; j < NR; j++) store<f32>(q + <usize>(j * 4), load<f32>(p + <usize>j * step + <usize>r * 4));
       }
     } else {
       for (let r = 0; r < depth; r++) {

@@ -6,8 +6,9 @@
 // a product P^T dY with P the im2col matrix of X (one row of fh*fw*ci taps per
 // output pixel). The reduction runs over the pixels, KC at a time: each block
 // of P is written straight into the 4-row panels the tile reads (so the full
-// im2col matrix never exists), dY's block into 8-column panels, and dW, small
-// enough for L1, accumulates across blocks.
+// im2col matrix never exists), dY's rows are read in place (packed only when
+// co is not a multiple of 8), and dW, small enough for L1, accumulates across
+// blocks.
 
 import { MR, NR, align64, packB, tileEdge } from "./_gemm";
 
@@ -38,12 +39,16 @@ export function conv2dBackpropFilter(
   for (let p0 = 0; p0 < pixels; p0 += KC) {
     const kc = min(KC, pixels - p0);
     im2colPanels(x, p0, kc, pa, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl, taps);
-    packB(dy + <usize>p0 * co * 4, co, 1, kc, co, pb);
+    // dY's rows serve as B as they are when whole panels of 8 fit; else they are packed.
+    const direct = (co & (NR - 1)) == 0;
+    const rows = dy + <usize>p0 * co * 4;
+    if (!direct) packB(rows, co, 1, kc, co, pb);
     for (let j = 0; j < co; j += NR) {
-      const bp = pb + <usize>(j * kc * 4);
+      const bp = direct ? rows + <usize>j * 4 : pb + <usize>(j * kc * 4);
+      const ldb: usize = direct ? ldc : 32;
       for (let i = 0; i < taps; i += MR) {
         tileEdge(
-          kc, pa + <usize>(i * kc * 4), bp, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > 0,
+          kc, pa + <usize>(i * kc * 4), bp, ldb, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > 0,
           min(MR, taps - i), min(NR, co - j), tmp,
         );
       }

@@ -39,7 +39,7 @@ export function conv2dBackpropInput(
     for (let j = 0; j < cols; j += NR) {
       const bp = pb + <usize>(j * co * 4);
       for (let i = 0; i < mc; i += MR) {
-        tile4x8(co, pa + <usize>(i * co * 4), bp, g + <usize>i * ldg + <usize>j * 4, ldg, false);
+        tile4x8(co, pa + <usize>(i * co * 4), bp, 32, g + <usize>i * ldg + <usize>j * 4, ldg, false);
       }
     }
     col2im(g, ldg, p0, mc, dx, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl);

@@ -52,7 +52,7 @@ export function matmul(
             const cols = min(NR, nc - j);
             for (let i = 0; i < mc; i += MR) {
               tileEdge(
-                kc, pa + <usize>(i * kc * 4), bp, c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc,
+                kc, pa + <usize>(i * kc * 4), bp, 32, c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc,
                 pc > 0, min(MR, mc - i), cols, tmp,
               );
             }

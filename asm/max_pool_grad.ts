@@ -4,7 +4,9 @@
 // window order) holding the window's maximum, as tfjs's cpu backend decides;
 // overlapping windows add up. Four channels at a time: a lane-wise running
 // max and its position, then a second pass over the window adds dY in the
-// lanes whose position matches. MaxPoolGrad has no dilation.
+// lanes whose position matches. MaxPoolGrad has no dilation. When the windows
+// tile the input exactly (2x2 stride 2 on an even size, the usual case), every
+// position is written once, so dX needs no zeroing and no read-modify-write.
 
 /** Writes dX (b x h x w x c) from X (b x h x w x c) and dY (b x oh x ow x c). */
 export function maxPoolGrad(
@@ -12,7 +14,8 @@ export function maxPoolGrad(
   batch: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
 ): void {
-  memory.fill(dx, 0, <usize>batch * h * w * c * 4);
+  const tiles = sh == fh && sw == fw && pt == 0 && pl == 0 && oh * fh == h && ow * fw == w;
+  if (!tiles) memory.fill(dx, 0, <usize>batch * h * w * c * 4);
   const c4 = c & ~3;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -41,7 +44,8 @@ export function maxPoolGrad(
             for (let q = q0; q < q1; q++) {
               const pos = (b * h + y0 + r) * w + x0 + q;
               const p = dx + <usize>(pos * c + ch) * 4;
-              v128.store(p, f32x4.add(v128.load(p), v128.and(g, i32x4.eq(where, i32x4.splat(pos)))));
+              const mine = v128.and(g, i32x4.eq(where, i32x4.splat(pos)));
+              v128.store(p, tiles ? mine : f32x4.add(v128.load(p), mine));
             }
           }
         }
@@ -58,9 +62,14 @@ export function maxPoolGrad(
               }
             }
           }
-          if (where >= 0) {
-            const p = dx + <usize>(where * c + ch) * 4;
-            store<f32>(p, load<f32>(p) + load<f32>(gOff + <usize>ch * 4));
+          const g = load<f32>(gOff + <usize>ch * 4);
+          for (let r = r0; r < r1; r++) {
+            for (let q = q0; q < q1; q++) {
+              const pos = (b * h + y0 + r) * w + x0 + q;
+              const p = dx + <usize>(pos * c + ch) * 4;
+              const mine: f32 = pos == where ? g : 0;
+              store<f32>(p, tiles ? mine : load<f32>(p) + mine);
+            }
           }
         }
       }

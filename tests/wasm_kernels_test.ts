@@ -91,6 +91,7 @@ const POOL_CASES: PoolCase[] = [
   { x: [2, 7, 9, 6], size: 3, strides: 2, pad: "same" },
   { x: [2, 6, 5, 5], size: 3, strides: 1, pad: "same" },
   { x: [1, 9, 9, 8], size: 2, strides: 3, pad: "valid" },
+  { x: [2, 6, 8, 6], size: 2, strides: 2, pad: "valid" },
 ];
 
 for (const [i, c] of POOL_CASES.entries()) {

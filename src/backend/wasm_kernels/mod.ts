@@ -27,6 +27,16 @@ const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Sum]: sumConfig,
 };
 
+const stock = new Map<string, tf.KernelConfig>();
+
+/**
+ * The tfjs-backend-wasm kernel that ours replaced, for side-by-side benchmarks
+ * (its `setupFunc` has not run: call it with the backend first).
+ */
+export function stockWasmKernel(name: string): tf.KernelConfig | undefined {
+  return stock.get(name);
+}
+
 /** Registers every kernel of this folder for the `wasm` backend, replacing stock ones of the same name. */
 export function registerWasmKernels(): void {
   const configs = [...KERNELS];
@@ -36,7 +46,11 @@ export function registerWasmKernels(): void {
     configs.push(wrap(stock));
   }
   for (const k of configs) {
-    if (tf.getKernel(k.kernelName, k.backendName)) tf.unregisterKernel(k.kernelName, k.backendName);
+    const old = tf.getKernel(k.kernelName, k.backendName);
+    if (old) {
+      if (!stock.has(k.kernelName)) stock.set(k.kernelName, old);
+      tf.unregisterKernel(k.kernelName, k.backendName);
+    }
     tf.registerKernel(k);
   }
 }

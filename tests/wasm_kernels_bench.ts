@@ -1,0 +1,78 @@
+/**
+ * Our wasm kernels next to tfjs-backend-wasm's stock ones (the baseline), at
+ * the shapes of one conv AE training step (batch 128) and the dense AE's
+ * largest product (batch 256). Conv2DBackpropFilter has no stock kernel: the
+ * stock Conv2D forward (XNNPACK) of the same FLOPs stands in as the baseline.
+ *
+ * ```sh
+ * deno bench tests/wasm_kernels_bench.ts
+ * ```
+ */
+import { tf } from "../src/deps.ts";
+import { initBackend } from "../src/backend/backend.ts";
+import { stockWasmKernel } from "../src/backend/wasm_kernels/mod.ts";
+
+await initBackend({ backend: "wasm" });
+const backend = tf.backend() as unknown as { disposeData(id: tf.DataId): void };
+
+type Inputs = Record<string, tf.Tensor>;
+
+/** Runs a kernel function outside the engine and frees its output. */
+function call(config: tf.KernelConfig, inputs: Inputs, attrs: object) {
+  const out = config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });
+  for (const t of Array.isArray(out) ? out : [out]) backend.disposeData(t.dataId);
+}
+
+function pair(group: string, name: string, inputs: Inputs, attrs: object, baseline?: () => void) {
+  const ours = tf.getKernel(name, "wasm")!;
+  const stock = stockWasmKernel(name);
+  stock?.setupFunc?.(backend as unknown as tf.KernelBackend);
+  const base = baseline ?? (stock && (() => call(stock, inputs, attrs)));
+  if (base) Deno.bench({ name: `${group} stock`, group, baseline: true, fn: base });
+  Deno.bench({ name: `${group} diabolo`, group, fn: () => call(ours, inputs, attrs) });
+}
+
+const r = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 1);
+const conv = { strides: 1, pad: "same", dataFormat: "NHWC", dimRoundingMode: undefined };
+const x2 = r([128, 14, 14, 16]), dy2 = r([128, 14, 14, 32]), w2 = r([3, 3, 16, 32]);
+const x1 = r([128, 28, 28, 16]), pooled = r([128, 14, 14, 16]);
+const a = r([256, 784]), wDense = r([784, 128]), dyDense = r([256, 128]);
+
+pair(
+  "Conv2DBackpropFilter 128x14x14x16 -> 3x3x16x32",
+  tf.Conv2DBackpropFilter,
+  {
+    x: x2,
+    dy: dy2,
+  },
+  { ...conv, filterShape: [3, 3, 16, 32] },
+  () => tf.tidy(() => void tf.conv2d(x2 as tf.Tensor4D, w2 as tf.Tensor4D, 1, "same")),
+);
+pair("Conv2DBackpropInput 128x14x14x32 -> 128x14x14x16", tf.Conv2DBackpropInput, {
+  dy: dy2,
+  filter: w2,
+}, { ...conv, inputShape: [128, 14, 14, 16] });
+pair("MaxPoolGrad 128x28x28x16 2x2", tf.MaxPoolGrad, { dy: pooled, input: x1, output: pooled }, {
+  filterSize: 2,
+  strides: 2,
+  pad: "valid",
+});
+pair("Sum bias gradient 128x28x28x16", tf.Sum, { x: x1 }, { axis: [0, 1, 2], keepDims: false });
+pair("BatchMatMul A^T B 784x256 . 256x128", tf.BatchMatMul, { a, b: dyDense }, {
+  transposeA: true,
+  transposeB: false,
+});
+pair("BatchMatMul A B^T 256x128 . 128x784", tf.BatchMatMul, { a: dyDense, b: wDense }, {
+  transposeA: false,
+  transposeB: true,
+});
+pair("BatchMatMul A B 256x784 . 784x128", tf.BatchMatMul, { a, b: wDense }, {
+  transposeA: false,
+  transposeB: false,
+});
+pair("_FusedMatMul A B + bias 256x784 . 784x128", tf._FusedMatMul, {
+  a: tf.reshape(a, [1, 256, 784]),
+  b: tf.reshape(wDense, [1, 784, 128]),
+  bias: r([128]),
+}, { transposeA: false, transposeB: false, activation: "linear" });
+pair("Identity 128x28x28x16", tf.Identity, { x: x1 }, {});
