@@ -89,9 +89,9 @@ export function helpText(): string {
     return `  ${m.name.padEnd(12)} ${m.title}\n${
       " ".repeat(15)
     }defaults: --epochs ${d.epochs} --batch-size ${d.batchSize} ` +
-      `--lr ${d.lr} --loss ${d.loss} --optimizer ${d.optimizer} --latent-dim ${d.latentDim}${extra} (inputs ${
-        d.scale === "unit" ? "[0,1]" : "[-1,1]"
-      })`;
+      `--lr ${d.lr} --loss ${d.loss} --optimizer ${d.optimizer}${
+        d.weightDecay ? ` --weight-decay ${d.weightDecay}` : ""
+      } --latent-dim ${d.latentDim}${extra} (inputs ${d.scale === "unit" ? "[0,1]" : "[-1,1]"})`;
   }).join("\n");
   return `Usage: deno task train <model> [options]
        deno task train --resume runs/<name> [--epochs N]

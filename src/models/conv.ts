@@ -13,8 +13,9 @@
 import { tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
+import { dropoutAfter } from "./_layers.ts";
 
-function build({ latentDim, seed }: BuildOptions): Autoencoder {
+function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   const L = tfl.layers;
   const encoder = tfl.sequential({
     name: "encoder",
@@ -28,6 +29,7 @@ function build({ latentDim, seed }: BuildOptions): Autoencoder {
         activation: "relu",
       }),
       L.maxPooling2d({ name: "enc_pool1", poolSize: 2, strides: 2 }),
+      ...dropoutAfter("enc_pool1", dropout),
       L.conv2d({
         name: "enc_conv2",
         filters: 32,
@@ -36,6 +38,7 @@ function build({ latentDim, seed }: BuildOptions): Autoencoder {
         activation: "relu",
       }),
       L.maxPooling2d({ name: "enc_pool2", poolSize: 2, strides: 2 }),
+      ...dropoutAfter("enc_pool2", dropout),
       L.flatten({ name: "enc_flatten" }),
       L.dense({ name: "enc_fc", units: latentDim, activation: "relu" }),
     ],
@@ -44,6 +47,7 @@ function build({ latentDim, seed }: BuildOptions): Autoencoder {
     name: "decoder",
     layers: [
       L.dense({ name: "dec_fc", inputShape: [latentDim], units: 32 * 7 * 7, activation: "relu" }),
+      ...dropoutAfter("dec_fc", dropout),
       L.reshape({ name: "dec_unflatten", targetShape: [7, 7, 32] }),
       L.conv2dTranspose({
         name: "dec_convT1",
@@ -52,6 +56,7 @@ function build({ latentDim, seed }: BuildOptions): Autoencoder {
         strides: 2,
         activation: "relu",
       }),
+      ...dropoutAfter("dec_convT1", dropout),
       L.conv2dTranspose({
         name: "dec_convT2",
         filters: 1,
