@@ -25,6 +25,10 @@ let y: usize = 0;
 let rowPtr: usize = 0;
 let cols: usize = 0;
 let vals: usize = 0;
+// Spares of the same sizes, for relabelling (see `reorder`).
+let rowPtr2: usize = 0;
+let cols2: usize = 0;
+let vals2: usize = 0;
 // Optimiser state (f32 x 2n each).
 let gains: usize = 0;
 let update: usize = 0;
@@ -98,6 +102,9 @@ export function setup(points: i32, nnz: i32, leaf: i32): usize {
   rowPtr = words(n + 1);
   cols = words(nnz);
   vals = words(nnz);
+  rowPtr2 = words(n + 1);
+  cols2 = words(nnz);
+  vals2 = words(nnz);
   gains = words(2 * n);
   update = words(2 * n);
   codes = words(n);
@@ -121,7 +128,8 @@ export function setup(points: i32, nnz: i32, leaf: i32): usize {
   nhi = words(nodes);
   leaves = words(n);
   cand = words(18 * nodes + 256);
-  // A list holds cells and single points; each node adds one or its points.
+  // A list holds cells and single points; each node adds one or its points
+  // (n + nodes >= 2n, so `reorder` can also use lx as scratch).
   const list = n + nodes + 4;
   lx = words(list);
   ly = words(list);
@@ -304,6 +312,51 @@ function buildNode(node: i32, lo: i32, hi: i32): void {
   setF32(ncx, node, <f32> (cx / (hi - lo)));
   setF32(ncy, node, <f32> (cy / (hi - lo)));
   setF32(nmass, node, <f32> (hi - lo));
+}
+
+/**
+ * Relabels the points in the Morton order of their current positions, so
+ * that points near each other in the embedding (and so most pairs of P) are
+ * near each other in memory: positions, optimiser state and P are permuted.
+ * Returns the address of the order (i32 x n): new point s was point order[s].
+ */
+export function reorder(): usize {
+  buildTree();
+  // perm2 = inverse: old index -> new index.
+  for (let s = 0; s < n; s++) setI32(perm2, i32At(perm, s), s);
+  permutePairs(y);
+  permutePairs(gains);
+  permutePairs(update);
+  setI32(rowPtr2, 0, 0);
+  let w = 0;
+  for (let s = 0; s < n; s++) {
+    const i = i32At(perm, s);
+    for (let e = i32At(rowPtr, i), end = i32At(rowPtr, i + 1); e < end; e++) {
+      setI32(cols2, w, i32At(perm2, i32At(cols, e)));
+      setF32(vals2, w++, f32At(vals, e));
+    }
+    setI32(rowPtr2, s + 1, w);
+  }
+  let t = rowPtr;
+  rowPtr = rowPtr2;
+  rowPtr2 = t;
+  t = cols;
+  cols = cols2;
+  cols2 = t;
+  t = vals;
+  vals = vals2;
+  vals2 = t;
+  return perm;
+}
+
+// Permutes the (x, y) pairs of `a` (f32 x 2n) into the new order, through lx.
+function permutePairs(a: usize): void {
+  for (let s = 0; s < n; s++) {
+    const i = i32At(perm, s);
+    setF32(lx, 2 * s, f32At(a, 2 * i));
+    setF32(lx, 2 * s + 1, f32At(a, 2 * i + 1));
+  }
+  memory.copy(a, lx, <usize> n << 3);
 }
 
 /** Number of nodes of the last tree. */

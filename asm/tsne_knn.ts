@@ -9,12 +9,15 @@
 
 export { alloc, reset } from "./_tsne_heap";
 
-/** Squared norms of the `n` rows of `x` (`stride` floats each) into `out`. */
-export function squaredNorms(x: usize, n: i32, stride: i32, out: usize): void {
+/**
+ * Squared norms of the first `cols` (a multiple of 4) columns of the `n` rows
+ * of `x` (`stride` floats each) into `out`.
+ */
+export function squaredNorms(x: usize, n: i32, stride: i32, cols: i32, out: usize): void {
   for (let i = 0; i < n; i++) {
     const row = x + (<usize> (i * stride) << 2);
     let acc = f32x4.splat(0);
-    for (let t = 0; t < stride; t += 4) {
+    for (let t = 0; t < cols; t += 4) {
       const v = v128.load(row + (<usize> t << 2));
       acc = f32x4.add(acc, f32x4.mul(v, v));
     }
@@ -64,7 +67,10 @@ export function squaredNorms(x: usize, n: i32, stride: i32, out: usize): void {
  * The `k` nearest neighbours (excluding the point itself) of rows
  * `[start, end)` among all `n` rows of `x`, nearest first. Row `i`'s
  * neighbours go to `outIdx[(i - start) * k ...]` and their squared distances
- * to `outDist`. `norms` holds the squared row norms.
+ * to `outDist`. `norms` holds the squared row norms, `headNorms` those of the
+ * first `head` columns (a multiple of 4): tiles whose distance over the head
+ * already exceeds every kept one are not finished. Put the columns of most
+ * variance first (principal axes) and most tiles stop there.
  */
 export function knn(
   x: usize,
@@ -76,8 +82,10 @@ export function knn(
   k: i32,
   outIdx: usize,
   outDist: usize,
+  head: i32,
+  headNorms: usize,
 ): void {
-  const rowBytes = <usize> stride << 2;
+  const rowBytes = <usize> stride << 2, headBytes = <usize> head << 2;
   for (let i = start; i < end; i++) {
     const o = <usize> ((i - start) * k) << 2;
     for (let s = 0; s < k; s++) {
@@ -96,19 +104,32 @@ export function knn(
       const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
       let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
       let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-      for (let t: usize = 0; t < rowBytes; t += 16) {
-        const q0 = v128.load(b0 + t), q1 = v128.load(b1 + t);
-        const q2 = v128.load(b2 + t), q3 = v128.load(b3 + t);
-        const p0 = v128.load(a0 + t), p1 = v128.load(a1 + t);
-        c00 = f32x4.add(c00, f32x4.mul(p0, q0));
-        c01 = f32x4.add(c01, f32x4.mul(p0, q1));
-        c02 = f32x4.add(c02, f32x4.mul(p0, q2));
-        c03 = f32x4.add(c03, f32x4.mul(p0, q3));
-        c10 = f32x4.add(c10, f32x4.mul(p1, q0));
-        c11 = f32x4.add(c11, f32x4.mul(p1, q1));
-        c12 = f32x4.add(c12, f32x4.mul(p1, q2));
-        c13 = f32x4.add(c13, f32x4.mul(p1, q3));
+      let skip = false;
+      for (let t: usize = 0, end = headBytes; ; end = rowBytes) {
+        for (; t < end; t += 16) {
+          const q0 = v128.load(b0 + t), q1 = v128.load(b1 + t);
+          const q2 = v128.load(b2 + t), q3 = v128.load(b3 + t);
+          const p0 = v128.load(a0 + t), p1 = v128.load(a1 + t);
+          c00 = f32x4.add(c00, f32x4.mul(p0, q0));
+          c01 = f32x4.add(c01, f32x4.mul(p0, q1));
+          c02 = f32x4.add(c02, f32x4.mul(p0, q2));
+          c03 = f32x4.add(c03, f32x4.mul(p0, q3));
+          c10 = f32x4.add(c10, f32x4.mul(p1, q0));
+          c11 = f32x4.add(c11, f32x4.mul(p1, q1));
+          c12 = f32x4.add(c12, f32x4.mul(p1, q2));
+          c13 = f32x4.add(c13, f32x4.mul(p1, q3));
+        }
+        if (end == rowBytes) break;
+        // The distance over the head columns bounds the whole distance from
+        // below (less a rounding margin): skip the tile if no pair can enter.
+        const hb = v128.load(headNorms + (<usize> j << 2));
+        if (!(mayEnter(hb, headNorms, outDist, k, start, i0, c00, c01, c02, c03) ||
+          (pair && mayEnter(hb, headNorms, outDist, k, start, i0 + 1, c10, c11, c12, c13)))) {
+          skip = true;
+          break;
+        }
       }
+      if (skip) continue;
       const nb = v128.load(norms + (<usize> j << 2));
       const two = f32x4.splat(2);
       // Each row's 4 dot products, transposed into one vector per row.
@@ -163,6 +184,30 @@ export function knn(
     v128.shuffle<u32>(ab, cd, 0, 2, 4, 6),
     v128.shuffle<u32>(ab, cd, 1, 3, 5, 7),
   );
+}
+
+// Whether any of the 4 candidates whose head dot products with row `i` are
+// c0..c3 may be nearer than row i's current k-th neighbour.
+// @ts-ignore: decorator
+@inline function mayEnter(
+  hb: v128,
+  headNorms: usize,
+  outDist: usize,
+  k: i32,
+  start: i32,
+  i: i32,
+  c0: v128,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+): bool {
+  const sum = f32x4.add(hb, f32x4.splat(load<f32>(headNorms + (<usize> i << 2))));
+  const lower = f32x4.sub(
+    f32x4.mul(sum, f32x4.splat(<f32> (1 - 1e-4))),
+    f32x4.mul(f32x4.splat(2), reduce4(c0, c1, c2, c3)),
+  );
+  const top = load<f32>(outDist + (<usize> ((i - start) * k) << 2));
+  return i32x4.bitmask(f32x4.lt(lower, f32x4.splat(top))) != 0;
 }
 
 // Offers row `i` the 4 candidates `j..j+3` whose distances minus |x_i|^2 are `d`.

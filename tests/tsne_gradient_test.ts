@@ -3,10 +3,11 @@
  * direct O(n^2) evaluation of the formula, theta = 0.5 stays close, and the
  * KL divergence is the one of the definition. Run on 1 and 2 threads.
  */
-import { assert, assertAllClose, assertClose } from "./_assert.ts";
+import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
-import { tsneGradient } from "../src/tsne/gradient.ts";
+import { GradientState, tsneGradient } from "../src/tsne/gradient.ts";
+import { startWorkers, stopWorkers } from "../src/tsne/_kernels.ts";
 import { mulberry32 } from "../src/tsne/initialization.ts";
 import { nearestNeighbors } from "../src/tsne/knn.ts";
 
@@ -79,4 +80,26 @@ Deno.test("theta 0.5 approximates the gradient within 0.5 %", async () => {
   assert(Math.sqrt(err / norm) < 0.005, `relative error ${Math.sqrt(err / norm)}`);
   assertClose(bh.z, reference.z, 0.01 * reference.z, "Z");
   assertClose(bh.kl, reference.kl, 0.01, "KL");
+});
+
+Deno.test("relabelling in Morton order permutes the positions and the gradient consistently", async () => {
+  const workers = await startWorkers(1);
+  const state = new GradientState(y, P, workers);
+  try {
+    state.reorder();
+    const order = state.order;
+    assert(order.some((o, s) => o !== s), "the order changed");
+    assertEquals([...state.embedding()], [...y]);
+    state.evaluate({ exact: true, withKl: true });
+    const g = state.gradient(12);
+    const back = new Float32Array(2 * n);
+    for (let s = 0; s < n; s++) {
+      [back[2 * order[s]], back[2 * order[s] + 1]] = [g[2 * s], g[2 * s + 1]];
+    }
+    assertAllClose(back, reference.gradient, { rel: 1e-4, abs: 1e-5 * scale });
+    assertClose(state.kl, reference.kl, 1e-5);
+  } finally {
+    await state.close();
+    stopWorkers(workers);
+  }
 });

@@ -18,11 +18,12 @@ import {
   exclusive,
   f32,
   gradientKernel,
+  i32,
   type KernelWorker,
   startWorkers,
   stopWorkers,
 } from "./_kernels.ts";
-import type { RepulseRequest } from "./_worker.ts";
+import type { ForcesRequest } from "./_worker.ts";
 import type { Affinities } from "./affinities.ts";
 
 /** Points per quadtree leaf, which is also the group that shares one tree walk. */
@@ -51,13 +52,18 @@ export class GradientState {
   #attr = 0;
   #rep = 0;
   #other = 0;
-  // Shared with the workers: [generation, finished, exact], theta, positions, forces, Z shares.
+  // Shared with the workers: [generation, finished, exact, KL, reorder], theta, positions,
+  // each worker's repulsion and attraction, Z and KL shares.
   #control?: Int32Array;
   #theta?: Float32Array;
   #positions?: Float32Array;
-  #forces: Float32Array[] = [];
+  #repulsion: Float32Array[] = [];
+  #attraction: Float32Array[] = [];
   #z?: Float64Array;
+  #kl?: Float64Array;
   #stopped: Promise<unknown>[] = [];
+  // Current point s is input point #order[s] (see `reorder`).
+  #order: Int32Array;
   /** Z of the last evaluation. */
   z = 0;
   /** KL divergence of the last evaluation that asked for it. */
@@ -80,28 +86,37 @@ export class GradientState {
     new Int32Array(k.memory.buffer, k.pCols(), p.cols.length).set(p.cols);
     f32(k, k.pVals(), p.vals.length).set(p.vals);
     this.positions.set(initial);
+    this.#order = Int32Array.from({ length: n }, (_, i) => i);
     if (workers.length === 0) return;
-    this.#control = new Int32Array(new SharedArrayBuffer(12));
+    this.#control = new Int32Array(new SharedArrayBuffer(20));
     this.#theta = new Float32Array(new SharedArrayBuffer(4));
     this.#positions = new Float32Array(new SharedArrayBuffer(8 * n));
     this.#z = new Float64Array(new SharedArrayBuffer(8 * (workers.length + 1)));
+    this.#kl = new Float64Array(new SharedArrayBuffer(8 * (workers.length + 1)));
     const parts = workers.length + 1;
     workers.forEach((w, i) => {
-      const forces = new Float32Array(new SharedArrayBuffer(8 * n));
-      this.#forces.push(forces);
+      const repulsion = new Float32Array(new SharedArrayBuffer(8 * n));
+      const attraction = new Float32Array(new SharedArrayBuffer(8 * n));
+      this.#repulsion.push(repulsion);
+      this.#attraction.push(attraction);
       this.#stopped.push(w.request(
         {
-          kind: "repulse",
+          kind: "forces",
           n,
           leafSize: LEAF_SIZE,
           part: i + 1,
           parts,
+          rowPtr: p.rowPtr,
+          cols: p.cols,
+          vals: p.vals,
           control: this.#control!,
           theta: this.#theta!,
           positions: this.#positions!,
-          forces,
+          repulsion,
+          attraction,
           z: this.#z!,
-        } satisfies RepulseRequest,
+          kl: this.#kl!,
+        } satisfies ForcesRequest,
       ));
     });
   }
@@ -109,6 +124,44 @@ export class GradientState {
   /** The positions (n x 2, interleaved), a view into the kernel's memory. */
   get positions(): Float32Array {
     return f32(this.#kernel, this.#y, 2 * this.n);
+  }
+
+  /** The input index of each current point (see `reorder`). */
+  get order(): Int32Array {
+    return this.#order;
+  }
+
+  /** The positions in the input's order (n x 2, interleaved), a copy. */
+  embedding(): Float32Array {
+    const y = this.positions, out = new Float32Array(2 * this.n);
+    for (let s = 0; s < this.n; s++) {
+      out[2 * this.#order[s]] = y[2 * s];
+      out[2 * this.#order[s] + 1] = y[2 * s + 1];
+    }
+    return out;
+  }
+
+  /**
+   * Relabels the points in the Morton order of their positions (here and in
+   * the workers), so that the pairs of P and the tree walk touch nearby
+   * memory. Positions, gradients and P follow the new labels; `embedding()`
+   * still answers in the input's order.
+   */
+  reorder(): void {
+    const k = this.#kernel, n = this.n, c = this.#control;
+    if (c) {
+      this.#positions!.set(this.positions);
+      Atomics.store(c, 1, 0);
+      Atomics.store(c, 4, 1);
+      Atomics.add(c, 0, 1);
+      Atomics.notify(c, 0);
+    }
+    const order = i32(k, k.reorder(), n);
+    this.#order = Int32Array.from(order, (old) => this.#order[old]);
+    if (c) {
+      for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
+      Atomics.store(c, 4, 0);
+    }
   }
 
   /** The gradient of the last evaluation (attraction already scaled by `exaggeration`). */
@@ -128,6 +181,7 @@ export class GradientState {
       this.#theta![0] = theta;
       Atomics.store(this.#control, 1, 0);
       Atomics.store(this.#control, 2, exact ? 1 : 0);
+      Atomics.store(this.#control, 3, withKl ? 1 : 0);
       Atomics.add(this.#control, 0, 1);
       Atomics.notify(this.#control, 0);
     }
@@ -138,14 +192,19 @@ export class GradientState {
       k.buildTree();
       z = k.repulse(theta, 0, parts, this.#rep);
     }
-    const attrKl = k.attract(0, n, this.#attr, withKl ? 1 : 0);
+    // The rows of part 0; the workers' parts are added below.
+    f32(k, this.#attr, 2 * n).fill(0);
+    let attrKl = k.attract(0, Math.floor(n / parts), this.#attr, withKl ? 1 : 0);
     if (this.#control) {
       const c = this.#control;
       for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
       for (let w = 0; w < this.#workers.length; w++) {
-        f32(k, this.#other, 2 * n).set(this.#forces[w]);
+        f32(k, this.#other, 2 * n).set(this.#repulsion[w]);
         k.addInto(this.#rep, this.#other, 2 * n);
+        f32(k, this.#other, 2 * n).set(this.#attraction[w]);
+        k.addInto(this.#attr, this.#other, 2 * n);
         z += this.#z![w + 1];
+        attrKl += this.#kl![w + 1];
       }
     }
     this.z = z;

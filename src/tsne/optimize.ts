@@ -69,6 +69,8 @@ export function optimize(state: GradientState, options: OptimizeOptions): number
   const early = Math.min(earlyIterations, iterations);
   for (let it = 0; it < iterations; it++) {
     const first = it < early;
+    // Relabel for memory locality at the start and once clusters have formed.
+    if (it === 0 || it === early) state.reorder();
     if (it === early) state.resetOptimizer();
     const report = (it + 1) % reportEvery === 0 || it === iterations - 1;
     state.evaluate({ theta, withKl: report });

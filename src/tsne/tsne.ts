@@ -151,7 +151,7 @@ export function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResu
             onProgress?.(progress);
           },
         });
-        embedding = state.positions.slice();
+        embedding = state.embedding();
       } finally {
         await state.close();
       }
