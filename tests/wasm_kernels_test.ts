@@ -206,3 +206,62 @@ for (const [i, c] of FUSED_CASES.entries()) {
     { transposeA, transposeB, activation, leakyreluAlpha: 0.2 },
   );
 }
+
+/** Values that probe the approximations' ranges and edges, then random ones. */
+function probe(fn: "Tanh" | "Log", n: number, rng: Rng): Float32Array {
+  const edges = fn === "Log"
+    ? [0, -0, -1, Infinity, NaN, 1, 1e-40, 1e-30, 0.5, 0.7071, 0.70711, 2, 3e38]
+    : [0, -0, 1e-6, -1e-4, 0.6249, 0.625, -0.7, 5, -9.5, 20, -Infinity, Infinity, NaN];
+  const rest = Array.from({ length: n - edges.length }, () => {
+    const v = rng.normal() * (fn === "Log" ? 8 : 3);
+    return fn === "Log" ? Math.exp(v) : v;
+  });
+  return Float32Array.from([...edges, ...rest]);
+}
+
+for (const fn of ["Tanh", "Log"] as const) {
+  for (const n of [13, 4099]) {
+    Deno.test(`${fn}: ${n} values with the edges (0, infinities, NaN, subnormals)`, async () => {
+      const values = probe(fn, n, new Rng(n));
+      const run = async (backend: "wasm" | "cpu") => {
+        await initBackend({ backend });
+        const x = tf.tensor(values);
+        const y = tf.engine().runKernel(fn, { x }) as tf.Tensor;
+        const out = y.dataSync() as Float32Array;
+        tf.dispose([x, y]);
+        return out;
+      };
+      const wasm = await run("wasm"), cpu = await run("cpu");
+      for (let i = 0; i < n; i++) {
+        const [w, c] = [wasm[i], cpu[i]];
+        const same = Object.is(w, c) || (Number.isNaN(w) && Number.isNaN(c)) || w === c;
+        assertEquals(
+          same || Math.abs(w - c) <= 1e-6 + 1e-6 * Math.abs(c),
+          true,
+          `${fn}(${values[i]}): wasm ${w}, cpu ${c}`,
+        );
+      }
+    });
+  }
+}
+
+Deno.test("kernels on tfjs's heap carry no data or start section (they would overwrite its memory)", () => {
+  for (const entry of Deno.readDirSync(new URL("../asm/", import.meta.url))) {
+    if (!entry.name.endsWith(".ts") || entry.name.startsWith("_")) continue;
+    const source = Deno.readTextFileSync(new URL(`../asm/${entry.name}`, import.meta.url));
+    if (!/^\/\/ asc-flags: .*--importMemory/m.test(source)) continue;
+    const wasm = entry.name.replace(/\.ts$/, ".wasm");
+    const bytes = Deno.readFileSync(new URL(`../asm/${wasm}`, import.meta.url));
+    for (let i = 8; i < bytes.length;) {
+      const id = bytes[i++];
+      let size = 0;
+      for (let shift = 0;; shift += 7) {
+        const b = bytes[i++];
+        size |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+      assertEquals([8, 11].includes(id), false, `asm/${wasm} has section ${id} at byte ${i}`);
+      i += size;
+    }
+  }
+});

@@ -4,6 +4,8 @@ export declare const columnSums: WebAssembly.Module;
 export declare const conv2dBackpropFilter: WebAssembly.Module;
 /** asm/conv2d_backprop_input.wasm, compiled. */
 export declare const conv2dBackpropInput: WebAssembly.Module;
+/** asm/elementwise_math.wasm, compiled. */
+export declare const elementwiseMath: WebAssembly.Module;
 /** asm/matmul.wasm, compiled. */
 export declare const matmul: WebAssembly.Module;
 /** asm/max_pool_grad.wasm, compiled. */

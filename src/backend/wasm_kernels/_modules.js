@@ -5,6 +5,14 @@
 import source columnSums from "../../../asm/column_sums.wasm";
 import source conv2dBackpropFilter from "../../../asm/conv2d_backprop_filter.wasm";
 import source conv2dBackpropInput from "../../../asm/conv2d_backprop_input.wasm";
+import source elementwiseMath from "../../../asm/elementwise_math.wasm";
 import source matmul from "../../../asm/matmul.wasm";
 import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
-export { columnSums, conv2dBackpropFilter, conv2dBackpropInput, matmul, maxPoolGrad };
+export {
+  columnSums,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  elementwiseMath,
+  matmul,
+  maxPoolGrad,
+};

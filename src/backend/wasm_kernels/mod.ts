@@ -7,6 +7,7 @@ import { tf } from "../../deps.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import { logConfig, tanhConfig } from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sumConfig } from "./sum.ts";
@@ -24,7 +25,9 @@ const KERNELS: tf.KernelConfig[] = [
 const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Cast]: castConfig,
   [tf._FusedMatMul]: fusedMatMulConfig,
+  [tf.Log]: logConfig,
   [tf.Sum]: sumConfig,
+  [tf.Tanh]: tanhConfig,
 };
 
 const stock = new Map<string, tf.KernelConfig>();
