@@ -15,6 +15,13 @@ const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 512;
 
+/** The block size <= most, a multiple of `unit`, that splits `size` into equal blocks. */
+function evenStep(size: i32, most: i32, unit: i32): i32 {
+  const blocks = max(1, (size + most - 1) / most);
+  const step = (size + blocks - 1) / blocks;
+  return min(most, (step + unit - 1) / unit * unit);
+}
+
 /** Bytes of work area {@link matmul} needs. */
 export function matmulWork(): usize {
   return <usize>(MC * KC * 4 + KC * NC * 4 + 128 + 64);
@@ -34,18 +41,22 @@ export function matmul(
   const rsA = transA ? 1 : k, csA = transA ? m : 1;
   const rsB = transB ? 1 : n, csB = transB ? k : 1;
   const ldc = <usize>n * 4;
+  // Equal blocks (784 = 4 x 196, not 3 x 256 + 16): no short block wasting a pass.
+  const kcStep = evenStep(k, KC, 1);
+  const mcStep = evenStep(m, MC, MR);
+  const ncStep = evenStep(n, NC, NR);
   for (let bi = 0; bi < batch; bi++) {
     const a0 = a + <usize>(bi % batchA) * m * k * 4;
     const b0 = b + <usize>(bi % batchB) * k * n * 4;
     const c0 = c + <usize>bi * m * n * 4;
     if (k == 0) memory.fill(c0, 0, <usize>m * n * 4);
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = min(NC, n - jc);
-      for (let pc = 0; pc < k; pc += KC) {
-        const kc = min(KC, k - pc);
+    for (let jc = 0; jc < n; jc += ncStep) {
+      const nc = min(ncStep, n - jc);
+      for (let pc = 0; pc < k; pc += kcStep) {
+        const kc = min(kcStep, k - pc);
         packB(b0 + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
-        for (let ic = 0; ic < m; ic += MC) {
-          const mc = min(MC, m - ic);
+        for (let ic = 0; ic < m; ic += mcStep) {
+          const mc = min(mcStep, m - ic);
           packA(a0 + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, mc, kc, pa);
           for (let j = 0; j < nc; j += NR) {
             const bp = pb + <usize>(j * kc * 4);

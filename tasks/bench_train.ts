@@ -123,13 +123,17 @@ if (import.meta.main) {
   if (!(steps > 0) || !(warmup >= 0)) throw new Error("--steps must be > 0 and --warmup >= 0");
   const startLoad = loadLine();
   await initBackend({ backend: "wasm" });
+  // Model by model, wasm then PyTorch, so that each pair sees the same load.
   const wasm: WasmTiming[] = [];
+  let torch: TorchTimings = values["no-torch"]
+    ? { error: "skipped (--no-torch)" }
+    : { version: "", ms: new Map() };
   for (const m of models) {
     wasm.push(await timeWasmStep(m, { steps, warmup, profile: values.profile }));
+    if ("error" in torch) continue;
+    const t = await timeTorch([m], steps);
+    torch = "error" in t ? t : { version: t.version, ms: new Map([...torch.ms, ...t.ms]) };
   }
-  const torch: TorchTimings = values["no-torch"]
-    ? { error: "skipped (--no-torch)" }
-    : await timeTorch(models, steps);
   const f = (x: number | undefined) => x === undefined ? "-" : x.toFixed(1);
   console.log(`wasm: tfjs-backend-wasm (SIMD, 1 thread) + diabolo kernels; ${startLoad}`);
   console.log(
@@ -151,7 +155,9 @@ if (import.meta.main) {
   }
   console.log(`\n${loadLine()} (end)`);
   for (const t of wasm.filter((t) => t.profile)) {
-    const rows = [...t.profile!].sort((a, b) => b[1][0] - a[1][0]);
+    // Op-level scopes (`...__op`, `unnamed scope`) wrap kernels already listed.
+    const rows = [...t.profile!].filter(([name]) => !/__op$|^unnamed scope$/.test(name))
+      .sort((a, b) => b[1][0] - a[1][0]);
     const total = rows.reduce((s, [, [ms]]) => s + ms, 0);
     console.log(`\nkernel profile, one ${t.model} step (${total.toFixed(1)} ms in kernels):`);
     for (const [name, [ms, calls]] of rows.slice(0, 12)) {
