@@ -46,6 +46,7 @@ const E_IDX_LONG: i32 = -18; // more data bytes than the dims say (errA expected
 const E_IDX_SIZE: i32 = -19; // dims multiply to more than 2^32 - 1 elements
 const E_EMPTY: i32 = -20; // no input at all
 const E_IDX_DIM: i32 = -21; // a dimension is 0 (errA: which)
+const E_IDX_TOO_BIG: i32 = -22; // dims say more bytes (errA) than a gzip of errB bytes can inflate to
 const MAX_RANK: i32 = 4;
 
 // ---- layout ----
@@ -432,6 +433,19 @@ function deliver(): i32 {
       if (count > 0xffffffff) return fail(E_IDX_SIZE, 4 + 4 * i);
     }
     idxCount = count;
+    // Refuse sizes the input cannot hold before the host allocates for them: a raw file
+    // must match exactly, and deflate expands at most 1032:1.
+    const inLen = <u64> (inEnd - inBase);
+    if (members == 0 && <u64> headerBytes + count != inLen) {
+      errorA = <f64> count;
+      errorB = <f64> (inLen - <u64> headerBytes);
+      return fail(errorB < errorA ? E_IDX_SHORT : E_IDX_LONG, headerBytes);
+    }
+    if (members > 0 && count > inLen * 1032) {
+      errorA = <f64> count;
+      errorB = <f64> inLen;
+      return fail(E_IDX_TOO_BIG, 4);
+    }
     headerDone = true;
     headerLeft = headerBytes;
     return HEADER;

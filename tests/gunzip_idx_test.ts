@@ -135,8 +135,11 @@ Deno.test("multi-member gzip and every optional header field", async () => {
   const file = await mnistSample(50);
   const cuts = [0, 7, 16, 1000, 20000, file.length];
   const members = cuts.slice(1).map((end, i) => gzip(file.subarray(cuts[i], end), { level: 6 }));
-  const decoded = decodeIdx(concat(...members), { scale: "none" });
-  assertSameArrays(decoded.data, file.subarray(16), "5 members");
+  const empty = gzip(new Uint8Array(0), { level: 6 });
+  const decoded = decodeIdx(concat(empty, ...members.slice(0, 3), empty, ...members.slice(3)), {
+    scale: "none",
+  });
+  assertSameArrays(decoded.data, file.subarray(16), "5 members and 2 empty ones");
   const flagged = gzipMember(file, {
     extra: new Uint8Array([65, 66, 2, 0, 1, 2]),
     name: "digits.idx",
@@ -204,6 +207,17 @@ Deno.test("IDX errors inside gzip name offsets in the decompressed data", async 
   await assertRejects(() => decodeIdx(bad([0, 0, 8, 1, 0, 0, 0, 1, 1, 2])), "1 trailing bytes");
   await assertRejects(() => decodeIdx(bad([0, 0, 8, 2, 0, 0])), "offset 4", "truncated header");
   await assertRejects(() => decodeIdx(bad([1, 2, 3, 4])), "offset 0", "01 02 03 04");
+});
+
+Deno.test("huge dims in a small file are refused before anything is allocated", async () => {
+  const huge = idx([65535, 65535], new Uint8Array(100));
+  await assertRejects(() => decodeIdx(huge), "offset 12", "truncated", "65535x65535");
+  await assertRejects(
+    () => decodeIdx(gzip(huge, { level: 9 })),
+    "offset 4",
+    "more than",
+    "can inflate to",
+  );
 });
 
 Deno.test("fuzz: 300 mutated gzip files decode intact or raise IdxError", async () => {

@@ -79,7 +79,11 @@ export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): Id
       const count = shape.reduce((a, b) => a * b, 1);
       const bytesOut = code === 0 || shape.length === 1;
       if (bytesOut) kernel.setScale(0);
-      data = bytesOut ? new Uint8Array(count) : new Float32Array(count);
+      try {
+        data = bytesOut ? new Uint8Array(count) : new Float32Array(count);
+      } catch (e) {
+        throw new IdxError(`${name}: cannot allocate ${shape.join("x")} elements: ${e}`);
+      }
     } else if (status === CHUNK) {
       const n = kernel.chunkLen();
       const at = kernel.chunkPtr();
@@ -173,6 +177,9 @@ function describeError(status: number): string {
       return "empty file, expected an IDX header";
     case -21:
       return `offset ${at}: dimension ${a} is 0, expected >= 1`;
+    case -22:
+      return `offset ${at}: the header declares ${dims().join("x")} = ${a} data bytes, more than ` +
+        `${b} bytes of gzip can inflate to (1032:1 at most)`;
     default:
       return `gunzip_idx kernel error ${status}`;
   }
