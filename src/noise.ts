@@ -69,6 +69,7 @@ export function addNoise(x: Float32Array, options: AddNoiseOptions): Float32Arra
     throw new Error(`addNoise: ${kind} level ${level}, expected ${range}`);
   }
   if (!(min <= max)) throw new Error(`addNoise: min ${min} > max ${max}`);
+  if (!Number.isInteger(seed)) throw new Error(`addNoise: seed ${seed}, expected an integer`);
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new Error(`addNoise: offset ${offset}, expected a non-negative integer`);
   }

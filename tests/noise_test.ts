@@ -179,6 +179,7 @@ Deno.test("bad options are refused with what was expected", async () => {
   await assertRejects(() => addNoise(x, { kind: "gaussian", level: NaN }), ">= 0");
   await assertRejects(() => addNoise(x, { kind: "gaussian", level: 1, min: 1, max: 0 }), "min 1");
   await assertRejects(() => addNoise(x, { kind: "mask", level: 0.1, offset: -1 }), "offset -1");
+  await assertRejects(() => addNoise(x, { kind: "mask", level: 0.1, seed: 0.5 }), "seed 0.5");
   await assertRejects(() => addNoise(x, { kind: "mask", level: 0.1, rows: [0, 1, 2] }), "3 rows");
   await assertRejects(
     () => addNoise(x, { kind: "speckle" as "mask", level: 0.1 }),
