@@ -3,9 +3,9 @@
 //
 // The whole compressed file is copied into this module's memory once; the
 // decompressed bytes only ever live in a sliding window (32 KiB of history plus
-// one chunk), and each chunk is checksummed and normalised while it is still in
-// cache, then handed to the host, which copies it into its output array. So the
-// full-size decompressed byte buffer never exists.
+// one chunk), and each chunk is normalised while it is still in cache and handed
+// to the host, which copies it into its output array (and computes the chunk's
+// CRC32, see NEED_CRC). So the full-size decompressed byte buffer never exists.
 //
 // Host protocol (src/data/gunzip_idx.ts):
 //   ptr = inputPtr(n); write the n input bytes at ptr
@@ -72,154 +72,24 @@ const CL_TABLE: usize = memory.data((1 << CL_BITS) * 4, 64);
 const LENS: usize = memory.data(320, 16);
 const COUNTS: usize = memory.data(16 * 4, 16);
 const NEXT: usize = memory.data(16 * 4, 16);
-const DIMS: usize = memory.data(256 * 4, 16);
+const DIMS: usize = memory.data(MAX_RANK * 4, 16);
 
 const LEN_BASE: usize = memory.data<u16>([
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258,
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
+  31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
 ]);
 const LEN_EXTRA: usize = memory.data<u8>([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 ]);
 const DIST_BASE: usize = memory.data<u16>([
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577,
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129,
+  193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
 ]);
 const DIST_EXTRA: usize = memory.data<u8>([
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
 ]);
 const CL_ORDER: usize = memory.data<u8>([
-  16,
-  17,
-  18,
-  0,
-  8,
-  7,
-  9,
-  6,
-  10,
-  5,
-  11,
-  4,
-  12,
-  3,
-  13,
-  2,
-  14,
-  1,
-  15,
+  16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ]);
 
 // ---- table entries (u32) ----
@@ -328,7 +198,7 @@ export function start(n: usize, scale: i32): i32 {
   return resume();
 }
 
-/** Continues after a HEADER or CHUNK status. */
+/** Continues after a HEADER, CHUNK or NEED_CRC status. */
 export function resume(): i32 {
   while (true) {
     if (deliverPos < outPos && (outPos >= LIMIT || state == S_END)) {
@@ -389,7 +259,7 @@ export function memberIndex(): i32 {
   return members;
 }
 
-// ---- delivery: CRC, IDX header, normalisation ----
+// ---- delivery: IDX header, normalisation ----
 
 function fail(code: i32, offset: f64): i32 {
   errorOffset = offset;
