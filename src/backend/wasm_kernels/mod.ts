@@ -30,14 +30,14 @@ const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Tanh]: tanhConfig,
 };
 
-const stock = new Map<string, tf.KernelConfig>();
+const replaced = new Map<string, tf.KernelConfig>();
 
 /**
  * The tfjs-backend-wasm kernel that ours replaced, for side-by-side benchmarks
  * (its `setupFunc` has not run: call it with the backend first).
  */
 export function stockWasmKernel(name: string): tf.KernelConfig | undefined {
-  return stock.get(name);
+  return replaced.get(name);
 }
 
 /** Registers every kernel of this folder for the `wasm` backend, replacing stock ones of the same name. */
@@ -51,7 +51,7 @@ export function registerWasmKernels(): void {
   for (const k of configs) {
     const old = tf.getKernel(k.kernelName, k.backendName);
     if (old) {
-      if (!stock.has(k.kernelName)) stock.set(k.kernelName, old);
+      if (!replaced.has(k.kernelName)) replaced.set(k.kernelName, old);
       tf.unregisterKernel(k.kernelName, k.backendName);
     }
     tf.registerKernel(k);
