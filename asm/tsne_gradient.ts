@@ -3,12 +3,13 @@
 // iteration, repulsive forces from it (or exactly, O(N^2)), attractive forces
 // over the sparse affinities P, and the gains/momentum update.
 //
-// Repulsion is computed for groups of nearby points (the quadtree's leaves,
-// in Morton order): one tree walk per group collects an interaction list of
-// cells that are far enough from the group's whole bounding box, by the
-// usual Barnes-Hut test width / distance < theta, so every point of the group
-// is approximated at least as well as a walk of its own would; each point then
-// sums the list four entries at a time with SIMD.
+// Repulsion walks the tree against itself (see `walk`): a source cell is
+// accepted for a whole target cell when the usual Barnes-Hut test
+// width / distance < theta holds from the target's bounding box, so every
+// point is approximated at least as well as by a walk of its own; the points
+// of each leaf then sum their shared interaction list with SIMD, two points
+// and four entries at a time. Widths are those of the points' bounding boxes,
+// tighter than the cells'.
 //
 // The gradient g_i = exaggeration * sum_j p_ij w_ij (y_i - y_j)
 //                    - (1 / Z) sum_j w_ij^2 (y_i - y_j),

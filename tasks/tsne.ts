@@ -41,7 +41,7 @@ Options:
 Writes embedding.npy (N x 2 float32), tsne.json (parameters, KL, seconds per phase),
 tsne.png and tsne.html (offline, interactive).
 The task may read runs/ and data/ and write runs/; for other folders run
-  deno run --allow-read=<in> --allow-write=<out> tasks/tsne.ts <input> --out <out>`;
+  deno run --allow-read=<in>,<out> --allow-write=<out> tasks/tsne.ts <input> --out <out>`;
 
 /** A command line that cannot be run, with what is wrong. */
 export class UsageError extends Error {
@@ -98,24 +98,52 @@ function progressBar(quiet: boolean): (p: TsneProgress) => void {
  * ```
  */
 export async function tsneCommand(args: string[]): Promise<void> {
+  try {
+    await run(args);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
+      throw e;
+    }
+    // Name the exact grants: the input's folder to read, the output folder to read and write (rename needs both).
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: false,
+      options: OPTIONS,
+    });
+    const input = String(positionals[0] ?? "<input>").replace(/\/+$/, "");
+    const inDir = /\.(npy|csv)$/.test(input) ? input.replace(/\/[^/]*$/, "") || "." : input;
+    const outDir = typeof values.out === "string" ? values.out : inDir;
+    const labels = typeof values.labels === "string" ? [values.labels] : [];
+    const reads = [...new Set([inDir, outDir, ...labels])].join(",");
+    throw new UsageError(
+      `${e.message}\ndeno task tsne reads runs/ and data/ and writes runs/; for other folders run\n` +
+        `  deno run --allow-read=${reads} --allow-write=${outDir} tasks/tsne.ts ${args.join(" ")}`,
+    );
+  }
+}
+
+const OPTIONS = {
+  labels: { type: "string" },
+  out: { type: "string" },
+  perplexity: { type: "string" },
+  iterations: { type: "string" },
+  theta: { type: "string" },
+  pca: { type: "string" },
+  init: { type: "string" },
+  seed: { type: "string" },
+  "learning-rate": { type: "string" },
+  threads: { type: "string" },
+  title: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      labels: { type: "string" },
-      out: { type: "string" },
-      perplexity: { type: "string" },
-      iterations: { type: "string" },
-      theta: { type: "string" },
-      pca: { type: "string" },
-      init: { type: "string" },
-      seed: { type: "string" },
-      "learning-rate": { type: "string" },
-      threads: { type: "string" },
-      title: { type: "string" },
-      quiet: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: OPTIONS,
   });
   if (values.help) return console.log(HELP);
   if (positionals.length !== 1) fail(`expected one input, got ${positionals.length}\n\n${HELP}`);
@@ -192,20 +220,8 @@ if (import.meta.main) {
   try {
     await tsneCommand(Deno.args);
   } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      console.error(
-        `tsne: ${e.message}\n` +
-          `deno task tsne may read runs/ and data/ and write runs/; for other paths run\n` +
-          `  deno run --allow-read=<input folder> --allow-write=<out folder> tasks/tsne.ts ${
-            Deno.args.join(" ")
-          }`,
-      );
-      Deno.exit(2);
-    }
-    if (e instanceof Error && /Usage|Input|Npy|Csv/.test(e.name)) {
-      console.error(`tsne: ${e.message}`);
-      Deno.exit(2);
-    }
-    throw e;
+    if (!(e instanceof Error && /Usage|Input|Npy|Csv/.test(e.name))) throw e;
+    console.error(`tsne: ${e.message}`);
+    Deno.exit(2);
   }
 }

@@ -72,7 +72,10 @@ export function conditionalProbabilities(
     let beta = 1, lo = -Infinity, hi = Infinity;
     for (let step = 0; step < maxSteps; step++) {
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += p[o + j] = Math.exp(-(distances[o + j] - d0) * beta);
+      for (let j = 0; j < k; j++) {
+        p[o + j] = Math.exp(-(distances[o + j] - d0) * beta);
+        sum += p[o + j];
+      }
       let dp = 0;
       for (let j = 0; j < k; j++) dp += (distances[o + j] - d0) * (p[o + j] /= sum);
       const diff = Math.log(sum) + beta * dp - target;

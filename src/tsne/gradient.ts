@@ -26,7 +26,7 @@ import {
 import type { ForcesRequest } from "./_worker.ts";
 import type { Affinities } from "./affinities.ts";
 
-/** Points per quadtree leaf, which is also the group that shares one tree walk. */
+/** Points per quadtree leaf: near leaves act point by point, and a leaf's points share one interaction list. */
 export const LEAF_SIZE = 16;
 
 /** Options of one force evaluation. */
@@ -41,7 +41,7 @@ export interface ForceOptions {
 
 /**
  * The kernel state for one embedding: positions, P, optimiser buffers, and the
- * workers that share the repulsion. Use inside `exclusive` (one per thread).
+ * workers that share the forces. Use inside `exclusive` (one per thread).
  */
 export class GradientState {
   readonly n: number;

@@ -32,7 +32,7 @@ export interface TsneOptions {
   theta?: number;
   /** Seed of the random initialisation and of PCA's starting subspace (default 0). */
   seed?: number;
-  /** Initial embedding: "pca" (default) or "random", both with standard deviation 1e-4. */
+  /** Initial embedding: "pca" (default; random for 1-column input) or "random", both with standard deviation 1e-4. */
   init?: "pca" | "random";
   /** First reduce the input to this many principal components when it has more (default: no reduction). */
   pca?: number;
@@ -50,6 +50,8 @@ export interface TsneOptions {
 
 /** Wall-clock seconds of each phase. */
 export interface TsneSeconds {
+  /** Starting the worker threads. */
+  workers: number;
   pca: number;
   knn: number;
   affinities: number;
@@ -112,7 +114,15 @@ export function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResu
     ? Math.max(n / earlyExaggeration, 200)
     : options.learningRate;
   return exclusive(async () => {
-    const seconds: TsneSeconds = { pca: 0, knn: 0, affinities: 0, init: 0, optimize: 0, total: 0 };
+    const seconds: TsneSeconds = {
+      workers: 0,
+      pca: 0,
+      knn: 0,
+      affinities: 0,
+      init: 0,
+      optimize: 0,
+      total: 0,
+    };
     const start = performance.now();
     let mark = start;
     const lap = (phase: keyof TsneSeconds) => {
@@ -121,6 +131,7 @@ export function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResu
       mark = now;
     };
     const workers = await startWorkers(threads - 1);
+    lap("workers");
     try {
       let x = data, d = dims;
       if (options.pca && options.pca < dims) {
