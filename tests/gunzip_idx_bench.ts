@@ -1,7 +1,8 @@
 /**
  * MNIST train images (gzip -9, 9.6 MB -> 47 MB) to a [0, 1] Float32Array: the fused
  * `gunzip_idx` kernel against three gunzips alone and each followed by a TS
- * normalisation loop, plus the floor the OS sets (faulting in a fresh 188 MB array).
+ * normalisation loop, plus the floor the OS sets (faulting in a fresh 188 MB array)
+ * and the kernel producing bytes, the same 47 MB the gunzips produce.
  * With `--allow-run=/usr/bin/python3`, Python's `gzip.decompress` (+ numpy) are timed too.
  *
  * ```sh
@@ -38,6 +39,9 @@ const options = { group, n: 10, warmup: 2 };
 
 Deno.bench("AS fused gunzip + IDX + float32", { ...options, baseline: true }, () => {
   decodeIdx(gz, { scale: "unit" });
+});
+Deno.bench("AS fused gunzip + IDX, bytes (47 MB out, like the gunzips)", options, () => {
+  decodeIdx(gz, { scale: "none" });
 });
 Deno.bench("node:zlib gunzipSync alone", options, () => {
   zlibGunzip(gz);
