@@ -9,10 +9,11 @@
 //
 // Host protocol (src/data/gunzip_idx.ts):
 //   ptr = inputPtr(n); write the n input bytes at ptr
-//   status = start(n, scale)
+//   status = start(n, total, scale)
 //   while status > 0: HEADER -> read rank()/dim(i), allocate; CHUNK -> copy
 //     chunkLen() elements from chunkPtr(); NEED_CRC -> setCrc(CRC32 of the crcLen()
-//     bytes at crcPtr(), continuing from crcValue()); then status = resume()
+//     bytes at crcPtr(), continuing from crcValue()); then status = resume();
+//     NEED_INPUT (raw IDX only) -> write the next piece at inputPtr(), status = feed(m)
 //   status == DONE: finished and verified; status < 0: error code, see errOffset/errA/errB.
 //
 // The inflater is table driven: a 64-bit bit buffer refilled branchlessly with
@@ -24,6 +25,7 @@ const DONE: i32 = 0;
 const HEADER: i32 = 1;
 const CHUNK: i32 = 2;
 const NEED_CRC: i32 = 3;
+const NEED_INPUT: i32 = 4;
 
 const E_TRUNCATED: i32 = -1; // input ends inside a gzip member
 const E_METHOD: i32 = -2; // compression method is not deflate (8)
@@ -119,6 +121,7 @@ let inBase: usize = 0;
 let inCap: usize = 0;
 let inEnd: usize = 0;
 let inPos: usize = 0;
+let inTotal: u64 = 0; // the whole input's length (raw input is fed in pieces)
 let bitbuf: u64 = 0;
 let bitcnt: u32 = 0;
 let state: i32 = S_END;
@@ -165,11 +168,16 @@ export function inputPtr(n: usize): usize {
   return inBase;
 }
 
-/** Starts decoding the `n` bytes at `inputPtr()`; scale 0 = bytes, 1 = [0, 1], 2 = [-1, 1]. */
-export function start(n: usize, scale: i32): i32 {
+/**
+ * Starts decoding the `n` bytes at `inputPtr()` of a `total`-byte input; scale 0 = bytes,
+ * 1 = [0, 1], 2 = [-1, 1]. Gzip input must come whole (n = total); raw IDX may come in
+ * pieces, the next one asked for with NEED_INPUT.
+ */
+export function start(n: usize, total: f64, scale: i32): i32 {
   if (!tablesReady) initTables();
   inPos = inBase;
   inEnd = inBase + n;
+  inTotal = <u64> total;
   bitbuf = 0;
   bitcnt = 0;
   scaleMode = scale;
@@ -193,8 +201,15 @@ export function start(n: usize, scale: i32): i32 {
     state = S_MEMBER;
   } else {
     state = S_RAW;
-    storedLeft = <u32> n;
+    storedLeft = <u32> total;
   }
+  return resume();
+}
+
+/** The next `n` bytes of raw input are at `inputPtr()`: continue after NEED_INPUT. */
+export function feed(n: usize): i32 {
+  inPos = inBase;
+  inEnd = inBase + n;
   return resume();
 }
 
@@ -305,7 +320,7 @@ function deliver(): i32 {
     idxCount = count;
     // Refuse sizes the input cannot hold before the host allocates for them: a raw file
     // must match exactly, and deflate expands at most 1032:1.
-    const inLen = <u64> (inEnd - inBase);
+    const inLen = inTotal;
     if (members == 0 && <u64> headerBytes + count != inLen) {
       errorA = <f64> count;
       errorB = <f64> (inLen - <u64> headerBytes);
@@ -557,7 +572,7 @@ function truncated(): i32 {
 
 // ---- the decoder ----
 
-/** Decodes until the window is full or the input ends; returns 0, NEED_CRC or an error. */
+/** Decodes until the window is full or the input ends; returns 0, NEED_CRC, NEED_INPUT or an error. */
 function decode(): i32 {
   while (outPos < LIMIT) {
     if (state == S_HUFFMAN) {
@@ -580,7 +595,8 @@ function decode(): i32 {
         }
         state = finalBlock ? S_TRAILER : S_BLOCK;
       } else if (n == avail) {
-        return truncated();
+        // Raw input arrives in pieces (see feed); a stored block must be all there.
+        return state == S_RAW ? NEED_INPUT : truncated();
       }
     } else if (state == S_TRAILER) {
       const r = trailer();

@@ -45,6 +45,9 @@ const SCALE_CODE: Record<IdxScale, number> = { none: 0, unit: 1, symmetric: 2 };
 const HEADER = 1;
 const CHUNK = 2;
 const NEED_CRC = 3;
+const NEED_INPUT = 4;
+/** Raw IDX goes into the kernel in pieces of this many bytes, so its memory stays small. */
+const RAW_PIECE = 1 << 20;
 
 /**
  * Decodes an IDX file of unsigned bytes, gzip-compressed (detected by the magic `1f 8b`,
@@ -64,12 +67,14 @@ export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): Id
   const { scale = "unit", name = "IDX data" } = options;
   const code = SCALE_CODE[scale];
   if (code === undefined) throw new IdxError(`${name}: unknown scale "${scale}"`);
-  const ptr = kernel.inputPtr(bytes.length);
+  const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  let fed = gzip ? bytes.length : Math.min(bytes.length, RAW_PIECE);
+  const ptr = kernel.inputPtr(fed);
   if (ptr === 0) throw new IdxError(`${name}: ${bytes.length} bytes do not fit in Wasm memory`);
   // The kernel's memory only grows in inputPtr(), so this buffer serves the whole decode.
   const memory = kernel.memory.buffer;
-  new Uint8Array(memory, ptr, bytes.length).set(bytes);
-  let status = kernel.start(bytes.length, code);
+  new Uint8Array(memory, ptr, fed).set(bytes.subarray(0, fed));
+  let status = kernel.start(fed, bytes.length, code);
   let shape: number[] = [];
   let data: Float32Array | Uint8Array = new Uint8Array(0);
   let filled = 0;
@@ -95,6 +100,12 @@ export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): Id
     } else if (status === NEED_CRC) {
       const window = new Uint8Array(memory, kernel.crcPtr(), kernel.crcLen());
       kernel.setCrc(crc32(window, kernel.crcValue() >>> 0));
+    } else if (status === NEED_INPUT) {
+      const piece = bytes.subarray(fed, fed + RAW_PIECE);
+      new Uint8Array(memory, ptr, piece.length).set(piece);
+      fed += piece.length;
+      status = kernel.feed(piece.length);
+      continue;
     }
     status = kernel.resume();
   }
