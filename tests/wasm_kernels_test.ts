@@ -7,6 +7,8 @@ import { assertAllClose, assertEquals } from "./_assert.ts";
 import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { Rng } from "../src/random.ts";
+import { Adam } from "../src/train/optimizer.ts";
+import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
 
 type Inputs = Record<string, number[]>;
 
@@ -265,3 +267,46 @@ Deno.test("kernels on tfjs's heap carry no data or start section (they would ove
     }
   }
 });
+
+for (
+  const [label, options] of [
+    ["Adam", {}],
+    ["Adam with L2 decay", { weightDecay: 0.01 }],
+    ["AdamW", { weightDecay: 0.01, decoupled: true }],
+  ] as const
+) {
+  Deno.test(`DiaboloAdam: 3 steps equal src/train/optimizer.ts's ${label}`, async () => {
+    await initBackend({ backend: "wasm" });
+    const rng = new Rng(600);
+    const start = random([37, 5], rng);
+    const grads = [0, 1, 2].map(() => random([37, 5], rng));
+    const lr = 1e-2, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    const wd = "weightDecay" in options ? options.weightDecay : 0;
+    const decoupled = "decoupled" in options;
+    const ref = tf.variable(tf.tensor(start, [37, 5]));
+    const adam = new Adam([ref], { lr, ...options });
+    let [w, m, v] = [tf.tensor(start, [37, 5]), tf.zeros([37, 5]), tf.zeros([37, 5])];
+    for (const [t, g] of grads.entries()) {
+      const grad = tf.tensor(g, [37, 5]);
+      adam.step({ [ref.name]: grad });
+      const attrs = {
+        beta1,
+        beta2,
+        eps,
+        stepSize: lr / (1 - beta1 ** (t + 1)),
+        sqrtBc2: Math.sqrt(1 - beta2 ** (t + 1)),
+        gradDecay: decoupled ? 0 : wd,
+        weightScale: decoupled ? 1 - lr * wd : 1,
+      };
+      const next = tf.engine().runKernel(ADAM, { w, g: grad, m, v }, attrs) as tf.Tensor[];
+      tf.dispose([w, m, v, grad]);
+      [w, m, v] = next;
+    }
+    const state = adam.getState();
+    assertAllClose(w.dataSync(), ref.dataSync(), { rel: 1e-6, abs: 1e-7 });
+    assertAllClose(m.dataSync(), state.moments[0].dataSync(), { rel: 1e-6, abs: 1e-7 });
+    assertAllClose(v.dataSync(), state.moments[1].dataSync(), { rel: 1e-6, abs: 1e-7 });
+    tf.dispose([w, m, v, ref]);
+    adam.dispose();
+  });
+}

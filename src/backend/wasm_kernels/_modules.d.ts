@@ -1,3 +1,5 @@
+/** asm/adam.wasm, compiled. */
+export declare const adam: WebAssembly.Module;
 /** asm/column_sums.wasm, compiled. */
 export declare const columnSums: WebAssembly.Module;
 /** asm/conv2d_backprop_filter.wasm, compiled. */

@@ -2,6 +2,7 @@
 // Source-phase imports: the kernels come compiled but not instantiated, since
 // each must be instantiated on tfjs-backend-wasm's memory (see _heap.ts).
 // TypeScript cannot parse `import source` yet, hence this JavaScript file.
+import source adam from "../../../asm/adam.wasm";
 import source columnSums from "../../../asm/column_sums.wasm";
 import source conv2dBackpropFilter from "../../../asm/conv2d_backprop_filter.wasm";
 import source conv2dBackpropInput from "../../../asm/conv2d_backprop_input.wasm";
@@ -9,6 +10,7 @@ import source elementwiseMath from "../../../asm/elementwise_math.wasm";
 import source matmul from "../../../asm/matmul.wasm";
 import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
 export {
+  adam,
   columnSums,
   conv2dBackpropFilter,
   conv2dBackpropInput,

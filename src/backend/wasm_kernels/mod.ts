@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../../deps.ts";
+import { adamConfig } from "./adam.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
@@ -12,8 +13,9 @@ import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sumConfig } from "./sum.ts";
 
-/** Kernels that replace the stock one outright. */
+/** Kernels that replace the stock one outright, or that tfjs has no counterpart of. */
 const KERNELS: tf.KernelConfig[] = [
+  adamConfig,
   batchMatMulConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
