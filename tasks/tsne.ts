@@ -34,7 +34,7 @@ Options:
   --init pca|random    default pca
   --seed S             default 0
   --learning-rate R    default auto = max(N / 12, 200)
-  --threads T          default: one per core (at most 4)
+  --threads T          default: one per hardware thread (at most 4), 1 on 2-thread machines
   --title TEXT         plot title (default: the input's name)
   --quiet              no progress output
 

@@ -13,39 +13,40 @@
 import type * as GradientKernel from "../../asm/tsne_gradient.wasm";
 import type * as KnnKernel from "../../asm/tsne_knn.wasm";
 
-/** A `knn` request: rows `[start, end)` of `data` (n x stride), results into the shared outputs. */
+/**
+ * A `knn` request: the rows of `data` (n x stride) in chunks of `chunk`,
+ * taken from the shared counter `next` until all are done, results into the
+ * shared outputs.
+ */
 export interface KnnRequest {
   kind: "knn";
   data: Float32Array;
   n: number;
   stride: number;
   k: number;
-  start: number;
-  end: number;
-  indices: Int32Array;
-  distances: Float32Array;
   /** Columns of the partial-distance test (see `knn.ts`). */
   head: number;
-  /** Rows per kernel call: V8 optimises a Wasm function only for its later calls. */
   chunk: number;
+  next: Int32Array;
+  indices: Int32Array;
+  distances: Float32Array;
 }
 
 /**
  * A `forces` request. `control` holds [generation, finished count, exact flag,
- * KL flag, reorder flag]; `theta` the opening angle; P comes as CSR. Each
- * generation the worker reads `positions` (2n); with the reorder flag it
- * relabels its P as the main thread does (see `reorder` in the kernel),
- * otherwise it writes the repulsion of its part of the
- * Morton order to `repulsion` and the attraction of its part of the rows to
- * `attraction` (2n each, zero elsewhere), and its shares of Z and of the KL
- * sum to `z[part]` and `kl[part]`.
+ * KL flag, reorder flag, next chunk]; `theta` the opening angle; P comes as
+ * CSR. Each generation the worker reads `positions` (2n); with the reorder
+ * flag it relabels its P as the main thread does (see `reorder` in the
+ * kernel); otherwise it takes chunks from the counter (`chunks` of the
+ * repulsion, then `chunks` of the attraction) until none are left, writing its
+ * forces to `repulsion` and `attraction` (2n each, zero elsewhere) and each
+ * chunk's share of Z or of the KL sum to `z[chunk]` or `kl[chunk]`.
  */
 export interface ForcesRequest {
   kind: "forces";
   n: number;
   leafSize: number;
-  part: number;
-  parts: number;
+  chunks: number;
   rowPtr: Int32Array;
   cols: Int32Array;
   vals: Float32Array;
@@ -70,22 +71,21 @@ export function workerMain(): void {
       return "ready";
     },
     knn(m: KnnRequest) {
-      const rows = m.end - m.start;
       knn.reset();
       const x = knn.alloc(m.data.length * 4);
       const norms = knn.alloc(m.n * 4 + 16);
       const headNorms = knn.alloc(m.n * 4 + 16);
-      const idx = knn.alloc(rows * m.k * 4);
-      const dist = knn.alloc(rows * m.k * 4);
+      const idx = knn.alloc(m.chunk * m.k * 4);
+      const dist = knn.alloc(m.chunk * m.k * 4);
       new Float32Array(knn.memory.buffer, x, m.data.length).set(m.data);
       knn.squaredNorms(x, m.n, m.stride, m.stride, norms);
       knn.squaredNorms(x, m.n, m.stride, m.head, headNorms);
-      for (let r = m.start; r < m.end; r += m.chunk) {
-        const end = Math.min(m.end, r + m.chunk), o = (r - m.start) * m.k * 4;
-        knn.knn(x, m.n, m.stride, norms, r, end, m.k, idx + o, dist + o, m.head, headNorms);
+      for (let r; (r = Atomics.add(m.next, 0, m.chunk)) < m.n;) {
+        const end = Math.min(m.n, r + m.chunk), count = (end - r) * m.k;
+        knn.knn(x, m.n, m.stride, norms, r, end, m.k, idx, dist, m.head, headNorms);
+        m.indices.set(new Int32Array(knn.memory.buffer, idx, count), r * m.k);
+        m.distances.set(new Float32Array(knn.memory.buffer, dist, count), r * m.k);
       }
-      m.indices.set(new Int32Array(knn.memory.buffer, idx, rows * m.k), m.start * m.k);
-      m.distances.set(new Float32Array(knn.memory.buffer, dist, rows * m.k), m.start * m.k);
       return "done";
     },
     forces(m: ForcesRequest) {
@@ -96,8 +96,6 @@ export function workerMain(): void {
       new Int32Array(mem(), gradient.pRowPtr(), m.n + 1).set(m.rowPtr);
       new Int32Array(mem(), gradient.pCols(), m.cols.length).set(m.cols);
       new Float32Array(mem(), gradient.pVals(), m.vals.length).set(m.vals);
-      const from = Math.floor((m.n * m.part) / m.parts);
-      const to = Math.floor((m.n * (m.part + 1)) / m.parts);
       const ctrl = m.control;
       let generation = 0;
       for (;;) {
@@ -108,20 +106,23 @@ export function workerMain(): void {
         if (Atomics.load(ctrl, 4)) {
           // The same positions give the main thread's order: P stays aligned.
           gradient.reorder();
-          Atomics.add(ctrl, 1, 1);
-          Atomics.notify(ctrl, 1);
-          continue;
+        } else {
+          const repulsion = new Float32Array(mem(), rep, 2 * m.n).fill(0);
+          const attraction = new Float32Array(mem(), attr, 2 * m.n).fill(0);
+          const exact = Atomics.load(ctrl, 2), withKl = Atomics.load(ctrl, 3), c = m.chunks;
+          if (!exact) gradient.buildTree();
+          // The same loop as the main thread's (see `gradient.ts`).
+          for (let t; (t = Atomics.add(ctrl, 5, 1)) < 2 * c;) {
+            if (t >= c) {
+              const from = Math.floor((m.n * (t - c)) / c),
+                to = Math.floor((m.n * (t - c + 1)) / c);
+              m.kl[t - c] = gradient.attract(from, to, attr, withKl);
+            } else if (exact) m.z[t] = gradient.repulseExact(t, c, rep);
+            else m.z[t] = gradient.repulse(m.theta[0], t, c, rep);
+          }
+          m.repulsion.set(repulsion);
+          m.attraction.set(attraction);
         }
-        const repulsion = new Float32Array(mem(), rep, 2 * m.n).fill(0);
-        const attraction = new Float32Array(mem(), attr, 2 * m.n).fill(0);
-        if (Atomics.load(ctrl, 2)) m.z[m.part] = gradient.repulseExact(m.part, m.parts, rep);
-        else {
-          gradient.buildTree();
-          m.z[m.part] = gradient.repulse(m.theta[0], m.part, m.parts, rep);
-        }
-        m.kl[m.part] = gradient.attract(from, to, attr, Atomics.load(ctrl, 3));
-        m.repulsion.set(repulsion);
-        m.attraction.set(attraction);
         Atomics.add(ctrl, 1, 1);
         Atomics.notify(ctrl, 1);
       }

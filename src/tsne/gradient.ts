@@ -26,6 +26,9 @@ import {
 import type { ForcesRequest } from "./_worker.ts";
 import type { Affinities } from "./affinities.ts";
 
+/** Work units per force evaluation (each of repulsion and attraction), shared out dynamically among the threads. */
+export const CHUNKS = 32;
+
 /** Points per quadtree leaf: near leaves act point by point, and a leaf's points share one interaction list. */
 export const LEAF_SIZE = 16;
 
@@ -52,8 +55,8 @@ export class GradientState {
   #attr = 0;
   #rep = 0;
   #other = 0;
-  // Shared with the workers: [generation, finished, exact, KL, reorder], theta, positions,
-  // each worker's repulsion and attraction, Z and KL shares.
+  // Shared with the workers: [generation, finished, exact, KL, reorder, next chunk],
+  // theta, positions, each worker's repulsion and attraction, each chunk's Z and KL share.
   #control?: Int32Array;
   #theta?: Float32Array;
   #positions?: Float32Array;
@@ -88,13 +91,12 @@ export class GradientState {
     this.positions.set(initial);
     this.#order = Int32Array.from({ length: n }, (_, i) => i);
     if (workers.length === 0) return;
-    this.#control = new Int32Array(new SharedArrayBuffer(20));
+    this.#control = new Int32Array(new SharedArrayBuffer(24));
     this.#theta = new Float32Array(new SharedArrayBuffer(4));
     this.#positions = new Float32Array(new SharedArrayBuffer(8 * n));
-    this.#z = new Float64Array(new SharedArrayBuffer(8 * (workers.length + 1)));
-    this.#kl = new Float64Array(new SharedArrayBuffer(8 * (workers.length + 1)));
-    const parts = workers.length + 1;
-    workers.forEach((w, i) => {
+    this.#z = new Float64Array(new SharedArrayBuffer(8 * CHUNKS));
+    this.#kl = new Float64Array(new SharedArrayBuffer(8 * CHUNKS));
+    workers.forEach((w) => {
       const repulsion = new Float32Array(new SharedArrayBuffer(8 * n));
       const attraction = new Float32Array(new SharedArrayBuffer(8 * n));
       this.#repulsion.push(repulsion);
@@ -104,8 +106,7 @@ export class GradientState {
           kind: "forces",
           n,
           leafSize: LEAF_SIZE,
-          part: i + 1,
-          parts,
+          chunks: CHUNKS,
           rowPtr: p.rowPtr,
           cols: p.cols,
           vals: p.vals,
@@ -159,7 +160,7 @@ export class GradientState {
     const order = i32(k, k.reorder(), n);
     this.#order = Int32Array.from(order, (old) => this.#order[old]);
     if (c) {
-      for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
+      this.#waitForWorkers();
       Atomics.store(c, 4, 0);
     }
   }
@@ -175,40 +176,49 @@ export class GradientState {
   evaluate(options: ForceOptions = {}): void {
     const { theta = 0.5, withKl = false } = options;
     const exact = options.exact ?? theta === 0;
-    const k = this.#kernel, n = this.n, parts = this.#workers.length + 1;
-    if (this.#control) {
-      this.#positions!.set(this.positions);
-      this.#theta![0] = theta;
-      Atomics.store(this.#control, 1, 0);
-      Atomics.store(this.#control, 2, exact ? 1 : 0);
-      Atomics.store(this.#control, 3, withKl ? 1 : 0);
-      Atomics.add(this.#control, 0, 1);
-      Atomics.notify(this.#control, 0);
+    const k = this.#kernel, n = this.n, c = this.#control;
+    // Without workers the chunks are taken in order from a local counter.
+    const control = c ?? new Int32Array(6);
+    const z = this.#z ?? new Float64Array(CHUNKS), kl = this.#kl ?? new Float64Array(CHUNKS);
+    if (c) this.#positions!.set(this.positions);
+    this.#theta?.set([theta]);
+    Atomics.store(control, 1, 0);
+    Atomics.store(control, 2, exact ? 1 : 0);
+    Atomics.store(control, 3, withKl ? 1 : 0);
+    Atomics.store(control, 5, 0);
+    if (c) {
+      Atomics.add(c, 0, 1);
+      Atomics.notify(c, 0);
     }
     f32(k, this.#rep, 2 * n).fill(0);
-    let z: number;
-    if (exact) z = k.repulseExact(0, parts, this.#rep);
-    else {
-      k.buildTree();
-      z = k.repulse(theta, 0, parts, this.#rep);
-    }
-    // The rows of part 0; the workers' parts are added below.
     f32(k, this.#attr, 2 * n).fill(0);
-    let attrKl = k.attract(0, Math.floor(n / parts), this.#attr, withKl ? 1 : 0);
-    if (this.#control) {
-      const c = this.#control;
-      for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
+    if (!exact) k.buildTree();
+    // The same loop as the workers' (see `_worker.ts`): repulsion chunks, then attraction chunks.
+    for (let t; (t = Atomics.add(control, 5, 1)) < 2 * CHUNKS;) {
+      if (t >= CHUNKS) {
+        const from = Math.floor((n * (t - CHUNKS)) / CHUNKS);
+        const to = Math.floor((n * (t - CHUNKS + 1)) / CHUNKS);
+        kl[t - CHUNKS] = k.attract(from, to, this.#attr, withKl ? 1 : 0);
+      } else if (exact) z[t] = k.repulseExact(t, CHUNKS, this.#rep);
+      else z[t] = k.repulse(theta, t, CHUNKS, this.#rep);
+    }
+    if (c) {
+      this.#waitForWorkers();
       for (let w = 0; w < this.#workers.length; w++) {
         f32(k, this.#other, 2 * n).set(this.#repulsion[w]);
         k.addInto(this.#rep, this.#other, 2 * n);
         f32(k, this.#other, 2 * n).set(this.#attraction[w]);
         k.addInto(this.#attr, this.#other, 2 * n);
-        z += this.#z![w + 1];
-        attrKl += this.#kl![w + 1];
       }
     }
-    this.z = z;
-    if (withKl) this.kl = this.#plogp + attrKl + Math.log(z);
+    // Summed in chunk order, whichever thread computed them: the result is repeatable.
+    this.z = z.reduce((a, b) => a + b, 0);
+    if (withKl) this.kl = this.#plogp + kl.reduce((a, b) => a + b, 0) + Math.log(this.z);
+  }
+
+  #waitForWorkers(): void {
+    const c = this.#control!;
+    for (let done; (done = Atomics.load(c, 1)) < this.#workers.length;) Atomics.wait(c, 1, done);
   }
 
   /** Applies one gains-and-momentum step with the last evaluation; returns the gradient norm. */

@@ -18,7 +18,11 @@ import { type Arena, f32, i32, type KernelWorker, knnKernel } from "./_kernels.t
 import type { KnnRequest } from "./_worker.ts";
 import { pca } from "./pca.ts";
 
-/** Rows per kernel call (see `_worker.ts`, which uses the same). */
+/**
+ * Rows per kernel call: the unit the threads share out. Short calls also
+ * matter because V8 runs a Wasm function's first calls in its baseline tier,
+ * which is slow for SIMD.
+ */
 export const KNN_CHUNK = 32;
 /** Columns whose partial distance is checked before the rest (when there are at least twice as many). */
 export const HEAD = 24;
@@ -29,7 +33,7 @@ export const MAX_ROTATED_DIMS = 128;
 export interface NearestNeighborsOptions {
   /** Neighbours per point, excluding the point itself (at most n - 1). */
   k: number;
-  /** Worker threads that take equal shares of the rows (default: none, all on this thread). */
+  /** Worker threads that share the rows with this one (default: none). */
   workers?: KernelWorker[];
 }
 
@@ -75,43 +79,39 @@ export async function nearestNeighbors(
   for (let i = 0; i < n; i++) padded.set(rows.subarray(i * dims, (i + 1) * dims), i * stride);
   const indices = new Int32Array(alloc(n * k * 4));
   const distances = new Float32Array(alloc(n * k * 4));
-  const parts = workers.length + 1;
-  const bound = (p: number) => Math.round((n * p) / parts);
-  const pending = workers.map((w, i) =>
-    w.request<string>(
-      {
-        kind: "knn",
-        data: padded,
-        n,
-        stride,
-        k,
-        start: bound(i + 1),
-        end: bound(i + 2),
-        indices,
-        distances,
-        head,
-        chunk: KNN_CHUNK,
-      } satisfies KnnRequest,
-    )
-  );
+  // Threads take chunks of rows from a shared counter until none are left, so
+  // a thread slowed by other processes holds the others up by one chunk at most.
+  const next = new Int32Array(alloc(4));
+  const request: KnnRequest = {
+    kind: "knn",
+    data: padded,
+    n,
+    stride,
+    k,
+    head,
+    chunk: KNN_CHUNK,
+    next,
+    indices,
+    distances,
+  };
+  const pending = workers.map((w) => w.request<string>(request));
   const kernel: Arena & typeof knnKernel = knnKernel;
-  const mine = bound(1);
   kernel.reset();
   const x = kernel.alloc(n * stride * 4);
   const norms = kernel.alloc(n * 4 + 16);
   const headNorms = kernel.alloc(n * 4 + 16);
-  const idx = kernel.alloc(mine * k * 4);
-  const dist = kernel.alloc(mine * k * 4);
+  const idx = kernel.alloc(KNN_CHUNK * k * 4);
+  const dist = kernel.alloc(KNN_CHUNK * k * 4);
   f32(kernel, x, n * stride).set(padded);
   kernel.squaredNorms(x, n, stride, stride, norms);
   kernel.squaredNorms(x, n, stride, head, headNorms);
-  // Short calls: V8 runs a Wasm function's first calls in its baseline tier, which is slow for SIMD.
-  for (let r = 0; r < mine; r += KNN_CHUNK) {
-    const end = Math.min(mine, r + KNN_CHUNK), o = r * k * 4;
-    kernel.knn(x, n, stride, norms, r, end, k, idx + o, dist + o, head, headNorms);
+  // The same loop as the workers' (see `_worker.ts`).
+  for (let r; (r = Atomics.add(next, 0, KNN_CHUNK)) < n;) {
+    const end = Math.min(n, r + KNN_CHUNK);
+    kernel.knn(x, n, stride, norms, r, end, k, idx, dist, head, headNorms);
+    indices.set(i32(kernel, idx, (end - r) * k), r * k);
+    distances.set(f32(kernel, dist, (end - r) * k), r * k);
   }
-  indices.set(i32(kernel, idx, mine * k));
-  distances.set(f32(kernel, dist, mine * k));
   await Promise.all(pending);
   return { n, k, indices, distances };
 }

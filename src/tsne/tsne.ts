@@ -42,7 +42,7 @@ export interface TsneOptions {
   earlyExaggeration?: number;
   /** Iterations of the first phase (default 250). */
   earlyIterations?: number;
-  /** Threads: this one plus workers (default: one per core, at most 4). */
+  /** Threads: this one plus workers (default: one per hardware thread up to 4; 1 on 2-thread machines, see `defaultThreads`). */
   threads?: number;
   /** Called every 50 iterations and at the end with the KL divergence. */
   onProgress?: (progress: TsneProgress) => void;
