@@ -1,6 +1,11 @@
 /**
  * The training loop every model shares: data, backend, model, optimizer,
  * per-epoch evaluation, checkpoints, metrics, figures, and resuming.
+ * Models plug in through the hooks of `Autoencoder` (their own loss, test
+ * metrics, per-epoch figures, training phases); the loop adds what any model
+ * may use: input noise (with test PSNRs), seeded dropout, early stopping.
+ * Every random draw derives from the run's seed and the epoch (and step), so
+ * a resumed run equals an uninterrupted one.
  *
  * ```ts
  * import { train } from "./loop.ts";
@@ -139,7 +144,9 @@ export function resolveConfig(options: TrainOptions): RunConfig {
 
 /**
  * Trains a model of the zoo into a new run folder, writing after every epoch
- * a line of `metrics.jsonl`, a checkpoint, `loss.png` and `reconstructions.png`.
+ * a line of `metrics.jsonl`, a checkpoint, `loss.png`, `reconstructions.png`
+ * and the model's own figures; with early stopping, the best epoch is kept
+ * in `best/` and its weights are the ones returned.
  *
  * @example
  * ```ts
