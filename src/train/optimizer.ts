@@ -5,6 +5,7 @@
  *
  * ```ts
  * import { tf } from "../deps.ts";
+import { ADAM } from "../backend/wasm_kernels/adam.ts";
  * import { Adam } from "./optimizer.ts";
  * const w = tf.variable(tf.ones([3]));
  * const opt = new Adam([w], { lr: 0.1 });
@@ -14,6 +15,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
+import { ADAM } from "../backend/wasm_kernels/adam.ts";
 
 /** Options for {@linkcode Adam}. */
 export interface AdamOptions {
@@ -66,10 +68,30 @@ export class Adam {
     const bc1 = 1 - this.beta1 ** t;
     const sqrtBc2 = Math.sqrt(1 - this.beta2 ** t);
     const stepSize = this.lr / bc1;
+    // On wasm, one kernel does the whole update with the same float32
+    // arithmetic in the same order as the ops below (tests/wasm_kernels_test.ts).
+    const fused = tf.getKernel(ADAM, tf.getBackend()) !== undefined;
+    const attrs = {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      stepSize,
+      sqrtBc2,
+      gradDecay: this.decoupled ? 0 : this.weightDecay,
+      weightScale: this.decoupled ? 1 - this.lr * this.weightDecay : 1,
+    };
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
         let g = grads[w.name];
         if (!g) return;
+        if (fused) {
+          const inputs = { w, g, m: this.#m[i], v: this.#v[i] };
+          const [w1, m1, v1] = tf.engine().runKernel(ADAM, inputs, attrs) as tf.Tensor[];
+          w.assign(w1);
+          this.#m[i].assign(m1);
+          this.#v[i].assign(v1);
+          return;
+        }
         if (this.weightDecay && !this.decoupled) g = tf.add(g, tf.mul(w, this.weightDecay));
         const base = this.weightDecay && this.decoupled
           ? tf.mul(w, 1 - this.lr * this.weightDecay)
