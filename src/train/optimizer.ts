@@ -5,7 +5,6 @@
  *
  * ```ts
  * import { tf } from "../deps.ts";
-import { ADAM } from "../backend/wasm_kernels/adam.ts";
  * import { Adam } from "./optimizer.ts";
  * const w = tf.variable(tf.ones([3]));
  * const opt = new Adam([w], { lr: 0.1 });
