@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { exportFeatures } from "../src/features/export.ts";
 import type { BackendRequest } from "../src/backend/backend.ts";
-import { PermissionError } from "../src/io/permissions.ts";
+import { runTask } from "../src/cli/main.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -23,7 +23,7 @@ if (values.help || positionals.length !== 1) {
   console.log("Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--out DIR]");
   Deno.exit(values.help ? 0 : 2);
 }
-try {
+await runTask(async () => {
   const t0 = performance.now();
   const r = await exportFeatures(positionals[0], {
     backend: values.backend as BackendRequest | undefined,
@@ -35,13 +35,4 @@ try {
   for (const f of r.files) console.log(`wrote ${f}`);
   console.log(`10-NN label accuracy of the test features: ${r.testAccuracy.toFixed(4)}`);
   console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
-} catch (e) {
-  if (
-    e instanceof PermissionError ||
-    (e instanceof Error && /not a run folder|no checkpoint/.test(e.message))
-  ) {
-    console.error(`error: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
-}
+});

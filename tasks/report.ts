@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { writeReport } from "../src/report/report.ts";
 import type { BackendRequest } from "../src/backend/backend.ts";
-import { PermissionError } from "../src/io/permissions.ts";
+import { runTask } from "../src/cli/main.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -33,20 +33,11 @@ if (points !== undefined && !(Number.isInteger(points) && points >= 0)) {
   console.error(`error: --tsne-points ${values["tsne-points"]}: expected a non-negative integer`);
   Deno.exit(2);
 }
-try {
+await runTask(async () => {
   const path = await writeReport(positionals[0], {
     tsnePoints: points,
     backend: values.backend as BackendRequest | undefined,
     out: values.out,
   });
   console.log(`wrote ${path}`);
-} catch (e) {
-  if (
-    e instanceof PermissionError ||
-    (e instanceof Error && /not a run folder|no checkpoint/.test(e.message))
-  ) {
-    console.error(`error: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
-}
+});

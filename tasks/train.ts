@@ -3,39 +3,32 @@
  *
  * ```sh
  * deno task train conv --epochs 1 --seed 0
+ * deno task train vae --report
  * deno task train --resume runs/conv-20261122-101500 --epochs 20
  * ```
  *
  * @module
  */
-import { parseTrainArgs, UsageError } from "../src/cli/train_args.ts";
+import { parseTrainArgs } from "../src/cli/train_args.ts";
+import { runTask } from "../src/cli/main.ts";
 import { resume, train } from "../src/train/loop.ts";
-import { IdxError } from "../src/data/idx.ts";
-import { PermissionError } from "../src/io/permissions.ts";
+import { writeReport } from "../src/report/report.ts";
 
-try {
+await runTask(async () => {
   const cmd = parseTrainArgs(Deno.args);
-  if (cmd.kind === "help") console.log(cmd.text);
-  else {
-    const result = cmd.kind === "train"
-      ? await train(cmd.options)
-      : await resume(cmd.runDir, cmd.options);
-    const last = result.metrics.at(-1);
-    if (last) {
-      const accuracy = typeof last.best_test_accuracy === "number"
-        ? `; best test accuracy ${last.best_test_accuracy.toFixed(2)} %`
-        : "";
-      console.log(
-        `done: ${result.runDir} (test loss ${
-          last.val_loss.toFixed(4)
-        } after epoch ${last.epoch}${accuracy})`,
-      );
-    }
+  if (cmd.kind === "help") return console.log(cmd.text);
+  const result = cmd.kind === "train"
+    ? await train(cmd.options)
+    : await resume(cmd.runDir, cmd.options);
+  const last = result.metrics.at(-1);
+  if (last) {
+    const accuracy = typeof last.best_test_accuracy === "number"
+      ? `; best test accuracy ${last.best_test_accuracy.toFixed(2)} %`
+      : "";
+    const loss = last.val_loss.toFixed(4);
+    console.log(`done: ${result.runDir} (test loss ${loss} after epoch ${last.epoch}${accuracy})`);
   }
-} catch (e) {
-  if (e instanceof UsageError || e instanceof IdxError || e instanceof PermissionError) {
-    console.error(`error: ${e.message}`);
-    Deno.exit(2);
+  if (cmd.report) {
+    console.log(`wrote ${await writeReport(result.runDir, { backend: result.backend.name })}`);
   }
-  throw e;
-}
+});

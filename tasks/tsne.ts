@@ -10,6 +10,9 @@
  *
  * @module
  */
+import { runTask, UsageError } from "../src/cli/main.ts";
+import { writeFileAtomic } from "../src/io/atomic.ts";
+import { PermissionError } from "../src/io/permissions.ts";
 import { parseArgs } from "node:util";
 import { writeNpy } from "../src/io/npy.ts";
 import { scatterPlot } from "../src/plot/scatter.ts";
@@ -43,11 +46,6 @@ tsne.png and tsne.html (offline, interactive).
 The task may read runs/ and data/ and write runs/; for other folders run
   deno run --allow-read=<in>,<out> --allow-write=<out> tasks/tsne.ts <input> --out <out>`;
 
-/** A command line that cannot be run, with what is wrong. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
 function fail(message: string): never {
   throw new UsageError(message);
 }
@@ -59,18 +57,6 @@ function number(name: string, value: string | undefined, integer = false): numbe
     fail(`--${name} expects ${integer ? "an integer" : "a number"}, got "${value}"`);
   }
   return v;
-}
-
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 function progressBar(quiet: boolean): (p: TsneProgress) => void {
@@ -101,9 +87,9 @@ export async function tsneCommand(args: string[]): Promise<void> {
   try {
     await run(args);
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
-      throw e;
-    }
+    const denied = e instanceof PermissionError || e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied;
+    if (!denied) throw e;
     // Name the exact grants: the input's folder to read, the output folder to read and write (rename needs both).
     const { values, positionals } = parseArgs({
       args,
@@ -189,9 +175,9 @@ async function run(args: string[]): Promise<void> {
     neighborAccuracy10: accuracy ?? null,
     seconds: result.seconds,
   };
-  await writeAtomic(`${outDir}/embedding.npy`, writeNpy(result.embedding, [result.n, 2]));
-  await writeAtomic(`${outDir}/tsne.json`, JSON.stringify(report, null, 2) + "\n");
-  await writeAtomic(
+  await writeFileAtomic(`${outDir}/embedding.npy`, writeNpy(result.embedding, [result.n, 2]));
+  await writeFileAtomic(`${outDir}/tsne.json`, JSON.stringify(report, null, 2) + "\n");
+  await writeFileAtomic(
     `${outDir}/tsne.png`,
     scatterPlot(result.embedding, { labels: input.labels, title }).toPng(),
   );
@@ -200,7 +186,7 @@ async function run(args: string[]): Promise<void> {
     `KL ${result.kl.toFixed(4)}${
       accuracy === undefined ? "" : `, 10-NN accuracy ${accuracy.toFixed(4)}`
     }`;
-  await writeAtomic(
+  await writeFileAtomic(
     `${outDir}/tsne.html`,
     scatterHtml(result.embedding, { labels: input.labels, title, subtitle }),
   );
@@ -216,12 +202,4 @@ async function run(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    await tsneCommand(Deno.args);
-  } catch (e) {
-    if (!(e instanceof Error && /Usage|Input|Npy|Csv/.test(e.name))) throw e;
-    console.error(`tsne: ${e.message}`);
-    Deno.exit(2);
-  }
-}
+if (import.meta.main) await runTask(() => tsneCommand(Deno.args));

@@ -43,6 +43,7 @@ Deno.test("a full command line", () => {
       out: "runs/x",
       quiet: false,
     },
+    report: false,
   });
 });
 
@@ -51,7 +52,9 @@ Deno.test("resume takes the run folder and may extend the epochs", () => {
     kind: "resume",
     runDir: "runs/x",
     options: { epochs: 20, backend: undefined, quiet: false },
+    report: false,
   });
+  assertEquals(parseTrainArgs(["--resume", "runs/x", "--report"]).kind, "resume");
 });
 
 Deno.test("bad values name the flag and what was expected", async () => {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { UsageError } from "./main.ts";
 import { parseArgs } from "node:util";
 import { MODELS } from "../models/registry.ts";
 import type { BackendRequest } from "../backend/backend.ts";
@@ -17,13 +18,10 @@ import type { ResumeOptions, TrainOptions } from "../train/loop.ts";
 /** What the command line asks for. */
 export type TrainCommand =
   | { kind: "help"; text: string }
-  | { kind: "train"; options: TrainOptions }
-  | { kind: "resume"; runDir: string; options: ResumeOptions };
+  | { kind: "train"; options: TrainOptions; report: boolean }
+  | { kind: "resume"; runDir: string; options: ResumeOptions; report: boolean };
 
-/** A command line that cannot be run, with what is wrong. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 const NUMBER_FLAGS = {
   "epochs": "epochs",
@@ -124,6 +122,7 @@ Options (defaults: the model's, above):
   --train-size N      train on a seeded subset of N images
   --test-size N       evaluate on a seeded subset of N images
   --quiet             no progress bar; one line per epoch
+  --report            write report.html into the run folder at the end
   --help              this text
 `;
 }
@@ -151,6 +150,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
         out: { type: "string" },
         resume: { type: "string" },
         quiet: { type: "boolean" },
+        report: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -193,13 +193,14 @@ export function parseTrainArgs(args: string[]): TrainCommand {
     choices[flag] = raw;
   }
   const quiet = values.quiet === true;
+  const report = values.report === true;
 
   if (values.resume !== undefined) {
     if (positionals.length) {
       throw new UsageError(`--resume takes the run's own model; drop "${positionals[0]}"`);
     }
     const extra = Object.keys(values).filter((k) =>
-      !["resume", "epochs", "backend", "quiet"].includes(k)
+      !["resume", "epochs", "backend", "quiet", "report"].includes(k)
     );
     if (extra.length) {
       throw new UsageError(
@@ -216,6 +217,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
         backend: choices.backend as BackendRequest | undefined,
         quiet,
       },
+      report,
     };
   }
   if (positionals.length !== 1) {
@@ -238,5 +240,6 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       ...(values.out !== undefined && { out: values.out as string }),
       quiet,
     },
+    report,
   };
 }

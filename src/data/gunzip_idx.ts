@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 import { crc32 } from "node:zlib";
 import * as kernel from "../../asm/gunzip_idx.wasm";
 
@@ -37,7 +38,7 @@ export interface IdxArray {
 }
 
 /** An IDX file that cannot be read, with the file and byte offset at fault. */
-export class IdxError extends Error {
+export class IdxError extends UserError {
   override name = "IdxError";
 }
 

@@ -14,7 +14,7 @@ import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
 import type { RunConfig } from "../train/loop.ts";
 import { loadNetworkWeights, type TrainingState } from "../train/checkpoint.ts";
-import { withPermission } from "../io/permissions.ts";
+import { readRunRecord } from "../train/run_folder.ts";
 
 /** Options for {@linkcode loadRun}. */
 export interface LoadRunOptions {
@@ -42,18 +42,7 @@ export interface LoadedRun {
  * ```
  */
 export async function loadRun(runDir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
-  const text = await withPermission(
-    "read",
-    runDir,
-    () => Deno.readTextFile(`${runDir}/config.json`),
-  )
-    .catch((e) => {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new Error(`${runDir}: not a run folder (no config.json)`);
-      }
-      throw e;
-    });
-  const config = JSON.parse(text).config as RunConfig;
+  const { config } = await readRunRecord(runDir);
   const backend = await initBackend({ backend: options.backend ?? "auto" });
   // Built exactly as training built it (widths, dropout, ...), then overwritten by the checkpoint.
   const autoencoder = getModel(config.model).build(config);

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 
 /** A numeric table. */
 export interface CsvTable {
@@ -22,7 +23,7 @@ export interface CsvTable {
 }
 
 /** A malformed CSV table. */
-export class CsvError extends Error {
+export class CsvError extends UserError {
   override name = "CsvError";
 }
 

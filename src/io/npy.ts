@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 import { fflate } from "../deps.ts";
 
 /** The element types this module reads and writes. */
@@ -28,7 +29,7 @@ export interface NpyArray {
 }
 
 /** A malformed or unsupported `.npy` file. */
-export class NpyError extends Error {
+export class NpyError extends UserError {
   override name = "NpyError";
 }
 

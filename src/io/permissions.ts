@@ -8,9 +8,10 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 
 /** A permission Deno refused, with the flag that would grant it. */
-export class PermissionError extends Error {
+export class PermissionError extends UserError {
   override name = "PermissionError";
 }
 

@@ -18,6 +18,7 @@ import { loadMnist } from "../data/mnist.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { modelSummary } from "../train/summary.ts";
 import type { EpochMetrics } from "../train/loop.ts";
+import { readMetrics, readRunRecord } from "../train/run_folder.ts";
 import { tsne } from "../tsne/tsne.ts";
 import { scatterSection } from "../plot/scatter_html.ts";
 import { lineChart } from "../plot/line_chart.ts";
@@ -58,9 +59,8 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const { config } = run;
   const read = (name: string) =>
     withPermission("read", runDir, () => Deno.readFile(`${runDir}/${name}`));
-  const meta = JSON.parse(new TextDecoder().decode(await read("config.json")));
-  const metrics: EpochMetrics[] = new TextDecoder().decode(await read("metrics.jsonl")).split("\n")
-    .filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const meta = await readRunRecord(runDir);
+  const metrics = await readMetrics(runDir);
 
   const sections: string[] = [];
   sections.push(

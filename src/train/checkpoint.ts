@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { RunFolderError } from "./run_folder.ts";
 import { tf, type tfl } from "../deps.ts";
 import { withPermission } from "../io/permissions.ts";
 import type { Adam } from "./optimizer.ts";
@@ -115,7 +116,7 @@ async function checkpointDir(runDir: string, folder = DIR): Promise<string> {
         return `${runDir}/${d}`;
       } catch { /* try the next */ }
     }
-    throw new Error(`${runDir}: no checkpoint (expected ${runDir}/${folder}/state.json)`);
+    throw new RunFolderError(`${runDir}: no checkpoint (expected ${runDir}/${folder}/state.json)`);
   });
 }
 

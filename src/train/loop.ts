@@ -16,7 +16,6 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import meta from "../../deno.json" with { type: "json" };
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { loadMnist } from "../data/mnist.ts";
 import { batchOrder, type Dataset } from "../data/dataset.ts";
@@ -24,6 +23,7 @@ import { Batches } from "./batches.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, ModelDefaults, NoiseName, TrainingPhase } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
+import { readMetrics, readRunRecord, writeRunRecord } from "./run_folder.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
 import {
   loadCheckpoint,
@@ -34,7 +34,6 @@ import {
 import { modelSummary } from "./summary.ts";
 import { formatSeconds, Progress } from "./progress.ts";
 import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
-import { withPermission } from "../io/permissions.ts";
 import { lineChart } from "../plot/line_chart.ts";
 import { imageGrid } from "../plot/image_grid.ts";
 
@@ -169,18 +168,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
  * ```
  */
 export async function resume(runDir: string, options: ResumeOptions = {}): Promise<TrainResult> {
-  const saved = await withPermission(
-    "read",
-    runDir,
-    () => Deno.readTextFile(`${runDir}/config.json`),
-  )
-    .catch((e) => {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new Error(`${runDir}: not a run folder (no config.json)`);
-      }
-      throw e;
-    });
-  const config: RunConfig = { ...JSON.parse(saved).config };
+  const config: RunConfig = { ...(await readRunRecord(runDir)).config };
   if (options.epochs !== undefined) config.epochs = options.epochs;
   if (options.backend !== undefined) config.backend = options.backend;
   return await run(runDir, config, runDir, options);
@@ -223,19 +211,7 @@ async function run(
     metrics = (await readMetrics(runDir)).slice(0, state.epoch);
     log(`resuming ${runDir} after epoch ${state.epoch}`);
   }
-  await writeFileAtomic(
-    `${runDir}/config.json`,
-    JSON.stringify(
-      {
-        config,
-        backend,
-        versions: { diabolo: meta.version, deno: Deno.version.deno, tfjs: tf.version_core },
-        created: new Date().toISOString(),
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  await writeRunRecord(runDir, config, backend);
 
   const batches = new Batches(
     ae.inputShape,
@@ -430,16 +406,6 @@ function reconstruct(ae: Autoencoder, input: tf.Tensor): tf.Tensor {
   return ae.reconstruct
     ? ae.reconstruct(input, false)
     : ae.network.apply(input, { training: false }) as tf.Tensor;
-}
-
-async function readMetrics(runDir: string): Promise<EpochMetrics[]> {
-  try {
-    const text = await Deno.readTextFile(`${runDir}/metrics.jsonl`);
-    return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
 }
 
 async function writeFigures(

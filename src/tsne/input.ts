@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 import { readCsv } from "../io/csv.ts";
 import { type NpyArray, readNpy, readNpz } from "../io/npy.ts";
 
@@ -33,7 +34,7 @@ export interface LoadTsneInputOptions {
 }
 
 /** An input that cannot be embedded, with what was expected. */
-export class TsneInputError extends Error {
+export class TsneInputError extends UserError {
   override name = "TsneInputError";
 }
 
