@@ -1,11 +1,17 @@
 /**
  * diabolo: train, inspect and use autoencoders on MNIST-style images without
- * Python, on TensorFlow.js's WebGPU or WASM-SIMD backend.
+ * Python, on TensorFlow.js's WebGPU or WASM-SIMD backend, with AssemblyScript
+ * WASM-SIMD kernels for training gradients, gzip IDX decoding, noise and
+ * Barnes-Hut t-SNE.
  *
  * ```ts
- * import { train } from "./mod.ts";
- * const { runDir, metrics } = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500 });
- * console.log(runDir, metrics[0].val_loss);
+ * import { encode, loadMnist, train, tsne } from "./mod.ts";
+ *
+ * const { autoencoder, metrics } = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500 });
+ * console.log(metrics[0].val_loss);
+ * const { test } = await loadMnist({ testSize: 500 });
+ * const codes = encode(autoencoder, test.images);
+ * const { embedding } = await tsne(codes, { dims: 64, seed: 0 });
  * ```
  *
  * @module
@@ -23,11 +29,30 @@ export {
   readIdx,
   type ReadIdxOptions,
 } from "./src/data/idx.ts";
-export { loadMnist, type LoadMnistOptions, type Mnist } from "./src/data/mnist.ts";
-export type { Dataset } from "./src/data/dataset.ts";
-export { getModel, MODELS } from "./src/models/registry.ts";
-export type { Autoencoder, BuildOptions, ModelDefaults, ModelSpec } from "./src/models/model.ts";
 export {
+  loadMnist,
+  type LoadMnistOptions,
+  type Mnist,
+  packagedMnistDir,
+} from "./src/data/mnist.ts";
+export type { Dataset } from "./src/data/dataset.ts";
+export { addNoise, type AddNoiseOptions, type NoiseKind } from "./src/noise.ts";
+export { getModel, MODELS } from "./src/models/registry.ts";
+export type {
+  ArtifactContext,
+  Autoencoder,
+  BuildOptions,
+  LossContext,
+  LossName,
+  ModelDefaults,
+  ModelSpec,
+  NoiseName,
+  OptimizerName,
+  PixelScale,
+  TrainingPhase,
+} from "./src/models/model.ts";
+export {
+  type CommonSettings,
   type EpochMetrics,
   resume,
   type ResumeOptions,
@@ -37,6 +62,13 @@ export {
   type TrainResult,
 } from "./src/train/loop.ts";
 export { modelSummary } from "./src/train/summary.ts";
+export { type TrainingState } from "./src/train/checkpoint.ts";
+export {
+  readMetrics,
+  readRunRecord,
+  RunFolderError,
+  type RunRecord,
+} from "./src/train/run_folder.ts";
 export { type LoadedRun, loadRun, type LoadRunOptions } from "./src/inference/load_run.ts";
 export { type CodecOptions, decode, encode } from "./src/inference/codec.ts";
 export {
@@ -44,6 +76,24 @@ export {
   exportFeatures,
   type ExportFeaturesOptions,
 } from "./src/features/export.ts";
-export { readNpy, writeNpy } from "./src/io/npy.ts";
-export { writeNpz } from "./src/io/npz.ts";
-export { tsne, type TsneOptions, type TsneResult } from "./src/tsne/tsne.ts";
+export { type ReportOptions, writeReport } from "./src/report/report.ts";
+export {
+  tsne,
+  type TsneOptions,
+  type TsneProgress,
+  type TsneResult,
+  type TsneSeconds,
+} from "./src/tsne/tsne.ts";
+export { neighborAccuracy, type NeighborAccuracyOptions } from "./src/tsne/metrics.ts";
+export {
+  type NpyArray,
+  type NpyData,
+  type NpyDtype,
+  NpyError,
+  readNpy,
+  type ReadNpyOptions,
+  writeNpy,
+} from "./src/io/npy.ts";
+export { type NpzEntry, writeNpz } from "./src/io/npz.ts";
+export { PermissionError } from "./src/io/permissions.ts";
+export { UserError } from "./src/errors.ts";

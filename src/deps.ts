@@ -8,6 +8,12 @@
  *
  * @module
  */
+// `@internal` keeps `deno doc --lint mod.ts` from calling tfjs types in
+// diabolo's API (tf.Tensor, tfl.LayersModel, ...) private: it does not see
+// them as public through these namespaces, and re-exporting them from mod.ts
+// makes it lint all of tfjs (about 1,000 undocumented symbols) instead.
+/** @internal */
 export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+/** @internal */
 export * as tfl from "npm:@tensorflow/tfjs-layers@4.22.0";
 export * as fflate from "npm:fflate@0.8.2";

@@ -13,5 +13,6 @@
 
 /** An error the user can fix, with a message saying what and where. */
 export class UserError extends Error {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "UserError";
 }

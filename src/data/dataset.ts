@@ -19,8 +19,11 @@ export interface Dataset {
   images: Float32Array;
   /** One class label per image. */
   labels: Uint8Array;
+  /** Number of images (and labels). */
   count: number;
+  /** Image height in pixels (28 for MNIST). */
   height: number;
+  /** Image width in pixels (28 for MNIST). */
   width: number;
 }
 

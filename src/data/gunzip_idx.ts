@@ -39,6 +39,7 @@ export interface IdxArray {
 
 /** An IDX file that cannot be read, with the file and byte offset at fault. */
 export class IdxError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "IdxError";
 }
 

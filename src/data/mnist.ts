@@ -34,7 +34,9 @@ export interface LoadMnistOptions {
 
 /** The train and test splits. */
 export interface Mnist {
+  /** The training split: 60,000 images, or the seeded `trainSize` subset. */
   train: Dataset;
+  /** The test split: 10,000 images, or the seeded `testSize` subset. */
   test: Dataset;
 }
 

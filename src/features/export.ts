@@ -36,7 +36,9 @@ export interface ExportedFeatures {
   files: string[];
   /** Code size. */
   dims: number;
+  /** Training images encoded: the whole split, not the run's `trainSize` subset. */
   trainCount: number;
+  /** Test images encoded: the whole split, not the run's `testSize` subset. */
   testCount: number;
   /** Leave-one-out k-NN label accuracy among the test features. */
   testAccuracy: number;

@@ -24,10 +24,15 @@ export interface LoadRunOptions {
 
 /** A run opened for inference. */
 export interface LoadedRun {
+  /** The run folder it was loaded from. */
   runDir: string;
+  /** The settings from its `config.json`. */
   config: RunConfig;
+  /** Where training stood at the loaded checkpoint (epochs done, best test loss). */
   state: TrainingState;
+  /** The backend the model now runs on, and why it was chosen. */
   backend: BackendChoice;
+  /** The model with the checkpoint's weights, ready for `encode` / `decode`. */
   autoencoder: Autoencoder;
 }
 

@@ -24,12 +24,15 @@ export type NpyData = Float32Array | Float64Array | Uint8Array | Int32Array;
 export interface NpyArray {
   /** The elements in C (row-major) order, in native byte order. */
   data: NpyData;
+  /** Dimensions, outermost first; `[]` for a scalar. */
   shape: number[];
+  /** Element type, whatever the file's byte order was. */
   dtype: NpyDtype;
 }
 
 /** A malformed or unsupported `.npy` file. */
 export class NpyError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "NpyError";
 }
 

@@ -15,7 +15,9 @@ import { type NpyData, writeNpy } from "./npy.ts";
 
 /** One array of an archive. */
 export interface NpzEntry {
+  /** The elements in C (row-major) order; the dtype follows the array type. */
   data: NpyData;
+  /** Dimensions, outermost first; their product must equal `data.length`. */
   shape: readonly number[];
 }
 

@@ -12,6 +12,7 @@ import { UserError } from "../errors.ts";
 
 /** A permission Deno refused, with the flag that would grant it. */
 export class PermissionError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "PermissionError";
 }
 

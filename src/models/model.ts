@@ -26,16 +26,25 @@ export type NoiseName = "none" | "gaussian" | "mask" | "saltpepper";
 
 /** Hyper-parameters a model trains with unless told otherwise (its seed tutorial's). */
 export interface ModelDefaults {
+  /** Passes over the training set (stacked: of fine-tuning, after pre-training). */
   epochs: number;
+  /** Images per optimizer step. */
   batchSize: number;
+  /** Adam learning rate (a phase may scale it by its `lrScale`). */
   lr: number;
+  /** Reconstruction loss, a mean over pixels (`bce` wants outputs in [0,1]). */
   loss: LossName;
+  /** `adam`, or `adamw` with decoupled weight decay as `torch.optim.AdamW`. */
   optimizer: OptimizerName;
+  /** Weight decay: an L2 term on the gradient (`adam`) or decoupled (`adamw`); 0 for none. */
   weightDecay: number;
+  /** Size of the code: numbers per image out of the encoder. */
   latentDim: number;
+  /** Range the pixels are scaled to, which the decoder's last activation must match. */
   scale: PixelScale;
-  /** Input corruption while training and its strength (the denoising AE's). */
+  /** Input corruption while training (the denoising AE's). */
   noise?: NoiseName;
+  /** Strength of `noise`: gaussian sigma, or the fraction of pixels masked / salted. */
   noiseLevel?: number;
   /** Channels of the first conv block; the next ones double (tconv). */
   width?: number;
@@ -98,6 +107,7 @@ export interface Autoencoder {
 export interface TrainingPhase {
   /** Shown in the progress line, e.g. `pretrain 784-256`. */
   name: string;
+  /** Epochs this phase trains for. */
   epochs: number;
   /** Learning rate as a multiple of the run's `--lr` (default 1). */
   lrScale?: number;
@@ -131,6 +141,7 @@ export interface ArtifactContext {
   toTensor(images: Float32Array): tf.Tensor;
   /** Seed of the figures' random draws (fixed for the run, so epochs compare). */
   seed: number;
+  /** Pixel range of `test`'s images, `unit` [0,1] or `symmetric` [-1,1]. */
   scale: PixelScale;
 }
 
@@ -142,6 +153,8 @@ export interface ModelSpec {
   title: string;
   /** The seed tutorial it reproduces. */
   source: string;
+  /** The hyper-parameters of its seed tutorial, used for every option not given. */
   defaults: ModelDefaults;
+  /** A new model with freshly initialised weights (from `options.seed`). */
   build(options: BuildOptions): Autoencoder;
 }

@@ -20,8 +20,9 @@ import type { Adam } from "./optimizer.ts";
 export interface TrainingState {
   /** Epochs completed. */
   epoch: number;
-  /** Best test loss so far and the epoch (1-based) it was reached. */
+  /** Best test loss so far, over the last training phase only (unset before its first epoch). */
   bestValLoss?: number;
+  /** The epoch (1-based) that reached `bestValLoss`. */
   bestEpoch?: number;
 }
 

@@ -79,39 +79,61 @@ export interface ResumeOptions {
   epochs?: number;
   /** Backend for the rest of the run (default: the one it used). */
   backend?: BackendRequest;
+  /** Print no progress bar, one line per epoch instead (default false). */
   quiet?: boolean;
+  /** Where log lines go (default: `console.log`). */
   log?: (line: string) => void;
 }
 
 /** One line of `metrics.jsonl`. */
 export interface EpochMetrics {
+  /** Epochs completed, 1-based and counted across training phases. */
   epoch: number;
+  /** Mean loss over the epoch's training batches (the model's own loss if it has one). */
   train_loss: number;
+  /** The same loss over the whole test set after the epoch, with dropout off. */
   val_loss: number;
+  /** Seconds of the epoch's training steps. */
   epoch_s: number;
+  /** Seconds of the test-set evaluation that followed. */
   eval_s: number;
+  /** Training images per second, over `epoch_s`. */
   images_per_s: number;
+  /** The backend that ran it: `webgpu`, `wasm` or `cpu`. */
   backend: string;
+  /** Live tfjs tensors after the epoch; growth between epochs means a leak. */
   num_tensors: number;
+  /** Extras: the model's test metrics, `best_*accuracy`, `psnr_*` with noise, `phase`. */
   [extra: string]: number | string;
 }
 
 /** The settings a run was made with: written to `config.json` and read back by `--resume`. */
 export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, CommonSettings {
+  /** Model name from the zoo. */
   model: string;
+  /** Seed of every random draw: weights, data order, subsets, noise, dropout. */
   seed: number;
+  /** The backend asked for (`auto` chooses again when the run is resumed). */
   backend: BackendRequest;
+  /** Folder of the IDX files, or `null` for the packaged MNIST. */
   data: string | null;
+  /** Size of the seeded training subset, or `null` for all of it. */
   trainSize: number | null;
+  /** Size of the seeded test subset, or `null` for all of it. */
   testSize: number | null;
 }
 
 /** What {@linkcode train} returns. */
 export interface TrainResult {
+  /** The run folder: `config.json`, `metrics.jsonl`, checkpoint and figures. */
   runDir: string;
+  /** The settings the run used, as written to `config.json`. */
   config: RunConfig;
+  /** The backend that trained it, and why it was chosen. */
   backend: BackendChoice;
+  /** One entry per epoch, earlier epochs of a resumed run included. */
   metrics: EpochMetrics[];
+  /** The trained model; with early stopping on, it holds the best epoch's weights. */
   autoencoder: Autoencoder;
   /** Where training ended: epochs done, best test loss and its epoch. */
   state: TrainingState;

@@ -21,14 +21,19 @@ import { writeFileAtomic } from "../io/atomic.ts";
 
 /** A folder that is not (or not yet) a run: no `config.json`, or no checkpoint. */
 export class RunFolderError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "RunFolderError";
 }
 
 /** What `config.json` holds. */
 export interface RunRecord {
+  /** The run's settings, which `--resume` and `loadRun` rebuild the model from. */
   config: RunConfig;
+  /** The backend the run last trained on, and why it was chosen. */
   backend: BackendChoice;
+  /** Versions of diabolo, Deno and tfjs-core that wrote the record. */
   versions: { diabolo: string; deno: string; tfjs: string };
+  /** ISO 8601 time the record was written: the run's start, or its last resume. */
   created: string;
 }
 

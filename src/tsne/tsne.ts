@@ -52,11 +52,17 @@ export interface TsneOptions {
 export interface TsneSeconds {
   /** Starting the worker threads. */
   workers: number;
+  /** The optional PCA reduction of the input (about 0 without the `pca` option). */
   pca: number;
+  /** The k-nearest-neighbour search, k = min(n - 1, floor(3 * perplexity + 1)). */
   knn: number;
+  /** Perplexity calibration and the symmetric joint probabilities P. */
   affinities: number;
+  /** The initial embedding (PCA or random). */
   init: number;
+  /** The gradient-descent iterations. */
   optimize: number;
+  /** The whole call, from start to result. */
   total: number;
 }
 
@@ -66,14 +72,21 @@ export interface TsneResult {
   embedding: Float32Array;
   /** Final KL(P || Q), with the Barnes-Hut Z (exact when theta = 0), as scikit-learn's `kl_divergence_`. */
   kl: number;
+  /** Number of points (rows of `data`). */
   n: number;
+  /** The perplexity used. */
   perplexity: number;
+  /** Iterations run, early exaggeration included. */
   iterations: number;
+  /** The Barnes-Hut angle used (0: exact gradient). */
   theta: number;
+  /** The step size used, with `auto` resolved to a number. */
   learningRate: number;
+  /** Threads used: this one plus workers. */
   threads: number;
   /** The KL divergence every 50 iterations and at the end (exaggeration not applied). */
   klHistory: { iteration: number; kl: number }[];
+  /** Wall-clock seconds of each phase. */
   seconds: TsneSeconds;
 }
 
