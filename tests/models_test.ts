@@ -4,6 +4,7 @@
  * stopping stops and keeps the best epoch; resuming a multi-phase run with
  * noise and dropout equals the uninterrupted run.
  */
+import { loadRun } from "../src/inference/load_run.ts";
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
 import { resume, train } from "../src/train/loop.ts";
@@ -110,6 +111,11 @@ Deno.test("wasm: early stopping stops after <patience> epochs without a better t
     JSON.stringify(kept) !== JSON.stringify(await weights("checkpoint")),
     "the last epoch's weights differ (and stay in checkpoint/ for --resume)",
   );
+  const loaded = async (weights: "best" | "last") =>
+    (await loadRun(out, { backend: "wasm", weights })).autoencoder.network.getWeights()
+      .map((w) => [...w.dataSync()]);
+  assertEquals(await loaded("best"), kept, "loadRun opens the best weights by default");
+  assertEquals(await loaded("last"), await weights("checkpoint"));
 });
 
 Deno.test("wasm: a multi-phase run with noise and dropout, resumed across a phase boundary, equals the uninterrupted run", async () => {

@@ -20,6 +20,11 @@ import { readRunRecord } from "../train/run_folder.ts";
 export interface LoadRunOptions {
   /** Backend to run the model on (default `auto`). */
   backend?: BackendRequest;
+  /**
+   * Which weights: `best` (the best test loss, kept by `--early-stopping`;
+   * the last epoch's when the run has none) or `last` (default `best`).
+   */
+  weights?: "best" | "last";
 }
 
 /** A run opened for inference. */
@@ -51,6 +56,11 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const backend = await initBackend({ backend: options.backend ?? "auto" });
   // Built exactly as training built it (widths, dropout, ...), then overwritten by the checkpoint.
   const autoencoder = getModel(config.model).build(config);
-  const state = await loadNetworkWeights(runDir, autoencoder.network);
+  const best = options.weights !== "last" && config.earlyStopping > 0;
+  const state = await loadNetworkWeights(
+    runDir,
+    autoencoder.network,
+    best ? { folder: "best" } : {},
+  );
   return { runDir, config, state, backend, autoencoder };
 }
