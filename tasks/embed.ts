@@ -9,24 +9,22 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
 import { exportFeatures } from "../src/features/export.ts";
-import type { BackendRequest } from "../src/backend/backend.ts";
-import { runTask } from "../src/cli/main.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: { backend: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
-});
-if (values.help || positionals.length !== 1) {
-  console.log("Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--out DIR]");
-  Deno.exit(values.help ? 0 : 2);
-}
+const USAGE = "Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--out DIR]";
+
 await runTask(async () => {
+  const { values, positionals } = parseTaskArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: { backend: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) return console.log(USAGE);
+  if (positionals.length !== 1) throw new UsageError(`expected one run folder\n${USAGE}`);
   const t0 = performance.now();
   const r = await exportFeatures(positionals[0], {
-    backend: values.backend as BackendRequest | undefined,
+    backend: backendOption(values.backend),
     out: values.out,
   });
   console.log(

@@ -12,9 +12,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
 import { train } from "../src/train/loop.ts";
-import type { BackendRequest } from "../src/backend/backend.ts";
 import { ensureDir, writeFileAtomic } from "../src/io/atomic.ts";
 
 /** A model's measuring point and goal. */
@@ -64,62 +63,70 @@ const GOALS: Record<string, Goal> = {
   },
 };
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: {
-    seeds: { type: "string", default: "0" },
-    backend: { type: "string", default: "auto" },
-    out: { type: "string", default: "runs/quality" },
-  },
-});
-const models = positionals.length ? positionals : Object.keys(GOALS);
-const unknown = models.find((m) => !GOALS[m]);
-if (unknown) {
-  console.error(
-    `error: no quality goal for "${unknown}"; models: ${Object.keys(GOALS).join(", ")}`,
-  );
-  Deno.exit(2);
-}
-const seeds = values.seeds.split(",").map(Number);
-if (seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-  console.error(`error: --seeds ${values.seeds}: expected comma-separated non-negative integers`);
-  Deno.exit(2);
-}
-
-const rows: string[][] = [];
-for (const model of models) {
-  const goal = GOALS[model];
-  for (const seed of seeds) {
-    const t0 = performance.now();
-    const result = await train({
-      model,
-      seed,
-      ...(goal.epochs && { epochs: goal.epochs }),
-      backend: values.backend as BackendRequest,
-      out: `${values.out}/${model}-s${seed}`,
-      quiet: true,
-      log: (line) => line.startsWith("epoch") && console.error(`${model} s${seed} ${line}`),
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const ours = Number(result.metrics.at(-1)?.[goal.metric]);
-    const pass = goal.direction === "max" ? ours <= goal.bound : ours >= goal.bound;
-    rows.push([
-      model,
-      `${goal.label} (${goal.direction === "max" ? "<=" : ">="} ${goal.bound})`,
-      `${ours.toFixed(model === "stacked" ? 2 : model === "vae" ? 1 : 4)}${
-        pass ? "" : " (missed)"
-      }`,
-      goal.reference,
-      String(seed),
-      result.backend.name,
-      seconds.toFixed(0),
-    ]);
+await runTask(async () => {
+  const { values, positionals } = parseTaskArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      seeds: { type: "string", default: "0" },
+      backend: { type: "string", default: "auto" },
+      out: { type: "string", default: "runs/quality" },
+    },
+  });
+  const models = positionals.length ? positionals : Object.keys(GOALS);
+  const unknown = models.find((m) => !GOALS[m]);
+  if (unknown) {
+    throw new UsageError(
+      `no quality goal for "${unknown}"; models: ${Object.keys(GOALS).join(", ")}`,
+    );
   }
-}
-const header = ["model", "metric (goal)", "ours", "PyTorch 1.13 CPU", "seed", "backend", "seconds"];
-const table = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`)
-  .join("\n");
-console.log(table);
-await ensureDir(values.out);
-await writeFileAtomic(`${values.out}/quality.md`, table + "\n");
+  const seeds = values.seeds.split(",").map(Number);
+  if (seeds.some((s) => !Number.isInteger(s) || s < 0)) {
+    throw new UsageError(`--seeds ${values.seeds}: expected comma-separated non-negative integers`);
+  }
+
+  const rows: string[][] = [];
+  for (const model of models) {
+    const goal = GOALS[model];
+    for (const seed of seeds) {
+      const t0 = performance.now();
+      const result = await train({
+        model,
+        seed,
+        ...(goal.epochs && { epochs: goal.epochs }),
+        backend: backendOption(values.backend),
+        out: `${values.out}/${model}-s${seed}`,
+        quiet: true,
+        log: (line) => line.startsWith("epoch") && console.error(`${model} s${seed} ${line}`),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const ours = Number(result.metrics.at(-1)?.[goal.metric]);
+      const pass = goal.direction === "max" ? ours <= goal.bound : ours >= goal.bound;
+      rows.push([
+        model,
+        `${goal.label} (${goal.direction === "max" ? "<=" : ">="} ${goal.bound})`,
+        `${ours.toFixed(model === "stacked" ? 2 : model === "vae" ? 1 : 4)}${
+          pass ? "" : " (missed)"
+        }`,
+        goal.reference,
+        String(seed),
+        result.backend.name,
+        seconds.toFixed(0),
+      ]);
+    }
+  }
+  const header = [
+    "model",
+    "metric (goal)",
+    "ours",
+    "PyTorch 1.13 CPU",
+    "seed",
+    "backend",
+    "seconds",
+  ];
+  const table = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`)
+    .join("\n");
+  console.log(table);
+  await ensureDir(values.out);
+  await writeFileAtomic(`${values.out}/quality.md`, table + "\n");
+});

@@ -7,36 +7,33 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
 import { writeReport } from "../src/report/report.ts";
-import type { BackendRequest } from "../src/backend/backend.ts";
-import { runTask } from "../src/cli/main.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: {
-    "tsne-points": { type: "string" },
-    backend: { type: "string" },
-    out: { type: "string" },
-    help: { type: "boolean" },
-  },
-});
-if (values.help || positionals.length !== 1) {
-  console.log(
-    "Usage: deno task report runs/<name> [--tsne-points N (default 2000, 0: none)] [--backend B] [--out FILE]",
-  );
-  Deno.exit(values.help ? 0 : 2);
-}
-const points = values["tsne-points"] === undefined ? undefined : Number(values["tsne-points"]);
-if (points !== undefined && !(Number.isInteger(points) && points >= 0)) {
-  console.error(`error: --tsne-points ${values["tsne-points"]}: expected a non-negative integer`);
-  Deno.exit(2);
-}
+const USAGE = "Usage: deno task report runs/<name> [--tsne-points N (default 2000, 0: none)] " +
+  "[--backend auto|webgpu|wasm|cpu] [--out FILE]";
+
 await runTask(async () => {
+  const { values, positionals } = parseTaskArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      "tsne-points": { type: "string" },
+      backend: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  if (positionals.length !== 1) throw new UsageError(`expected one run folder\n${USAGE}`);
+  const raw = values["tsne-points"];
+  const points = raw === undefined ? undefined : Number(raw);
+  if (points !== undefined && !(Number.isInteger(points) && points >= 0)) {
+    throw new UsageError(`--tsne-points ${raw}: expected a non-negative integer`);
+  }
   const path = await writeReport(positionals[0], {
     tsnePoints: points,
-    backend: values.backend as BackendRequest | undefined,
+    backend: backendOption(values.backend),
     out: values.out,
   });
   console.log(`wrote ${path}`);

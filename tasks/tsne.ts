@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { runTask, UsageError } from "../src/cli/main.ts";
+import { parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { PermissionError } from "../src/io/permissions.ts";
 import { parseArgs } from "node:util";
@@ -126,7 +126,7 @@ const OPTIONS = {
 } as const;
 
 async function run(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseTaskArgs({
     args,
     allowPositionals: true,
     options: OPTIONS,

@@ -60,3 +60,31 @@ Deno.test("a bad option gets a short error naming it, without a stack trace", as
     assert(!stderr.includes("    at ") && stderr.trim().split("\n").length <= 5, stderr);
   }
 });
+
+Deno.test("training into a folder that already holds a run is refused, pointing to --resume", async () => {
+  const out = ".tmp/existing_run";
+  await Deno.mkdir(out, { recursive: true });
+  await Deno.writeTextFile(`${out}/config.json`, JSON.stringify({ config: { model: "conv" } }));
+  const { code, stderr } = await trainTask(
+    [`--allow-read=.tmp,${packagedMnistDir()}`, "--allow-write=.tmp"],
+    ["conv", "--out", out, "--epochs", "1", "--train-size", "64", "--test-size", "64"],
+  );
+  assertEquals(code, 2, stderr);
+  assert(stderr.includes(`--resume ${out}`), stderr);
+});
+
+Deno.test("every task answers an unknown option with one error line and status 2", async () => {
+  for (const task of ["train", "embed", "report", "tsne", "quality"]) {
+    const out = await new Deno.Command("deno", {
+      args: ["run", `tasks/${task}.ts`, "--no-such-option"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 2, `${task}: ${stderr}`);
+    assert(
+      stderr.startsWith("error: ") && stderr.includes("--no-such-option"),
+      `${task}: ${stderr}`,
+    );
+  }
+});

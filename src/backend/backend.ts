@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { UserError } from "../errors.ts";
 import { tf } from "../deps.ts";
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
@@ -17,7 +18,9 @@ import simdModule from "./_tfjs_wasm_binary.js";
 import { registerWasmKernels } from "./wasm_kernels/mod.ts";
 
 /** What `--backend` accepts. */
-export type BackendRequest = "auto" | "webgpu" | "wasm" | "cpu";
+export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"] as const;
+/** One of {@linkcode BACKENDS}. */
+export type BackendRequest = typeof BACKENDS[number];
 
 /** The backend in use and why it was chosen. */
 export interface BackendChoice {
@@ -57,7 +60,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 
   const adapter = await findAdapter();
   if (request === "webgpu") {
-    if (!adapter) throw new Error("--backend webgpu: this runtime offers no WebGPU adapter");
+    if (!adapter) throw new UserError("--backend webgpu: this runtime offers no WebGPU adapter");
     return await activate("webgpu", `requested with --backend webgpu`, adapter.description);
   }
   if (!adapter) return await activate("wasm", "no WebGPU adapter; using WASM-SIMD");
@@ -97,7 +100,7 @@ async function activate(
   tf.env().set("PROD", true);
   if (name === "wasm") prepareWasm();
   if (name === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start the ${name} backend`);
+  if (!(await tf.setBackend(name))) throw new UserError(`tfjs could not start the ${name} backend`);
   await tf.ready();
   return adapter ? { name, reason, adapter } : { name, reason };
 }

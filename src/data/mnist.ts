@@ -113,6 +113,16 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
       `train images are ${train.height}x${train.width} but test images are ${test.height}x${test.width}`,
     );
   }
+  const sizes = [["trainSize", options.trainSize, train], [
+    "testSize",
+    options.testSize,
+    test,
+  ]] as const;
+  for (const [option, size, split] of sizes) {
+    if (size !== undefined && size > split.count) {
+      throw new IdxError(`${option} ${size} exceeds the ${split.count} images in ${dir}`);
+    }
+  }
   if (options.trainSize !== undefined) train = subset(train, { size: options.trainSize, seed });
   if (options.testSize !== undefined) {
     test = subset(test, { size: options.testSize, seed: seed + 1 });

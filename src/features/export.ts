@@ -17,7 +17,7 @@ import { loadMnist } from "../data/mnist.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { writeNpz } from "../io/npz.ts";
 import { writeNpy } from "../io/npy.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
 import { neighborAccuracy } from "../tsne/metrics.ts";
 
 /** Options for {@linkcode exportFeatures}. */
@@ -71,6 +71,7 @@ export async function exportFeatures(
     test_labels: { data: test.labels, shape: [test.count] },
   };
   const out = options.out ?? runDir;
+  await ensureDir(out);
   const files = [`${out}/features.npz`];
   await writeFileAtomic(files[0], writeNpz(arrays));
   for (const [name, a] of Object.entries(arrays)) {

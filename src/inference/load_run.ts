@@ -14,7 +14,7 @@ import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
 import type { RunConfig } from "../train/loop.ts";
 import { loadNetworkWeights, type TrainingState } from "../train/checkpoint.ts";
-import { readRunRecord } from "../train/run_folder.ts";
+import { readRunRecord, RunFolderError } from "../train/run_folder.ts";
 
 /** Options for {@linkcode loadRun}. */
 export interface LoadRunOptions {
@@ -56,11 +56,13 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const backend = await initBackend({ backend: options.backend ?? "auto" });
   // Built exactly as training built it (widths, dropout, ...), then overwritten by the checkpoint.
   const autoencoder = getModel(config.model).build(config);
-  const best = options.weights !== "last" && config.earlyStopping > 0;
-  const state = await loadNetworkWeights(
-    runDir,
-    autoencoder.network,
-    best ? { folder: "best" } : {},
-  );
+  const wantBest = options.weights !== "last" && config.earlyStopping > 0;
+  const state = wantBest
+    ? await loadNetworkWeights(runDir, autoencoder.network, { folder: "best" }).catch((e) => {
+      // A run stopped before its last phase has no best/ yet: its last epoch is all there is.
+      if (e instanceof RunFolderError) return loadNetworkWeights(runDir, autoencoder.network);
+      throw e;
+    })
+    : await loadNetworkWeights(runDir, autoencoder.network);
   return { runDir, config, state, backend, autoencoder };
 }

@@ -72,18 +72,24 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
       })
         .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
         .join("")
-    }<tr><th>epochs completed</th><td>${run.state.epoch}</td></tr></table></section>`,
+    }<tr><th>epochs completed</th><td>${metrics.length}</td></tr></table></section>`,
   );
   sections.push(
     `<section><h2>Model</h2><pre>${escapeHtml(modelSummary(run.autoencoder))}</pre></section>`,
   );
 
   const epochs = metrics.map((m) => m.epoch);
+  // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
+  const lossName = run.autoencoder.loss ? "loss" : config.loss;
   const charts = [
     lineChart([
       { name: "train", x: epochs, y: metrics.map((m) => m.train_loss) },
       { name: "test", x: epochs, y: metrics.map((m) => m.val_loss) },
-    ], { title: `${config.loss} loss`, xLabel: "epoch", yLabel: config.loss }),
+    ], {
+      title: lossName === "loss" ? "loss" : `${lossName} loss`,
+      xLabel: "epoch",
+      yLabel: lossName,
+    }),
   ];
   const extra = [...new Set(metrics.flatMap((m) => Object.keys(m)))]
     .filter((k) =>

@@ -23,7 +23,8 @@ import { Batches } from "./batches.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, ModelDefaults, NoiseName, TrainingPhase } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
-import { readMetrics, readRunRecord, writeRunRecord } from "./run_folder.ts";
+import { readMetrics, readRunRecord, RunFolderError, writeRunRecord } from "./run_folder.ts";
+import { PermissionError } from "../io/permissions.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
 import {
   loadCheckpoint,
@@ -177,6 +178,17 @@ export function resolveConfig(options: TrainOptions): RunConfig {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = resolveConfig(options);
   const runDir = options.out ?? `runs/${config.model}-${timestamp()}`;
+  // An unreadable folder is not checked here: writing to it fails below with the flags to grant.
+  const existing = await readRunRecord(runDir).catch((e) => {
+    if (e instanceof RunFolderError || e instanceof PermissionError) return undefined;
+    throw e;
+  });
+  if (existing) {
+    throw new RunFolderError(
+      `${runDir} already holds a ${existing.config.model} run: continue it with --resume ${runDir}, ` +
+        `or choose another --out`,
+    );
+  }
   return await run(runDir, config, undefined, options);
 }
 
@@ -312,14 +324,16 @@ async function run(
       bestValLoss: best ? m.val_loss : state.bestValLoss,
       bestEpoch: best ? epoch + 1 : state.bestEpoch,
     };
-    await saveCheckpoint(runDir, { network: ae.network, optimizer, state });
-    if (best && patience > 0) {
-      await saveCheckpoint(runDir, { network: ae.network, optimizer, state }, { folder: "best" });
-    }
+    // The checkpoint goes last: it is what --resume trusts, so everything it
+    // implies (this epoch's metrics line, the best weights) must exist first.
     await writeFileAtomic(
       `${runDir}/metrics.jsonl`,
       metrics.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
+    if (best && patience > 0) {
+      await saveCheckpoint(runDir, { network: ae.network, optimizer, state }, { folder: "best" });
+    }
+    await saveCheckpoint(runDir, { network: ae.network, optimizer, state });
     await writeFigures(runDir, config, metrics, ae, testSet, batches, evalSeed);
     if (ae.artifacts) {
       const files = await ae.artifacts({

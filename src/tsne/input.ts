@@ -147,7 +147,13 @@ export async function loadTsneInput(
   const clean = path.replace(/\/+$/, "") || "/";
   let input: Omit<TsneInput, "defaultOutDir">;
   let defaultOutDir: string;
-  if ((await Deno.stat(clean)).isDirectory) {
+  const stat = await Deno.stat(clean).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new TsneInputError(`${clean}: no such file or folder`);
+    }
+    throw e;
+  });
+  if (stat.isDirectory) {
     input = await loadRunFolder(clean);
     defaultOutDir = clean;
   } else {
