@@ -19,6 +19,7 @@
 export {
   type BackendChoice,
   type BackendRequest,
+  BACKENDS,
   initBackend,
   type InitBackendOptions,
 } from "./src/backend/backend.ts";
