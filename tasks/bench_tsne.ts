@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { runTask } from "../src/cli/main.ts";
 import { parseArgs } from "node:util";
 import { loadMnist } from "../src/data/mnist.ts";
 import { readNpy, writeNpy } from "../src/io/npy.ts";
@@ -212,4 +213,4 @@ async function full(seed: number, threads: number | undefined): Promise<void> {
   );
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runTask(main);
