@@ -4,7 +4,8 @@
  * Dense(hidden -> 784, sigmoid); dropout, when asked, on the code.
  * @module
  */
-import { tfl } from "../deps.ts";
+import { type tf, tfl } from "../deps.ts";
+import type { LossContext } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { dropoutAfter } from "./_layers.ts";
 
@@ -17,7 +18,11 @@ export interface ShallowOptions {
   dropout?: number;
 }
 
-/** The parts of a one-layer autoencoder; `code` is the encoder's Dense layer. */
+/**
+ * The parts of a one-layer autoencoder; `code` is the encoder's Dense layer,
+ * and `forward` runs a batch through both halves, giving the codes too (the
+ * sparse and contractive penalties are functions of them).
+ */
 export function shallowAutoencoder(options: ShallowOptions) {
   const { name, hidden, activation, seed, dropout = 0 } = options;
   const code = tfl.layers.dense({ name: "enc_fc1", inputShape: [784], units: hidden, activation });
@@ -31,5 +36,11 @@ export function shallowAutoencoder(options: ShallowOptions) {
     ],
   });
   initLikeTorch([encoder, decoder], seed);
-  return { code, encoder, decoder, network: tfl.sequential({ name, layers: [encoder, decoder] }) };
+  const forward = (ctx: LossContext) => {
+    const codes = encoder.apply(ctx.input, { training: ctx.training }) as tf.Tensor;
+    const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
+    return { codes, output };
+  };
+  const network = tfl.sequential({ name, layers: [encoder, decoder] });
+  return { code, encoder, decoder, network, forward };
 }

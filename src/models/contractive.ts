@@ -42,9 +42,8 @@ function build({ latentDim, seed, dropout, contractiveWeight = 1e-4 }: BuildOpti
   });
   const { encoder, decoder, network, code } = parts;
   const forward = (ctx: LossContext) => {
-    const codes = encoder.apply(ctx.input, { training: ctx.training }) as tf.Tensor;
-    const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
-    return { codes, output, penalty: jacobianPenalty(codes, code.trainableWeights[0].read()) };
+    const { codes, output } = parts.forward(ctx);
+    return { output, penalty: jacobianPenalty(codes, code.trainableWeights[0].read()) };
   };
   return {
     encoder,

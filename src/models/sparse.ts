@@ -14,7 +14,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
+import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { shallowAutoencoder } from "./_shallow.ts";
 
 /** The target mean activation. */
@@ -48,12 +48,7 @@ function build({ latentDim, seed, dropout, sparsityWeight = 1e-3 }: BuildOptions
     seed,
     dropout,
   });
-  const { encoder, decoder, network } = parts;
-  const forward = (ctx: LossContext) => {
-    const codes = encoder.apply(ctx.input, { training: ctx.training }) as tf.Tensor;
-    const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
-    return { codes, output };
-  };
+  const { encoder, decoder, network, forward } = parts;
   return {
     encoder,
     decoder,
