@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// asc-flags: --importMemory
+// asc-flags: --importMemory --enable relaxed-simd
 // Conv2DBackpropFilter (NHWC, dilation 1): the filter gradient
 //   dW[fr, fc, ci, co] = sum over pixels p = (b, y, x) of
 //                        X[b, y*sh + fr - pt, x*sw + fc - pl, ci] * dY[p, co],

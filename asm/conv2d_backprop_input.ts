@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// asc-flags: --importMemory
+// asc-flags: --importMemory --enable relaxed-simd
 // Conv2DBackpropInput (NHWC, dilation 1): the input gradient of a convolution,
 // which is also the forward pass of a transposed convolution,
 //   dX[b, y*sh + fr - pt, x*sw + fc - pl, ci] += sum over co of dY[b, y, x, co] * W[fr, fc, ci, co].

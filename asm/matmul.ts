@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// asc-flags: --importMemory
+// asc-flags: --importMemory --enable relaxed-simd
 // Batched matrix product C = op(A) op(B) with either operand transposed, as
 // tfjs's BatchMatMul: the products of dense layers' gradients (A^T B for the
 // weights, A B^T for the inputs) and their forward pass.
