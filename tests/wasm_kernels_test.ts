@@ -9,6 +9,7 @@ import { initBackend } from "../src/backend/backend.ts";
 import { Rng } from "../src/random.ts";
 import { Adam } from "../src/train/optimizer.ts";
 import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
+import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
 
 type Inputs = Record<string, number[]>;
 
@@ -27,6 +28,9 @@ async function runOn(
     Object.entries(inputs).map(([k, [v, s]]) => [k, tf.tensor(v, s)]),
   );
   const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  if (backend === "wasm" && !workspaceIntact(tf.backend())) {
+    throw new Error(`${kernel} wrote past the end of its work area`);
+  }
   const result = { values: out.dataSync() as Float32Array, shape: out.shape };
   tf.dispose([out, ...Object.values(tensors)]);
   return result;
@@ -39,8 +43,9 @@ function differential(kernel: string, label: string, seed: number, shapes: Input
     const inputs = Object.fromEntries(
       Object.entries(shapes).map(([k, s]) => [k, [random(s, rng), s]]),
     ) as Record<string, [Float32Array, number[]]>;
-    const wasm = await runOn("wasm", kernel, inputs, attrs);
-    const cpu = await runOn("cpu", kernel, inputs, attrs);
+    const name = kernel.split(" ")[0];
+    const wasm = await runOn("wasm", name, inputs, attrs);
+    const cpu = await runOn("cpu", name, inputs, attrs);
     assertEquals(wasm.shape.join("x"), cpu.shape.join("x"));
     assertAllClose(wasm.values, cpu.values, { rel: 1e-4, abs: 1e-4 });
   });
@@ -62,6 +67,8 @@ const CONV_CASES: ConvCase[] = [
   { x: [4, 13, 13, 3], filter: [4, 4, 3, 7], strides: 2, pad: "same" },
   { x: [2, 14, 14, 16], filter: [2, 2, 16, 32], strides: 2, pad: "valid" },
   { x: [3, 10, 9, 8], filter: [3, 2, 8, 12], strides: [2, 1], pad: "same" },
+  { x: [2, 9, 13, 1], filter: [3, 3, 1, 5], strides: 1, pad: "valid" },
+  { x: [2, 8, 12, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
 ];
 
 for (const [i, c] of CONV_CASES.entries()) {
@@ -75,6 +82,12 @@ for (const [i, c] of CONV_CASES.entries()) {
   const dy = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   const label = `x ${c.x} filter ${c.filter} stride ${c.strides} ${c.pad}`;
   const common = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", dimRoundingMode: undefined };
+  differential("Conv2D", label, 150 + i, { x: c.x, filter: c.filter }, { ...common, dilations: 1 });
+  differential("FusedConv2D (bias, relu)", label, 170 + i, {
+    x: c.x,
+    filter: c.filter,
+    bias: [c.filter[3]],
+  }, { ...common, dilations: 1, activation: i % 2 ? "relu" : "linear" });
   differential("Conv2DBackpropFilter", label, i, { x: c.x, dy }, {
     ...common,
     filterShape: c.filter,
@@ -135,6 +148,24 @@ for (const [i, c] of MATMUL_CASES.entries()) {
     { a: c.a, b: c.b },
     { transposeA, transposeB },
   );
+}
+
+const BROADCAST_CASES: [number[], number[]][] = [
+  [[6, 7, 5, 16], [16]],
+  [[16], [6, 7, 5, 16]],
+  [[9, 7], [1, 7]],
+  [[1, 1, 3], [4, 5, 3]],
+  [[33, 5], []],
+  [[], [33, 5]],
+  [[37], [1]],
+  [[3, 1], [1, 4]],
+  [[5, 8], [5, 8]],
+];
+
+for (const kernel of ["Add", "Sub", "Multiply", "RealDiv", "Maximum", "Minimum"]) {
+  for (const [i, [a, b]] of BROADCAST_CASES.entries()) {
+    differential(kernel, `a [${a}] b [${b}]`, 500 + i, { a, b }, {});
+  }
 }
 
 type SumCase = { x: number[]; axis: number[]; keepDims: boolean };

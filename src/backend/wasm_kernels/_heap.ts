@@ -20,7 +20,7 @@ export interface WasmBackend {
 }
 
 const instances = new WeakMap<WebAssembly.Module, WeakMap<WebAssembly.Memory, unknown>>();
-const workspaces = new WeakMap<WasmBackend, { address: number; bytes: number }>();
+const workspaces = new WeakMap<WasmBackend, { address: number; bytes: number; asked: number }>();
 
 /** The exports of `module` instantiated on the backend's memory (once per memory). */
 export function onHeap<T>(module: WebAssembly.Module, backend: unknown): T {
@@ -48,18 +48,37 @@ export function output(backend: unknown, shape: number[]): [tf.TensorInfo, numbe
   return [out, address(backend, out)];
 }
 
+/** Bytes of the canary written just past the part of the work area a kernel asked for. */
+const CANARY = 16;
+const CANARY_BYTE = 0xa5;
+
 /**
  * A work area of at least `bytes` on the heap, shared by every kernel call
  * (calls do not overlap) and kept for the next; reallocated when too small.
+ * A canary follows the `bytes` asked for, so that tests can tell a kernel
+ * that wrote past its area ({@linkcode workspaceIntact}).
  */
 export function workspace(backend: unknown, bytes: number): number {
   const b = backend as WasmBackend;
+  let current = workspaces.get(b);
+  if (!current || current.bytes < bytes + CANARY) {
+    if (current) b.wasm._free(current.address);
+    const size = Math.max(bytes + CANARY, 2 * (current?.bytes ?? 0));
+    const area = b.wasm._malloc(size);
+    if (!area) throw new Error(`wasm backend: no room for a ${size}-byte kernel work area`);
+    current = { address: area, bytes: size, asked: bytes };
+    workspaces.set(b, current);
+  }
+  current.asked = bytes;
+  new Uint8Array(b.wasm.asm.memory.buffer, current.address + bytes, CANARY).fill(CANARY_BYTE);
+  return current.address;
+}
+
+/** Whether the canary after the work area of the last kernel call is untouched. */
+export function workspaceIntact(backend: unknown): boolean {
+  const b = backend as WasmBackend;
   const current = workspaces.get(b);
-  if (current && current.bytes >= bytes) return current.address;
-  if (current) b.wasm._free(current.address);
-  const size = Math.max(bytes, 2 * (current?.bytes ?? 0));
-  const area = b.wasm._malloc(size);
-  if (!area) throw new Error(`wasm backend: no room for a ${size}-byte kernel work area`);
-  workspaces.set(b, { address: area, bytes: size });
-  return area;
+  if (!current) return true;
+  const canary = new Uint8Array(b.wasm.asm.memory.buffer, current.address + current.asked, CANARY);
+  return canary.every((x) => x === CANARY_BYTE);
 }

@@ -1,7 +1,11 @@
 /** asm/adam.wasm, compiled. */
 export declare const adam: WebAssembly.Module;
+/** asm/broadcast_binary.wasm, compiled. */
+export declare const broadcastBinary: WebAssembly.Module;
 /** asm/column_sums.wasm, compiled. */
 export declare const columnSums: WebAssembly.Module;
+/** asm/conv2d.wasm, compiled. */
+export declare const conv2d: WebAssembly.Module;
 /** asm/conv2d_backprop_filter.wasm, compiled. */
 export declare const conv2dBackpropFilter: WebAssembly.Module;
 /** asm/conv2d_backprop_input.wasm, compiled. */

@@ -1,17 +1,32 @@
 /**
  * `Conv2DBackpropInput` for tfjs-backend-wasm (the input gradient of a
  * convolution and the forward pass of a transposed one), replacing the stock
- * direct loop with a WASM-SIMD product and col2im (asm/conv2d_backprop_input.ts).
+ * direct loop: with stride 1 it is itself a convolution (asm/conv2d.ts, with
+ * the filter turned), otherwise a WASM-SIMD product and col2im
+ * (asm/conv2d_backprop_input.ts).
  * @module
  */
 import { tf } from "../../deps.ts";
-import { conv2dBackpropInput as module } from "./_modules.js";
+import { conv2d as stride1, conv2dBackpropInput as module } from "./_modules.js";
 import { address, onHeap, output, workspace } from "./_heap.ts";
 import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
 
 interface Kernel {
   conv2dBackpropInputWork(taps: number, co: number): number;
   conv2dBackpropInput(dy: number, w: number, dx: number, work: number, ...g: ConvGeometry): void;
+}
+
+type Geometry7 = [number, number, number, number, number, number, number];
+
+interface Stride1Kernel {
+  conv2dBackpropInputWork(taps: number, co: number, ci: number): number;
+  conv2dBackpropInput(
+    dy: number,
+    w: number,
+    dx: number,
+    work: number,
+    ...g: [...Geometry7, number, number, number, number]
+  ): void;
 }
 
 /** dX[b, y*sh+fr-pt, x*sw+fc-pl, d1] += dY[b, y, x, d2] * W[fr, fc, d1, d2] (NHWC). */
@@ -27,12 +42,30 @@ function conv2dBackpropInput(
     dataFormat,
     dimRoundingMode,
   });
-  const k = onHeap<Kernel>(module, args.backend);
   const [fh, fw, ci, co] = filter.shape;
-  const work = workspace(args.backend, k.conv2dBackpropInputWork(fh * fw * ci, co));
-  const [out, dx] = output(args.backend, [...inputShape]);
   const { backend } = args;
-  k.conv2dBackpropInput(address(backend, dy), address(backend, filter), dx, work, ...geometry);
+  const [out, dx] = output(backend, [...inputShape]);
+  const [sh, sw, pt, pl] = geometry.slice(9);
+  if (sh === 1 && sw === 1) {
+    const k = onHeap<Stride1Kernel>(stride1, backend);
+    const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co, ci));
+    const dims = geometry.slice(0, 7) as Geometry7;
+    k.conv2dBackpropInput(
+      address(backend, dy),
+      address(backend, filter),
+      dx,
+      work,
+      ...dims,
+      fh,
+      fw,
+      pt,
+      pl,
+    );
+  } else {
+    const k = onHeap<Kernel>(module, backend);
+    const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co));
+    k.conv2dBackpropInput(address(backend, dy), address(backend, filter), dx, work, ...geometry);
+  }
   return out;
 }
 

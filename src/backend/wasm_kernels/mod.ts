@@ -6,6 +6,8 @@
 import { tf } from "../../deps.ts";
 import { adamConfig } from "./adam.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul.ts";
+import { BROADCAST_KERNELS, broadcastBinaryConfig } from "./broadcast_binary.ts";
+import { conv2dConfig, fusedConv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { logConfig, tanhConfig } from "./elementwise_math.ts";
@@ -25,7 +27,10 @@ const KERNELS: tf.KernelConfig[] = [
 
 /** Kernels that handle the cases they are fast at and hand the rest to the stock one. */
 const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
+  ...Object.fromEntries(BROADCAST_KERNELS.map((name) => [name, broadcastBinaryConfig])),
   [tf.Cast]: castConfig,
+  [tf.Conv2D]: conv2dConfig,
+  [tf.FusedConv2D]: fusedConv2dConfig,
   [tf._FusedMatMul]: fusedMatMulConfig,
   [tf.Log]: logConfig,
   [tf.Sum]: sumConfig,
