@@ -38,6 +38,19 @@ const x2 = r([128, 14, 14, 16]), dy2 = r([128, 14, 14, 32]), w2 = r([3, 3, 16, 3
 const x1 = r([128, 28, 28, 16]), pooled = r([128, 14, 14, 16]);
 const a = r([256, 784]), wDense = r([784, 128]), dyDense = r([256, 128]);
 
+const stockConv2d = stockWasmKernel(tf.Conv2D)!;
+stockConv2d.setupFunc?.(backend as unknown as tf.KernelBackend);
+pair("Conv2D 128x14x14x16 * 3x3x16x32", tf.Conv2D, { x: x2, filter: w2 }, {
+  ...conv,
+  dilations: 1,
+});
+pair("Conv2D 128x28x28x1 * 3x3x1x16", tf.Conv2D, {
+  x: r([128, 28, 28, 1]),
+  filter: r([3, 3, 1, 16]),
+}, {
+  ...conv,
+  dilations: 1,
+});
 pair(
   "Conv2DBackpropFilter 128x14x14x16 -> 3x3x16x32",
   tf.Conv2DBackpropFilter,
@@ -46,7 +59,7 @@ pair(
     dy: dy2,
   },
   { ...conv, filterShape: [3, 3, 16, 32] },
-  () => tf.tidy(() => void tf.conv2d(x2 as tf.Tensor4D, w2 as tf.Tensor4D, 1, "same")),
+  () => call(stockConv2d, { x: x2, filter: w2 }, { ...conv, dilations: 1 }),
 );
 pair("Conv2DBackpropInput 128x14x14x32 -> 128x14x14x16", tf.Conv2DBackpropInput, {
   dy: dy2,
@@ -75,4 +88,9 @@ pair("_FusedMatMul A B + bias 256x784 . 784x128", tf._FusedMatMul, {
   b: tf.reshape(wDense, [1, 784, 128]),
   bias: r([128]),
 }, { transposeA: false, transposeB: false, activation: "linear" });
+pair("Add bias 128x28x28x16 + 16", tf.Add, { a: x1, b: r([16]) }, {});
+pair("Maximum 128x28x28x1 with a scalar", tf.Maximum, {
+  a: r([128, 28, 28, 1]),
+  b: tf.scalar(-100),
+}, {});
 pair("Identity 128x28x28x16", tf.Identity, { x: x1 }, {});
