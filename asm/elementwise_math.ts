@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// asc-flags: --importMemory
+// asc-flags: --importMemory --enable relaxed-simd
 // Tanh and Log over float32 arrays, four lanes at a time: the transcendental
 // functions of the training losses and output layers (tfjs-wasm evaluates them
 // one scalar libm call per element). Cephes' single-precision approximations
@@ -18,11 +18,11 @@ function expv(x: v128): v128 {
   const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.relaxed_madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = f32x4.relaxed_madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = f32x4.relaxed_madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = f32x4.relaxed_madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = f32x4.relaxed_madd(p, r, f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
   // 2^n, built in the exponent field.
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
@@ -40,10 +40,10 @@ function tanh4(v: v128): v128 {
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), f32x4.splat(1))));
   const z = f32x4.mul(v, v);
   let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  p = f32x4.relaxed_madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = f32x4.relaxed_madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = f32x4.relaxed_madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = f32x4.relaxed_madd(p, z, f32x4.splat(-3.33332819422e-1));
   const near = f32x4.add(f32x4.mul(f32x4.mul(p, z), v), v);
   const far = v128.or(big, v128.and(v, sign));
   // NaN fails both comparisons and takes `near`, which is NaN.
@@ -66,14 +66,14 @@ function log4(v: v128): v128 {
   m = f32x4.sub(f32x4.add(m, v128.and(m, low)), f32x4.splat(1));
   const z = f32x4.mul(m, m);
   let p = f32x4.splat(7.0376836292e-2);
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.1514610310e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.1676998740e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.2420140846e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.4249322787e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.6668057665e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(2.0000714765e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-2.4999993993e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(3.3333331174e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.1514610310e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(1.1676998740e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.2420140846e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(1.4249322787e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.6668057665e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(2.0000714765e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(-2.4999993993e-1));
+  p = f32x4.relaxed_madd(p, m, f32x4.splat(3.3333331174e-1));
   let r = f32x4.mul(f32x4.mul(p, m), z);
   r = f32x4.add(r, f32x4.mul(e, f32x4.splat(LN2_LO)));
   r = f32x4.sub(r, f32x4.mul(z, f32x4.splat(0.5)));
