@@ -15,6 +15,10 @@ export function maxPoolGrad(
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
 ): void {
   const tiles = sh == fh && sw == fw && pt == 0 && pl == 0 && oh * fh == h && ow * fw == w;
+  if (tiles && fh == 2 && fw == 2 && (c & 3) == 0) {
+    pool2x2Grad(x, dy, dx, batch * oh, ow, c);
+    return;
+  }
   if (!tiles) memory.fill(dx, 0, <usize>batch * h * w * c * 4);
   const c4 = c & ~3;
   for (let b = 0; b < batch; b++) {
@@ -72,6 +76,45 @@ export function maxPoolGrad(
             }
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * The usual case, 2x2 windows at stride 2 tiling the input, c a multiple of
+ * 4: each window's four vectors are compared in order, and dY goes to the
+ * first that holds the maximum (the later one wins only when strictly
+ * greater), the others get 0. `rows` = batch * oh output rows of ow pixels.
+ */
+function pool2x2Grad(x: usize, dy: usize, dx: usize, rows: i32, ow: i32, c: i32): void {
+  const px = <usize>c * 4;
+  const inRow = px * <usize>(2 * ow);
+  for (let r = 0; r < rows; r++) {
+    const top = <usize>r * 2 * inRow;
+    for (let o: usize = 0; o < <usize>ow * px; o += px) {
+      const a = top + 2 * o, b = a + px, d = a + inRow, e = d + px;
+      for (let ch: usize = 0; ch < px; ch += 16) {
+        const x0 = v128.load(x + a + ch), x1 = v128.load(x + b + ch);
+        const x2 = v128.load(x + d + ch), x3 = v128.load(x + e + ch);
+        // best = (v > best) ? v : best, from -inf as the cpu backend starts (pmax is exactly that).
+        let best = f32x4.pmax(f32x4.splat(-Infinity), x0);
+        const in0 = f32x4.gt(x0, f32x4.splat(-Infinity));
+        const g1 = f32x4.gt(x1, best);
+        best = f32x4.pmax(best, x1);
+        const g2 = f32x4.gt(x2, best);
+        best = f32x4.pmax(best, x2);
+        const g3 = f32x4.gt(x3, best);
+        const g = v128.load(dy + <usize>r * <usize>ow * px + o + ch);
+        // The last position that raised the maximum holds it first.
+        const w3 = g3;
+        const w2 = v128.andnot(g2, g3);
+        const w1 = v128.andnot(g1, v128.or(g2, g3));
+        const w0 = v128.andnot(in0, v128.or(g1, v128.or(g2, g3)));
+        v128.store(dx + a + ch, v128.and(g, w0));
+        v128.store(dx + b + ch, v128.and(g, w1));
+        v128.store(dx + d + ch, v128.and(g, w2));
+        v128.store(dx + e + ch, v128.and(g, w3));
       }
     }
   }

@@ -118,6 +118,9 @@ for (const [i, c] of POOL_CASES.entries()) {
     c.pad,
   );
   const dy = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  differential("MaxPool", `x ${c.x} size ${c.size} stride ${c.strides} ${c.pad}`, 230 + i, {
+    x: c.x,
+  }, { filterSize: c.size, strides: c.strides, pad: c.pad, dimRoundingMode: undefined });
   // `output` is part of the kernel's inputs; both backends find the maxima from `input`.
   differential("MaxPoolGrad", `x ${c.x} size ${c.size} stride ${c.strides} ${c.pad}`, 200 + i, {
     dy,
@@ -125,6 +128,26 @@ for (const [i, c] of POOL_CASES.entries()) {
     output: dy,
   }, { filterSize: c.size, strides: c.strides, pad: c.pad, dimRoundingMode: undefined });
 }
+
+Deno.test("MaxPoolGrad: ties go to the first position of the window, as on cpu", async () => {
+  // Few distinct values, so most windows hold their maximum more than once.
+  const rng = new Rng(250);
+  const shape = [2, 8, 6, 8];
+  const x = Float32Array.from({ length: 2 * 8 * 6 * 8 }, () => Math.round(rng.normal()));
+  const dy = random([2, 4, 3, 8], rng);
+  const inputs = {
+    dy: [dy, [2, 4, 3, 8]],
+    input: [x, shape],
+    output: [dy, [2, 4, 3, 8]],
+  } as Record<
+    string,
+    [Float32Array, number[]]
+  >;
+  const attrs = { filterSize: 2, strides: 2, pad: "valid", dimRoundingMode: undefined };
+  const wasm = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
+  const cpu = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
+  assertAllClose(wasm.values, cpu.values, { rel: 0, abs: 0 });
+});
 
 type MatMulCase = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };
 

@@ -14,5 +14,7 @@ export declare const conv2dBackpropInput: WebAssembly.Module;
 export declare const elementwiseMath: WebAssembly.Module;
 /** asm/matmul.wasm, compiled. */
 export declare const matmul: WebAssembly.Module;
+/** asm/max_pool.wasm, compiled. */
+export declare const maxPool: WebAssembly.Module;
 /** asm/max_pool_grad.wasm, compiled. */
 export declare const maxPoolGrad: WebAssembly.Module;

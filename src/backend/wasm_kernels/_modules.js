@@ -10,6 +10,7 @@ import source conv2dBackpropFilter from "../../../asm/conv2d_backprop_filter.was
 import source conv2dBackpropInput from "../../../asm/conv2d_backprop_input.wasm";
 import source elementwiseMath from "../../../asm/elementwise_math.wasm";
 import source matmul from "../../../asm/matmul.wasm";
+import source maxPool from "../../../asm/max_pool.wasm";
 import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
 export {
   adam,
@@ -20,5 +21,6 @@ export {
   conv2dBackpropInput,
   elementwiseMath,
   matmul,
+  maxPool,
   maxPoolGrad,
 };

@@ -12,6 +12,7 @@ import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { logConfig, tanhConfig } from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
+import { maxPoolConfig } from "./max_pool.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sumConfig } from "./sum.ts";
 
@@ -33,6 +34,7 @@ const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.FusedConv2D]: fusedConv2dConfig,
   [tf._FusedMatMul]: fusedMatMulConfig,
   [tf.Log]: logConfig,
+  [tf.MaxPool]: maxPoolConfig,
   [tf.Sum]: sumConfig,
   [tf.Tanh]: tanhConfig,
 };

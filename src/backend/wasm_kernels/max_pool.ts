@@ -1,0 +1,54 @@
+/**
+ * `MaxPool` for tfjs-backend-wasm on 2x2 windows at stride 2 that tile the
+ * input (asm/max_pool.ts); any other pooling goes to the stock kernel.
+ * @module
+ */
+import { tf } from "../../deps.ts";
+import { maxPool as module } from "./_modules.js";
+import { address, onHeap, output } from "./_heap.ts";
+
+interface Kernel {
+  maxPool2x2(x: number, y: number, rows: number, ow: number, c: number): void;
+}
+
+/** `MaxPool`: ours for exactly tiling 2x2 windows on float32 with whole vectors of channels. */
+export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { filterSize, strides, pad, dimRoundingMode } = args
+        .attrs as unknown as tf.MaxPoolAttrs;
+      const info = tf.backend_util.computePool2DInfo(
+        x.shape as [number, number, number, number],
+        filterSize,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
+      const tiles = info.filterHeight === 2 && info.filterWidth === 2 &&
+        info.strideHeight === 2 && info.strideWidth === 2 &&
+        info.padInfo.top === 0 && info.padInfo.left === 0 &&
+        info.outHeight * 2 === info.inHeight && info.outWidth * 2 === info.inWidth;
+      if (!tiles || x.dtype !== "float32" || info.inChannels % 4 !== 0) {
+        return stock.kernelFunc(args);
+      }
+      const { backend } = args;
+      const [out, y] = output(backend, [
+        info.batchSize,
+        info.outHeight,
+        info.outWidth,
+        info.inChannels,
+      ]);
+      onHeap<Kernel>(module, backend).maxPool2x2(
+        address(backend, x),
+        y,
+        info.batchSize * info.outHeight,
+        info.outWidth,
+        info.inChannels,
+      );
+      return out;
+    },
+  };
+}
