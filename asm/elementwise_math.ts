@@ -2,7 +2,7 @@
 // asc-flags: --importMemory --enable relaxed-simd
 // Tanh and Log over float32 arrays, four lanes at a time: the transcendental
 // functions of the training losses and output layers (tfjs-wasm evaluates them
-// one scalar libm call per element). Cephes' single-precision approximations
+// one scalar libm call per element); and Step, ReLU's gradient mask. Cephes' single-precision approximations
 // (exp: degree-5 polynomial after reduction by ln 2; log: degree-8 around 1
 // after splitting off the exponent; tanh: an odd polynomial below 0.625, else
 // from exp), accurate to a few float32 ulps, with IEEE results at the edges.
@@ -114,4 +114,23 @@ export function log(x: usize, y: usize, n: i32): void {
   const end = x + <usize>(n & ~3) * 4;
   for (; x < end; x += 16, y += 16) v128.store(y, log4(v128.load(x)));
   if (n & 3) tail(x, y, n & 3, LOG);
+}
+
+/**
+ * y[i] = 1 where x[i] > 0, NaN where x[i] is NaN, else `alpha`: tfjs's Step,
+ * the mask of ReLU's gradient.
+ */
+export function step(x: usize, y: usize, n: i32, alpha: f32): void {
+  const one = f32x4.splat(1), a = f32x4.splat(alpha), zero = f32x4.splat(0);
+  const end = x + <usize>(n & ~3) * 4;
+  for (; x < end; x += 16, y += 16) {
+    const v = v128.load(x);
+    // x + 0 keeps NaN lanes NaN (and quiet).
+    const r = v128.bitselect(one, a, f32x4.gt(v, zero));
+    v128.store(y, v128.bitselect(f32x4.add(v, zero), r, f32x4.ne(v, v)));
+  }
+  for (let i = 0; i < (n & 3); i++) {
+    const v = load<f32>(x + <usize>(i * 4));
+    store<f32>(y + <usize>(i * 4), v != v ? v : v > 0 ? 1 : alpha);
+  }
 }

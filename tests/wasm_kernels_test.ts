@@ -263,6 +263,30 @@ for (const [i, c] of FUSED_CASES.entries()) {
   );
 }
 
+for (const alpha of [0, 0.25]) {
+  Deno.test(`Step (alpha ${alpha}): equals cpu on 0, -0, NaN, infinities and random values`, async () => {
+    const rng = new Rng(7);
+    const values = Float32Array.from(
+      [0, -0, NaN, Infinity, -Infinity, 1e-40, -1e-40, 1, -1, 3],
+      (v) => v,
+    );
+    const all = Float32Array.from([...values, ...Array.from({ length: 1001 }, () => rng.normal())]);
+    const results = [];
+    for (const backend of ["wasm", "cpu"] as const) {
+      await initBackend({ backend });
+      const x = tf.tensor(all);
+      const y = tf.engine().runKernel("Step", { x }, { alpha }) as tf.Tensor;
+      results.push(y.dataSync() as Float32Array);
+      tf.dispose([x, y]);
+    }
+    const [wasm, cpu] = results;
+    for (let i = 0; i < all.length; i++) {
+      const same = Object.is(wasm[i], cpu[i]) || (Number.isNaN(wasm[i]) && Number.isNaN(cpu[i]));
+      assertEquals(same, true, `Step(${all[i]}): wasm ${wasm[i]}, cpu ${cpu[i]}`);
+    }
+  });
+}
+
 /** Values that probe the approximations' ranges and edges, then random ones. */
 function probe(fn: "Tanh" | "Log", n: number, rng: Rng): Float32Array {
   const edges = fn === "Log"

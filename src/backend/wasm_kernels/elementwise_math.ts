@@ -1,5 +1,5 @@
 /**
- * `Tanh` and `Log` for tfjs-backend-wasm on float32, four lanes at a time
+ * `Tanh`, `Log` and `Step` for tfjs-backend-wasm on float32, four lanes at a time
  * (asm/elementwise_math.ts) instead of one libm call per element: the dense
  * AE's output layer and the BCE losses. Other dtypes go to the stock kernels.
  * @module
@@ -11,9 +11,10 @@ import { address, onHeap, output } from "./_heap.ts";
 interface Kernel {
   tanh(x: number, y: number, n: number): void;
   log(x: number, y: number, n: number): void;
+  step(x: number, y: number, n: number, alpha: number): void;
 }
 
-function unary(fn: keyof Kernel): (stock: tf.KernelConfig) => tf.KernelConfig {
+function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig {
   return (stock) => ({
     ...stock,
     kernelFunc: (args) => {
@@ -34,3 +35,23 @@ function unary(fn: keyof Kernel): (stock: tf.KernelConfig) => tf.KernelConfig {
 export const tanhConfig = unary("tanh");
 /** `Log`: ours on float32, else the stock kernel. */
 export const logConfig = unary("log");
+
+/** `Step` (ReLU's gradient mask): ours on float32, else the stock kernel. */
+export function stepConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      if (x.dtype !== "float32") return stock.kernelFunc(args);
+      const { alpha } = args.attrs as unknown as tf.StepAttrs;
+      const [out, y] = output(args.backend, [...x.shape]);
+      onHeap<Kernel>(module, args.backend).step(
+        address(args.backend, x),
+        y,
+        tf.util.sizeFromShape(x.shape),
+        alpha,
+      );
+      return out;
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { BROADCAST_KERNELS, broadcastBinaryConfig } from "./broadcast_binary.ts"
 import { conv2dConfig, fusedConv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
-import { logConfig, tanhConfig } from "./elementwise_math.ts";
+import { logConfig, stepConfig, tanhConfig } from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolConfig } from "./max_pool.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
@@ -35,6 +35,7 @@ const WRAPPERS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   [tf._FusedMatMul]: fusedMatMulConfig,
   [tf.Log]: logConfig,
   [tf.MaxPool]: maxPoolConfig,
+  [tf.Step]: stepConfig,
   [tf.Sum]: sumConfig,
   [tf.Tanh]: tanhConfig,
 };
