@@ -109,21 +109,23 @@ Deno.test({
   },
 });
 
-Deno.test("BCE's value and gradient are torch.nn.BCELoss's, saturated outputs included (no NaN)", async () => {
-  await initBackend({ backend: "wasm" });
-  const p = tf.tensor([0, 0.3, 1, 0.9, 0.5, 1e-30]);
-  const y = tf.tensor([0.2, 1, 0.5, 0, 0.5, 1]);
-  const value = reconstructionLoss("bce", p, y);
-  const grad = tf.grad((x: tf.Tensor) => reconstructionLoss("bce", x, y))(p);
-  // torch 1.13: F.binary_cross_entropy(p, y) and p.grad for these p, y.
-  assertClose((await value.data())[0], 23.879541397094727, 1e-5);
-  assertAllClose([...(await grad.data())], [
-    -33333331968.0,
-    -0.555555522441864,
-    83333332992.0,
-    1.6666663885116577,
-    0.0,
-    -166666665984.0,
-  ], { rel: 1e-6 });
-  tf.dispose([p, y, value, grad]);
-});
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`BCE's value and gradient are torch.nn.BCELoss's on ${backend} (${backend === "wasm" ? "fused kernels" : "op chain"}), saturated outputs included (no NaN)`, async () => {
+    await initBackend({ backend });
+    const p = tf.tensor([0, 0.3, 1, 0.9, 0.5, 1e-30]);
+    const y = tf.tensor([0.2, 1, 0.5, 0, 0.5, 1]);
+    const value = reconstructionLoss("bce", p, y);
+    const grad = tf.grad((x: tf.Tensor) => reconstructionLoss("bce", x, y))(p);
+    // torch 1.13: F.binary_cross_entropy(p, y) and p.grad for these p, y.
+    assertClose((await value.data())[0], 23.879541397094727, 1e-5);
+    assertAllClose([...(await grad.data())], [
+      -33333331968.0,
+      -0.555555522441864,
+      83333332992.0,
+      1.6666663885116577,
+      0.0,
+      -166666665984.0,
+    ], { rel: 1e-6 });
+    tf.dispose([p, y, value, grad]);
+  });
+}

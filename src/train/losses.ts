@@ -11,6 +11,7 @@
  */
 import { tf } from "../deps.ts";
 import type { LossName } from "../models/model.ts";
+import { BCE, BCE_GRAD } from "../backend/wasm_kernels/bce.ts";
 
 /**
  * The mean loss between a reconstruction and its target. `bce` expects
@@ -37,17 +38,26 @@ export function reconstructionLoss(
  * `torch.nn.BCELoss`: logs clamped at -100 in the value, and PyTorch's
  * gradient (p - y) / max(p (1 - p), 1e-12). Differentiating the clamped logs
  * instead gives 0 * inf = NaN wherever a sigmoid saturates to exactly 0 or 1.
+ * Where the backend has our fused kernels (wasm), each way is one kernel.
  */
 const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [output, target, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([output, target]);
-  const logP = tf.maximum(tf.log(output), -100);
-  const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
-  const value = tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
+  const fused = tf.getKernel(BCE, tf.getBackend()) !== undefined;
+  const value = fused
+    ? tf.engine().runKernel(BCE, { p: output, y: target }) as tf.Scalar
+    : tf.tidy(() => {
+      const logP = tf.maximum(tf.log(output), -100);
+      const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
+      return tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
+    });
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [p, y] = saved;
+      if (fused) {
+        return [tf.engine().runKernel(BCE_GRAD, { p, y, dy }) as tf.Tensor, tf.zerosLike(y)];
+      }
       const slope = tf.maximum(tf.mul(p, tf.sub(1, p)), 1e-12);
       const scale = tf.div(dy, p.size);
       return [tf.mul(tf.div(tf.sub(p, y), slope), scale), tf.zerosLike(y)];

@@ -1,5 +1,7 @@
 /** asm/adam.wasm, compiled. */
 export declare const adam: WebAssembly.Module;
+/** asm/bce.wasm, compiled. */
+export declare const bce: WebAssembly.Module;
 /** asm/broadcast_binary.wasm, compiled. */
 export declare const broadcastBinary: WebAssembly.Module;
 /** asm/column_sums.wasm, compiled. */

@@ -3,6 +3,7 @@
 // each must be instantiated on tfjs-backend-wasm's memory (see _heap.ts).
 // TypeScript cannot parse `import source` yet, hence this JavaScript file.
 import source adam from "../../../asm/adam.wasm";
+import source bce from "../../../asm/bce.wasm";
 import source broadcastBinary from "../../../asm/broadcast_binary.wasm";
 import source columnSums from "../../../asm/column_sums.wasm";
 import source conv2d from "../../../asm/conv2d.wasm";
@@ -14,6 +15,7 @@ import source maxPool from "../../../asm/max_pool.wasm";
 import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
 export {
   adam,
+  bce,
   broadcastBinary,
   columnSums,
   conv2d,

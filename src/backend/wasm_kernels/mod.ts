@@ -6,6 +6,7 @@
 import { tf } from "../../deps.ts";
 import { adamConfig } from "./adam.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul.ts";
+import { bceConfig, bceGradConfig } from "./bce.ts";
 import { BROADCAST_KERNELS, broadcastBinaryConfig } from "./broadcast_binary.ts";
 import { conv2dConfig, fusedConv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
@@ -20,6 +21,8 @@ import { sumConfig } from "./sum.ts";
 const KERNELS: tf.KernelConfig[] = [
   adamConfig,
   batchMatMulConfig,
+  bceConfig,
+  bceGradConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   identityConfig,
