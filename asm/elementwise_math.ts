@@ -3,7 +3,7 @@
 // Tanh and Log over float32 arrays, four lanes at a time: the transcendental
 // functions of the training losses and output layers (tfjs-wasm evaluates them
 // one scalar libm call per element; the approximations are in _simd_math.ts);
-// and Step, ReLU's gradient mask.
+// Step, ReLU's gradient mask, and ReLU's gradient itself.
 
 import { log4, tanh4 } from "./_simd_math";
 
@@ -54,5 +54,24 @@ export function step(x: usize, y: usize, n: i32, alpha: f32): void {
   for (let i = 0; i < (n & 3); i++) {
     const v = load<f32>(x + <usize>(i * 4));
     store<f32>(y + <usize>(i * 4), v != v ? v : v > 0 ? 1 : alpha);
+  }
+}
+
+/**
+ * dx[i] = dy[i] * step(x[i]) with step 1 above 0, NaN at NaN, else 0: ReLU's
+ * gradient in one pass (tfjs runs Step, then a Multiply over its output).
+ */
+export function reluGrad(dy: usize, x: usize, dx: usize, n: i32): void {
+  const one = f32x4.splat(1), zero = f32x4.splat(0);
+  const n4 = <usize>(n & ~3) * 4;
+  let o: usize = 0;
+  for (; o < n4; o += 16) {
+    const v = v128.load(x + o);
+    const mask = v128.bitselect(f32x4.add(v, zero), v128.and(one, f32x4.gt(v, zero)), f32x4.ne(v, v));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), mask));
+  }
+  for (; o < <usize>n * 4; o += 4) {
+    const v = load<f32>(x + o);
+    store<f32>(dx + o, load<f32>(dy + o) * (v != v ? v : v > 0 ? <f32>1 : <f32>0));
   }
 }

@@ -9,6 +9,7 @@ import { type EpochMetrics, resume, train, type TrainResult } from "../src/train
 import { reconstructionLoss } from "../src/train/losses.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { tf } from "../src/deps.ts";
+import { BCE_GRAD } from "../src/backend/wasm_kernels/bce.ts";
 
 Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run writes all its files", async () => {
   const out = await tempRunDir();
@@ -115,10 +116,14 @@ for (const backend of ["wasm", "cpu"] as const) {
     const p = tf.tensor([0, 0.3, 1, 0.9, 0.5, 1e-30]);
     const y = tf.tensor([0.2, 1, 0.5, 0, 0.5, 1]);
     const value = reconstructionLoss("bce", p, y);
-    const grad = tf.grad((x: tf.Tensor) => reconstructionLoss("bce", x, y))(p);
+    let grad: tf.Tensor | undefined;
+    const { kernelNames } = await tf.profile(() => {
+      grad = tf.grad((x: tf.Tensor) => reconstructionLoss("bce", x, y))(p);
+    });
+    assertEquals(kernelNames.includes(BCE_GRAD), backend === "wasm", kernelNames.join(" "));
     // torch 1.13: F.binary_cross_entropy(p, y) and p.grad for these p, y.
     assertClose((await value.data())[0], 23.879541397094727, 1e-5);
-    assertAllClose([...(await grad.data())], [
+    assertAllClose([...(await grad!.data())], [
       -33333331968.0,
       -0.555555522441864,
       83333332992.0,
@@ -126,6 +131,6 @@ for (const backend of ["wasm", "cpu"] as const) {
       0.0,
       -166666665984.0,
     ], { rel: 1e-6 });
-    tf.dispose([p, y, value, grad]);
+    tf.dispose([p, y, value, grad!]);
   });
 }

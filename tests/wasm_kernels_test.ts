@@ -10,6 +10,7 @@ import { Rng } from "../src/random.ts";
 import { Adam } from "../src/train/optimizer.ts";
 import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
 import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
+import { RELU_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
 
 type Inputs = Record<string, number[]>;
 
@@ -286,6 +287,38 @@ for (const alpha of [0, 0.25]) {
     }
   });
 }
+
+Deno.test("ReLU's gradient: one fused kernel on wasm, equal to cpu's dy * step(x) with NaN and 0", async () => {
+  const rng = new Rng(11);
+  const x = Float32Array.from([
+    0,
+    -0,
+    NaN,
+    1e-40,
+    -1e-40,
+    Infinity,
+    -Infinity,
+    ...random([1001], rng),
+  ]);
+  const dy = Float32Array.from([1, 2, 3, Infinity, 5, NaN, 7, ...random([1001], rng)]);
+  const results = [];
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend({ backend });
+    const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
+    let g: tf.Tensor | undefined;
+    const { kernelNames } = await tf.profile(() =>
+      g = tf.grad((v: tf.Tensor) => tf.relu(v))(xt, dyt)
+    );
+    assertEquals(kernelNames.includes(RELU_GRAD), backend === "wasm", kernelNames.join(" "));
+    results.push(g!.dataSync() as Float32Array);
+    tf.dispose([xt, dyt, g!]);
+  }
+  const [wasm, cpu] = results;
+  for (let i = 0; i < x.length; i++) {
+    const same = Object.is(wasm[i], cpu[i]) || (Number.isNaN(wasm[i]) && Number.isNaN(cpu[i]));
+    assertEquals(same, true, `relu'(${x[i]}) * ${dy[i]}: wasm ${wasm[i]}, cpu ${cpu[i]}`);
+  }
+});
 
 /** Values that probe the approximations' ranges and edges, then random ones. */
 function probe(fn: "Tanh" | "Log", n: number, rng: Rng): Float32Array {

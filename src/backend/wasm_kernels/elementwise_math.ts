@@ -1,5 +1,5 @@
 /**
- * `Tanh`, `Log` and `Step` for tfjs-backend-wasm on float32, four lanes at a time
+ * `Tanh`, `Log`, `Step` and ReLU's gradient for tfjs-backend-wasm on float32, four lanes at a time
  * (asm/elementwise_math.ts) instead of one libm call per element: the dense
  * AE's output layer and the BCE losses. Other dtypes go to the stock kernels.
  * @module
@@ -12,6 +12,7 @@ interface Kernel {
   tanh(x: number, y: number, n: number): void;
   log(x: number, y: number, n: number): void;
   step(x: number, y: number, n: number, alpha: number): void;
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
 }
 
 function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig {
@@ -55,3 +56,44 @@ export function stepConfig(stock: tf.KernelConfig): tf.KernelConfig {
     },
   };
 }
+
+/** The fused ReLU gradient's kernel name (inputs dy, x), registered for `wasm` only. */
+export const RELU_GRAD = "DiaboloReluGrad";
+
+/** dx = dy * step(x) in one pass: the registration record of {@link RELU_GRAD}. */
+export const reluGradConfig: tf.KernelConfig = {
+  kernelName: RELU_GRAD,
+  backendName: "wasm",
+  kernelFunc: ({ inputs, backend }) => {
+    const { dy, x } = inputs as Record<"dy" | "x", tf.TensorInfo>;
+    const n = tf.util.sizeFromShape(x.shape);
+    if (x.dtype !== "float32" || dy.dtype !== "float32" || tf.util.sizeFromShape(dy.shape) !== n) {
+      throw new Error(
+        `${RELU_GRAD}: dy and x must be float32 of one size, got ${dy.shape} and ${x.shape}`,
+      );
+    }
+    const [out, dx] = output(backend, [...x.shape]);
+    onHeap<Kernel>(module, backend).reluGrad(address(backend, dy), address(backend, x), dx, n);
+    return out;
+  },
+};
+
+/**
+ * ReLU's gradient, tfjs-core's dy * step(x), as one {@link RELU_GRAD} kernel
+ * on backends that register it. Gradients are registered for every backend
+ * at once, so this one keeps tfjs's op pair wherever the kernel is missing.
+ */
+export const reluGradient: tf.GradConfig = {
+  kernelName: tf.Relu,
+  inputsToSave: ["x"],
+  gradFunc: (dy, saved) => {
+    const [x] = saved;
+    const g = dy as tf.Tensor;
+    return {
+      x: () =>
+        tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined
+          ? tf.engine().runKernel(RELU_GRAD, { dy: g, x }) as tf.Tensor
+          : tf.mul(g, tf.cast(tf.step(x), "float32")),
+    };
+  },
+};

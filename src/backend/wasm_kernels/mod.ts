@@ -11,7 +11,13 @@ import { BROADCAST_KERNELS, broadcastBinaryConfig } from "./broadcast_binary.ts"
 import { conv2dConfig, fusedConv2dConfig } from "./conv2d.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
-import { logConfig, stepConfig, tanhConfig } from "./elementwise_math.ts";
+import {
+  logConfig,
+  reluGradConfig,
+  reluGradient,
+  stepConfig,
+  tanhConfig,
+} from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolConfig } from "./max_pool.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
@@ -27,6 +33,7 @@ const KERNELS: tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   identityConfig,
   maxPoolGradConfig,
+  reluGradConfig,
 ];
 
 /** Kernels that handle the cases they are fast at and hand the rest to the stock one. */
@@ -53,7 +60,11 @@ export function stockWasmKernel(name: string): tf.KernelConfig | undefined {
   return replaced.get(name);
 }
 
-/** Registers every kernel of this folder for the `wasm` backend, replacing stock ones of the same name. */
+/**
+ * Registers every kernel of this folder for the `wasm` backend, replacing
+ * stock ones of the same name, and ReLU's gradient (which uses our fused
+ * kernel on wasm and tfjs's op pair on other backends).
+ */
 export function registerWasmKernels(): void {
   const configs = [...KERNELS];
   for (const [name, wrap] of Object.entries(WRAPPERS)) {
@@ -61,6 +72,7 @@ export function registerWasmKernels(): void {
     if (!stock) throw new Error(`tfjs-backend-wasm has no ${name} kernel to wrap`);
     configs.push(wrap(stock));
   }
+  tf.registerGradient(reluGradient);
   for (const k of configs) {
     const old = tf.getKernel(k.kernelName, k.backendName);
     if (old) {
