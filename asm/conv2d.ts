@@ -81,14 +81,15 @@ export function conv2d(
       }
     }
     if (blocks) packBlocks(table, fh * fw, ci, pa);
+    // The reduction stops at the last tap: the panels' padding rows would add zeros.
     for (let j = 0; j < co; j += NR) {
       const c = y + <usize>p0 * ldc + <usize>j * 4;
       const cols = min(NR, co - j);
       if (rows == 4 && cols == NR && !bias && !relu) {
         // Training's case (tfjs adds the bias and ReLU as ops of their own): no epilogue.
-        tile4x8(kp, pa, pb + <usize>(j * kp * 4), 32, c, ldc, false);
+        tile4x8(taps, pa, pb + <usize>(j * kp * 4), 32, c, ldc, false);
       } else {
-        tile4x8(kp, pa, pb + <usize>(j * kp * 4), 32, tmp, 32, false);
+        tile4x8(taps, pa, pb + <usize>(j * kp * 4), 32, tmp, 32, false);
         epilogue(tmp, c, ldc, rows, cols, bias ? bias + <usize>j * 4 : 0, relu);
       }
     }
