@@ -4,7 +4,12 @@ pre-training of 784-256-128-64 (ReLU codes, sigmoid reconstructions, MSE, Adam 1
 cross-entropy on the logits (Adam 5e-4, 15 epochs). Prints the test accuracy per fine-tuning
 epoch and the best.
 
-    /usr/bin/python3 tasks/reference/stacked_torch.py <mnist dir with the 4 raw IDX files> [seed]
+Variants of the recipe, to see what the accuracy goal would take: --no-pretrain (fine-tune from
+PyTorch's initialisation), --linear-decoders (layers 2 and 3 reconstruct their unbounded ReLU
+inputs linearly instead of through a sigmoid), --dropout P (after each encoder layer while
+fine-tuning).
+
+    /usr/bin/python3 tasks/reference/stacked_torch.py <mnist dir with the 4 raw IDX files> [seed] [variants]
 """
 import sys
 
@@ -20,7 +25,11 @@ def idx(path):
     return np.frombuffer(raw, np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-folder, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0
+folder, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 0
+flags = sys.argv[2:]
+pretrain = "--no-pretrain" not in flags
+linear_decoders = "--linear-decoders" in flags
+dropout = float(flags[flags.index("--dropout") + 1]) if "--dropout" in flags else 0.0
 torch.manual_seed(seed)
 torch.set_num_threads(1)
 x_train = torch.tensor(idx(f"{folder}/train-images-idx3-ubyte").reshape(-1, 784) / 255, dtype=torch.float32)
@@ -39,7 +48,11 @@ encoders = []
 features = x_train
 for i in range(3):
     enc = nn.Sequential(nn.Linear(sizes[i], sizes[i + 1]), nn.ReLU())
-    dec = nn.Sequential(nn.Linear(sizes[i + 1], sizes[i]), nn.Sigmoid())
+    encoders.append(enc)
+    if not pretrain:
+        continue
+    out = nn.Identity() if linear_decoders and i > 0 else nn.Sigmoid()
+    dec = nn.Sequential(nn.Linear(sizes[i + 1], sizes[i]), out)
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
     for epoch in range(10):
         total = 0.0
@@ -52,9 +65,9 @@ for i in range(3):
         print(f"pretrain layer {i + 1} epoch {epoch + 1}: mse {total / len(features):.4f}", flush=True)
     with torch.no_grad():
         features = enc(features)
-    encoders.append(enc)
 
-model = nn.Sequential(*encoders, nn.Linear(64, 10))
+layers = [m for enc in encoders for m in ([enc, nn.Dropout(dropout)] if dropout else [enc])]
+model = nn.Sequential(*layers, nn.Linear(64, 10))
 opt = torch.optim.Adam(model.parameters(), lr=5e-4)
 best = 0.0
 for epoch in range(15):
