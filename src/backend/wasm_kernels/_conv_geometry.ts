@@ -1,5 +1,5 @@
 /**
- * The integer geometry our convolution kernels take, from tfjs's attributes.
+ * The integer geometry our convolution and pooling kernels take, from tfjs's attributes.
  * @module
  */
 import { tf } from "../../deps.ts";
@@ -68,4 +68,24 @@ export function convGeometry(
     info.padInfo.top,
     info.padInfo.left,
   ];
+}
+
+/** The attributes that fix a pooling's geometry (MaxPool's and MaxPoolGrad's). */
+export interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+/** tfjs's geometry of a 2D pooling of an NHWC `xShape` (dilation 1). */
+export function poolGeometry(xShape: number[], attrs: PoolAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computePool2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
 }

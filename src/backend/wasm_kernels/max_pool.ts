@@ -3,9 +3,10 @@
  * input (asm/max_pool.ts); any other pooling goes to the stock kernel.
  * @module
  */
-import { tf } from "../../deps.ts";
+import type { tf } from "../../deps.ts";
 import { maxPool as module } from "./_modules.js";
 import { address, onHeap, output } from "./_heap.ts";
+import { poolGeometry } from "./_conv_geometry.ts";
 
 interface Kernel {
   maxPool2x2(x: number, y: number, rows: number, ow: number, c: number): void;
@@ -17,16 +18,7 @@ export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
     ...stock,
     kernelFunc: (args) => {
       const { x } = args.inputs as { x: tf.TensorInfo };
-      const { filterSize, strides, pad, dimRoundingMode } = args
-        .attrs as unknown as tf.MaxPoolAttrs;
-      const info = tf.backend_util.computePool2DInfo(
-        x.shape as [number, number, number, number],
-        filterSize,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-      );
+      const info = poolGeometry(x.shape, args.attrs as unknown as tf.MaxPoolAttrs);
       const tiles = info.filterHeight === 2 && info.filterWidth === 2 &&
         info.strideHeight === 2 && info.strideWidth === 2 &&
         info.padInfo.top === 0 && info.padInfo.left === 0 &&

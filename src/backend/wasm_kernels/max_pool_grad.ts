@@ -6,6 +6,7 @@
 import { tf } from "../../deps.ts";
 import { maxPoolGrad as module } from "./_modules.js";
 import { address, onHeap, output } from "./_heap.ts";
+import { poolGeometry } from "./_conv_geometry.ts";
 
 interface Kernel {
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
@@ -16,16 +17,7 @@ function maxPoolGrad(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = args
-    .attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = poolGeometry(input.shape, args.attrs as unknown as tf.MaxPoolGradAttrs);
   const k = onHeap<Kernel>(module, args.backend);
   const [out, dx] = output(args.backend, [...input.shape]);
   k.maxPoolGrad(
