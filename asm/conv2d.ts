@@ -5,27 +5,20 @@
 // with p = (b, y, x), four pixels at a time: their taps are packed into one
 // A panel of _gemm's layout (the four pixels' values of a tap adjacent),
 // straight from X (no im2col matrix of fh*fw times X's size is ever
-// written; taps in the padding read a row of zeros), and the 4x8 tile runs over it once per 8 output channels of W,
-// packed once per call (3x3x16x32 is 18 KiB: it stays in L1). The tile then
+// written; taps in the padding read a row of zeros), and the 4x8 tile runs
+// over it once per 8 output channels of W, packed once per call (3x3x16x32
+// is 18 KiB: it stays in L1). The tile then
 // reads one stream of A, as in the matrix product: reading the four pixels'
 // rows of X directly measured a third slower (four A vectors live at once
 // leave V8 too few registers).
 
-import { NR, align64, tile4x8 } from "./_gemm";
-
-/** Taps rounded up to whole vectors: the depth of the packed panels. */
-// @ts-ignore: decorator
-@inline
-function paddedTaps(taps: i32): i32 {
-  return (taps + 3) & ~3;
-}
+import { NR, align64, biasRelu, packB, tileEdge } from "./_gemm";
 
 /** Bytes of work area {@link conv2d} needs for `taps` = fh*fw*ci and `co`. */
 export function conv2dWork(taps: i32, co: i32, ci: i32): usize {
   const panels = (co + NR - 1) / NR;
-  const kp = paddedTaps(taps);
   const positions = taps / ci;
-  return <usize>(panels * kp * NR * 4 + kp * 16 + 128 + positions * 16 + ci * 4 + 5 * 64);
+  return <usize>(panels * taps * NR * 4 + taps * 16 + 128 + positions * 16 + ci * 4 + 5 * 64);
 }
 
 /**
@@ -38,11 +31,10 @@ export function conv2d(
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, relu: bool,
 ): void {
   const taps = fh * fw * ci;
-  const kp = paddedTaps(taps);
   const panels = (co + NR - 1) / NR;
   const pb = align64(work);
-  const pa = align64(pb + <usize>(panels * kp * NR * 4));
-  const tmp = align64(pa + <usize>kp * 16);
+  const pa = align64(pb + <usize>(panels * taps * NR * 4));
+  const tmp = align64(pa + <usize>taps * 16);
   const table = align64(tmp + 128);
   const zero = align64(table + <usize>(fh * fw * 16));
   // With whole vectors of channels, the panel is built from 4x4 blocks of
@@ -51,9 +43,7 @@ export function conv2d(
   // One channel at stride 1: four pixels of a row read four adjacent floats per tap.
   const single = ci == 1 && sw == 1;
   memory.fill(zero, 0, <usize>ci * 4);
-  packFilter(filter, taps, kp, co, pb);
-  // Taps past the last are zero in the A panel as in W's panels.
-  memory.fill(pa + <usize>taps * 16, 0, <usize>(kp - taps) * 16);
+  packB(filter, co, 1, taps, co, pb);
   const pixels = batch * oh * ow;
   const ldc = <usize>co * 4;
   // The output pixel (b, oy, ox) of the group's first row, stepped along rather than divided out.
@@ -81,34 +71,15 @@ export function conv2d(
       }
     }
     if (blocks) packBlocks(table, fh * fw, ci, pa);
-    // The reduction stops at the last tap: the panels' padding rows would add zeros.
     for (let j = 0; j < co; j += NR) {
-      const c = y + <usize>p0 * ldc + <usize>j * 4;
-      const cols = min(NR, co - j);
-      if (rows == 4 && cols == NR && !bias && !relu) {
-        // Training's case (tfjs adds the bias and ReLU as ops of their own): no epilogue.
-        tile4x8(taps, pa, pb + <usize>(j * kp * 4), 32, c, ldc, false);
-      } else {
-        tile4x8(taps, pa, pb + <usize>(j * kp * 4), 32, tmp, 32, false);
-        epilogue(tmp, c, ldc, rows, cols, bias ? bias + <usize>j * 4 : 0, relu);
-      }
+      tileEdge(
+        taps, pa, pb + <usize>(j * taps * 4), 32, y + <usize>p0 * ldc + <usize>j * 4, ldc, false,
+        rows, min(NR, co - j), tmp,
+      );
     }
   }
-}
-
-/**
- * Packs W (taps x co) into panels of 8 output channels, each kp rows of 8
- * floats; rows past `taps` and channels past `co` are zero.
- */
-function packFilter(filter: usize, taps: i32, kp: i32, co: i32, out: usize): void {
-  for (let j = 0; j < co; j += NR) {
-    for (let t = 0; t < kp; t++) {
-      for (let c = 0; c < NR; c++) {
-        store<f32>(out + <usize>(c * 4), t < taps && j + c < co ? load<f32>(filter + <usize>(t * co + j + c) * 4) : 0);
-      }
-      out += NR * 4;
-    }
-  }
+  // Only FusedConv2D (inference) asks for these: in training tfjs adds the bias and ReLU as ops of their own.
+  if (bias || relu) biasRelu(y, bias, pixels, co, relu);
 }
 
 /**
@@ -231,43 +202,6 @@ function packPixel(
       out += <usize>ci * 16;
     }
   }
-}
-
-/**
- * Adds the bias (8 floats at `bias`, none when 0) to the 4x8 tile at `t`,
- * applies ReLU when `relu`, and stores its `rows` x `cols` part at `c`, rows
- * `ldc` bytes apart.
- */
-function epilogue(t: usize, c: usize, ldc: usize, rows: i32, cols: i32, bias: usize, relu: bool): void {
-  const zero = f32x4.splat(0);
-  for (let i = 0; i < rows; i++) {
-    const src = t + <usize>(i * 32);
-    const dst = c + <usize>i * ldc;
-    for (let j = 0; j < cols; j += 4) {
-      let v = v128.load(src + <usize>(j * 4));
-      if (bias) {
-        // A short last panel reads only its own bias values.
-        const d = cols - j >= 4 ? v128.load(bias + <usize>(j * 4)) : partial(bias + <usize>(j * 4), cols - j);
-        v = f32x4.add(v, d);
-      }
-      if (relu) v = f32x4.max(v, zero);
-      if (cols - j >= 4) v128.store(dst + <usize>(j * 4), v);
-      else {
-        store<f32>(dst + <usize>(j * 4), f32x4.extract_lane(v, 0));
-        if (cols - j > 1) store<f32>(dst + <usize>(j * 4 + 4), f32x4.extract_lane(v, 1));
-        if (cols - j > 2) store<f32>(dst + <usize>(j * 4 + 8), f32x4.extract_lane(v, 2));
-      }
-    }
-  }
-}
-
-/** The first n < 4 floats at p in a vector, the rest zero. */
-function partial(p: usize, n: i32): v128 {
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
 }
 
 /** Bytes of work area {@link conv2dBackpropInput} needs (see {@link conv2dWork}). */
