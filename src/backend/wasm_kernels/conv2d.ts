@@ -39,13 +39,8 @@ function convolve(
   relu: boolean,
 ): tf.TensorInfo {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode } = args.attrs as unknown as tf.Conv2DAttrs;
-  const geometry = convGeometry(tf.Conv2D, x.shape, filter.shape, {
-    strides,
-    pad,
-    dataFormat,
-    dimRoundingMode,
-  });
+  const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+  const geometry = convGeometry(tf.Conv2D, x.shape, filter.shape, attrs);
   const [batch, , , , oh, ow, co, fh, fw] = geometry;
   const ci = filter.shape[2];
   const { backend } = args;

@@ -18,14 +18,9 @@ function conv2dBackpropFilter(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args
-    .attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const geometry = convGeometry(tf.Conv2DBackpropFilter, x.shape, filterShape, {
-    strides,
-    pad,
-    dataFormat,
-    dimRoundingMode,
-  });
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { filterShape } = attrs;
+  const geometry = convGeometry(tf.Conv2DBackpropFilter, x.shape, filterShape, attrs);
   const k = onHeap<Kernel>(module, args.backend);
   const [fh, fw, ci, co] = filterShape;
   const work = workspace(args.backend, k.conv2dBackpropFilterWork(fh * fw * ci, co));

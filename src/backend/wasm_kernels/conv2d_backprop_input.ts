@@ -34,14 +34,9 @@ function conv2dBackpropInput(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { inputShape, strides, pad, dataFormat, dimRoundingMode } = args
-    .attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const geometry = convGeometry(tf.Conv2DBackpropInput, [...inputShape], filter.shape, {
-    strides,
-    pad,
-    dataFormat,
-    dimRoundingMode,
-  });
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { inputShape } = attrs;
+  const geometry = convGeometry(tf.Conv2DBackpropInput, [...inputShape], filter.shape, attrs);
   const [fh, fw, ci, co] = filter.shape;
   const { backend } = args;
   const [out, dx] = output(backend, [...inputShape]);
