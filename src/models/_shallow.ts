@@ -4,8 +4,8 @@
  * Dense(hidden -> 784, sigmoid); dropout, when asked, on the code.
  * @module
  */
-import { type tf, tfl } from "../deps.ts";
-import type { LossContext } from "./model.ts";
+import { tf, tfl } from "../deps.ts";
+import type { Autoencoder, LossContext } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { dropoutAfter } from "./_layers.ts";
 
@@ -43,4 +43,31 @@ export function shallowAutoencoder(options: ShallowOptions) {
   };
   const network = tfl.sequential({ name, layers: [encoder, decoder] });
   return { code, encoder, decoder, network, forward };
+}
+
+/**
+ * The autoencoder of `parts` trained on its reconstruction loss plus
+ * `weight` times `penalty` of its codes: the sparse and contractive
+ * objectives. The model adds its own metrics.
+ */
+export function penalised(
+  parts: ReturnType<typeof shallowAutoencoder>,
+  weight: number,
+  penalty: (codes: tf.Tensor) => tf.Scalar,
+): Autoencoder {
+  const { encoder, decoder, network, forward } = parts;
+  return {
+    encoder,
+    decoder,
+    network,
+    inputShape: [784],
+    loss: (ctx) =>
+      tf.tidy(() => {
+        const { codes, output } = forward(ctx);
+        return tf.add(
+          ctx.reconstruction(output, ctx.target),
+          tf.mul(weight, penalty(codes)),
+        ) as tf.Scalar;
+      }),
+  };
 }

@@ -13,8 +13,9 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
-import { shallowAutoencoder } from "./_shallow.ts";
+import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
+import { penalised, shallowAutoencoder } from "./_shallow.ts";
+import { SEED_002_RECIPE } from "./_seed002.ts";
 
 /**
  * The mean over the batch of ||dz/dx||_F^2 for z = sigmoid(x W + b), from the
@@ -40,25 +41,11 @@ function build({ latentDim, seed, dropout, contractiveWeight = 1e-4 }: BuildOpti
     seed,
     dropout,
   });
-  const { encoder, decoder, network, code } = parts;
-  const forward = (ctx: LossContext) => {
-    const { codes, output } = parts.forward(ctx);
-    return { output, penalty: jacobianPenalty(codes, code.trainableWeights[0].read()) };
-  };
+  const penalty = (codes: tf.Tensor) =>
+    jacobianPenalty(codes, parts.code.trainableWeights[0].read());
   return {
-    encoder,
-    decoder,
-    network,
-    inputShape: [784],
-    loss: (ctx) =>
-      tf.tidy(() => {
-        const { output, penalty } = forward(ctx);
-        return tf.add(
-          ctx.reconstruction(output, ctx.target),
-          tf.mul(contractiveWeight, penalty),
-        ) as tf.Scalar;
-      }),
-    metrics: (ctx) => tf.tidy(() => ({ contraction: forward(ctx).penalty })),
+    ...penalised(parts, contractiveWeight, penalty),
+    metrics: (ctx) => tf.tidy(() => ({ contraction: penalty(parts.forward(ctx).codes) })),
   };
 }
 
@@ -68,14 +55,9 @@ export const contractive: ModelSpec = {
   title: "contractive AE: 784-256 sigmoid encoder, MSE + lambda ||dz/dx||_F^2 (seed 002)",
   source: "002",
   defaults: {
+    ...SEED_002_RECIPE,
     epochs: 10,
-    batchSize: 64,
-    lr: 1e-3,
-    loss: "mse",
-    optimizer: "adam",
-    weightDecay: 0,
     latentDim: 256,
-    scale: "unit",
     contractiveWeight: 1e-4,
   },
   build,

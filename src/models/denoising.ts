@@ -15,6 +15,7 @@
  */
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { shallowAutoencoder } from "./_shallow.ts";
+import { SEED_002_RECIPE } from "./_seed002.ts";
 
 function build({ latentDim, seed, dropout }: BuildOptions): Autoencoder {
   const { encoder, decoder, network } = shallowAutoencoder({
@@ -34,14 +35,9 @@ export const denoising: ModelSpec = {
     "denoising AE: 784-256 ReLU, 256-784 sigmoid, trained on noisy inputs; PSNR of noisy / denoised (seed 002)",
   source: "002",
   defaults: {
+    ...SEED_002_RECIPE,
     epochs: 15,
-    batchSize: 64,
-    lr: 1e-3,
-    loss: "mse",
-    optimizer: "adam",
-    weightDecay: 0,
     latentDim: 256,
-    scale: "unit",
     noise: "gaussian",
     noiseLevel: 0.2,
   },

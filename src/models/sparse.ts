@@ -15,7 +15,8 @@
  */
 import { tf } from "../deps.ts";
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
-import { shallowAutoencoder } from "./_shallow.ts";
+import { penalised, shallowAutoencoder } from "./_shallow.ts";
+import { SEED_002_RECIPE } from "./_seed002.ts";
 
 /** The target mean activation. */
 export const SPARSITY_TARGET = 0.05;
@@ -48,23 +49,11 @@ function build({ latentDim, seed, dropout, sparsityWeight = 1e-3 }: BuildOptions
     seed,
     dropout,
   });
-  const { encoder, decoder, network, forward } = parts;
   return {
-    encoder,
-    decoder,
-    network,
-    inputShape: [784],
-    loss: (ctx) =>
-      tf.tidy(() => {
-        const { codes, output } = forward(ctx);
-        return tf.add(
-          ctx.reconstruction(output, ctx.target),
-          tf.mul(sparsityWeight, sparsityKl(codes)),
-        ) as tf.Scalar;
-      }),
+    ...penalised(parts, sparsityWeight, (codes) => sparsityKl(codes)),
     metrics: (ctx) =>
       tf.tidy(() => {
-        const { codes } = forward(ctx);
+        const { codes } = parts.forward(ctx);
         return { mean_activation: tf.mean(codes) as tf.Scalar, sparsity_kl: sparsityKl(codes) };
       }),
   };
@@ -76,14 +65,9 @@ export const sparse: ModelSpec = {
   title: "sparse AE: over-complete 784-1000 sigmoid code, KL sparsity (rho 0.05) (seed 002)",
   source: "002",
   defaults: {
+    ...SEED_002_RECIPE,
     epochs: 10,
-    batchSize: 64,
-    lr: 1e-3,
-    loss: "mse",
-    optimizer: "adam",
-    weightDecay: 0,
     latentDim: 1000,
-    scale: "unit",
     sparsityWeight: 1e-3,
   },
   build,

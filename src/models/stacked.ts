@@ -19,6 +19,7 @@ import { tf, tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { dropoutAfter } from "./_layers.ts";
+import { SEED_002_RECIPE } from "./_seed002.ts";
 
 const L = tfl.layers;
 
@@ -117,14 +118,9 @@ export const stacked: ModelSpec = {
     "stacked AE: greedy pre-training 784-256-128-64, then encoder + softmax fine-tuning; test accuracy (seed 002)",
   source: "002",
   defaults: {
+    ...SEED_002_RECIPE,
     epochs: 15,
-    batchSize: 64,
-    lr: 1e-3,
-    loss: "mse",
-    optimizer: "adam",
-    weightDecay: 0,
     latentDim: 64,
-    scale: "unit",
     pretrainEpochs: 10,
   },
   build,

@@ -19,6 +19,7 @@ import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.
 import { initLikeTorch } from "./_torch_init.ts";
 import { denseStack, dropoutAfter } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
+import { SEED_002_RECIPE } from "./_seed002.ts";
 
 /**
  * KL(N(mu, exp(logvar)) || N(0, I)) of each row, summed over the latent
@@ -98,14 +99,10 @@ export const vae: ModelSpec = {
     "VAE: 784-256 -> (mu, log-variance), BCE(sum) + KL, samples / manifold / scatter (seed 002)",
   source: "002",
   defaults: {
+    ...SEED_002_RECIPE,
     epochs: 50,
-    batchSize: 64,
-    lr: 1e-3,
-    loss: "bce",
-    optimizer: "adam",
-    weightDecay: 0,
     latentDim: 2,
-    scale: "unit",
+    loss: "bce",
   },
   build,
 };
