@@ -38,23 +38,30 @@ export function log(x: usize, y: usize, n: i32): void {
   if (n & 3) tail(x, y, n & 3, LOG);
 }
 
+/** tfjs's Step of four lanes: 1 above 0, NaN at NaN (kept quiet by the + 0), else `alpha`. */
+// @ts-ignore: decorator
+@inline
+function step4(v: v128, alpha: v128): v128 {
+  const zero = f32x4.splat(0);
+  return v128.bitselect(f32x4.add(v, zero), v128.bitselect(f32x4.splat(1), alpha, f32x4.gt(v, zero)), f32x4.ne(v, v));
+}
+
+/** tfjs's Step of one value. */
+// @ts-ignore: decorator
+@inline
+function step1(v: f32, alpha: f32): f32 {
+  return v != v ? v : v > 0 ? 1 : alpha;
+}
+
 /**
  * y[i] = 1 where x[i] > 0, NaN where x[i] is NaN, else `alpha`: tfjs's Step,
  * the mask of ReLU's gradient.
  */
 export function step(x: usize, y: usize, n: i32, alpha: f32): void {
-  const one = f32x4.splat(1), a = f32x4.splat(alpha), zero = f32x4.splat(0);
+  const a = f32x4.splat(alpha);
   const end = x + <usize>(n & ~3) * 4;
-  for (; x < end; x += 16, y += 16) {
-    const v = v128.load(x);
-    // x + 0 keeps NaN lanes NaN (and quiet).
-    const r = v128.bitselect(one, a, f32x4.gt(v, zero));
-    v128.store(y, v128.bitselect(f32x4.add(v, zero), r, f32x4.ne(v, v)));
-  }
-  for (let i = 0; i < (n & 3); i++) {
-    const v = load<f32>(x + <usize>(i * 4));
-    store<f32>(y + <usize>(i * 4), v != v ? v : v > 0 ? 1 : alpha);
-  }
+  for (; x < end; x += 16, y += 16) v128.store(y, step4(v128.load(x), a));
+  for (let i = 0; i < (n & 3); i++) store<f32>(y + <usize>(i * 4), step1(load<f32>(x + <usize>(i * 4)), alpha));
 }
 
 /**
@@ -62,16 +69,9 @@ export function step(x: usize, y: usize, n: i32, alpha: f32): void {
  * gradient in one pass (tfjs runs Step, then a Multiply over its output).
  */
 export function reluGrad(dy: usize, x: usize, dx: usize, n: i32): void {
-  const one = f32x4.splat(1), zero = f32x4.splat(0);
+  const zero = f32x4.splat(0);
   const n4 = <usize>(n & ~3) * 4;
   let o: usize = 0;
-  for (; o < n4; o += 16) {
-    const v = v128.load(x + o);
-    const mask = v128.bitselect(f32x4.add(v, zero), v128.and(one, f32x4.gt(v, zero)), f32x4.ne(v, v));
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), mask));
-  }
-  for (; o < <usize>n * 4; o += 4) {
-    const v = load<f32>(x + o);
-    store<f32>(dx + o, load<f32>(dy + o) * (v != v ? v : v > 0 ? <f32>1 : <f32>0));
-  }
+  for (; o < n4; o += 16) v128.store(dx + o, f32x4.mul(v128.load(dy + o), step4(v128.load(x + o), zero)));
+  for (; o < <usize>n * 4; o += 4) store<f32>(dx + o, load<f32>(dy + o) * step1(load<f32>(x + o), 0));
 }
