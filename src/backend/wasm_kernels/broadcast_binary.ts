@@ -42,7 +42,7 @@ interface Layout {
 }
 
 /** `a op b` as one whole operand and one repeated row, or undefined when it is not that. */
-export function broadcastLayout(a: tf.TensorInfo, b: tf.TensorInfo): Layout | undefined {
+function broadcastLayout(a: tf.TensorInfo, b: tf.TensorInfo): Layout | undefined {
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const n = tf.util.sizeFromShape(shape);
   const na = tf.util.sizeFromShape(a.shape), nb = tf.util.sizeFromShape(b.shape);
