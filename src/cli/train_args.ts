@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { MODELS } from "../models/registry.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import type { ResumeOptions, TrainOptions } from "../train/loop.ts";
+import { parseClassList } from "../data/classes.ts";
 
 /** What the command line asks for. */
 export type TrainCommand =
@@ -121,6 +122,8 @@ Options (defaults: the model's, above):
   --resume DIR        continue a run from its last complete epoch
   --train-size N      train on a seeded subset of N images
   --test-size N       evaluate on a seeded subset of N images
+  --train-classes 3,5     train on these classes only (the one-class protocol); the test set keeps all
+  --exclude-classes 9     leave these classes out of training; the test set keeps all
   --quiet             no progress bar; one line per epoch
   --report            write report.html into the run folder at the end
   --help              this text
@@ -148,6 +151,8 @@ export function parseTrainArgs(args: string[]): TrainCommand {
         ...Object.fromEntries(Object.keys(CHOICES).map((k) => [k, { type: "string" as const }])),
         data: { type: "string" },
         out: { type: "string" },
+        "train-classes": { type: "string" },
+        "exclude-classes": { type: "string" },
         resume: { type: "string" },
         quiet: { type: "boolean" },
         report: { type: "boolean" },
@@ -227,6 +232,25 @@ export function parseTrainArgs(args: string[]): TrainCommand {
   if (!MODELS[model]) {
     throw new UsageError(`unknown model "${model}"; models: ${Object.keys(MODELS).join(", ")}`);
   }
+  const classLists = { "train-classes": "trainClasses", "exclude-classes": "excludeClasses" };
+  const classes: Partial<Record<"trainClasses" | "excludeClasses", number[]>> = {};
+  for (
+    const [flag, key] of Object.entries(classLists) as [
+      keyof typeof classLists,
+      "trainClasses" | "excludeClasses",
+    ][]
+  ) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    try {
+      classes[key] = parseClassList(raw as string, `--${flag}`);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (classes.trainClasses && classes.excludeClasses) {
+    throw new UsageError("--train-classes and --exclude-classes: give one of them, not both");
+  }
   return {
     kind: "train",
     options: {
@@ -238,6 +262,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       ...(choices.noise && { noise: choices.noise as TrainOptions["noise"] }),
       ...(values.data !== undefined && { data: values.data as string }),
       ...(values.out !== undefined && { out: values.out as string }),
+      ...classes,
       quiet,
     },
     report,

@@ -13,6 +13,7 @@
  */
 import { type IdxArray, IdxError, type IdxScale, readIdx } from "./idx.ts";
 import { type Dataset, subset } from "./dataset.ts";
+import { selectClasses } from "./classes.ts";
 import { withPermission } from "../io/permissions.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 // Keeps the package in the module graph, so Deno fetches it with the code.
@@ -30,6 +31,10 @@ export interface LoadMnistOptions {
   testSize?: number;
   /** Seed of the subsets (default 0). */
   seed?: number;
+  /** Keep only these classes in the training split (default: all); the test split keeps every class. */
+  trainClasses?: readonly number[];
+  /** Drop these classes from the training split (default: none); the test split keeps every class. */
+  excludeClasses?: readonly number[];
 }
 
 /** The train and test splits. */
@@ -113,6 +118,11 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
       `train images are ${train.height}x${train.width} but test images are ${test.height}x${test.width}`,
     );
   }
+  train = selectClasses(train, {
+    keep: options.trainClasses,
+    drop: options.excludeClasses,
+    source: `the training labels of ${dir}`,
+  });
   const sizes = [["trainSize", options.trainSize, train], [
     "testSize",
     options.testSize,
@@ -120,7 +130,13 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
   ]] as const;
   for (const [option, size, split] of sizes) {
     if (size !== undefined && size > split.count) {
-      throw new IdxError(`${option} ${size} exceeds the ${split.count} images in ${dir}`);
+      throw new IdxError(
+        `${option} ${size} exceeds the ${split.count} ${
+          option === "trainSize" && (options.trainClasses || options.excludeClasses)
+            ? "training images of the selected classes"
+            : "images"
+        } in ${dir}`,
+      );
     }
   }
   if (options.trainSize !== undefined) train = subset(train, { size: options.trainSize, seed });

@@ -68,6 +68,10 @@ export interface TrainOptions extends Partial<ModelDefaults>, Partial<CommonSett
   trainSize?: number;
   /** Keep a seeded subset of the test set (default: all). */
   testSize?: number;
+  /** Train on these classes only, e.g. `[3]` for the one-class protocol (default: all); the test set keeps all. */
+  trainClasses?: number[];
+  /** Leave these classes out of training (default: none); the test set keeps all. */
+  excludeClasses?: number[];
   /** Print no progress bar (default false). */
   quiet?: boolean;
   /** Where log lines go (default: `console.log`). */
@@ -122,6 +126,10 @@ export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, Co
   trainSize: number | null;
   /** Size of the seeded test subset, or `null` for all of it. */
   testSize: number | null;
+  /** The only classes trained on, or `null` for all (absent in runs made before the option). */
+  trainClasses?: number[] | null;
+  /** The classes left out of training, or `null` for none (absent in older runs). */
+  excludeClasses?: number[] | null;
 }
 
 /** What {@linkcode train} returns. */
@@ -161,6 +169,8 @@ export function resolveConfig(options: TrainOptions): RunConfig {
     data: options.data ?? null,
     trainSize: options.trainSize ?? null,
     testSize: options.testSize ?? null,
+    trainClasses: options.trainClasses ?? null,
+    excludeClasses: options.excludeClasses ?? null,
   };
 }
 
@@ -224,9 +234,16 @@ async function run(
     trainSize: config.trainSize ?? undefined,
     testSize: config.testSize ?? undefined,
     seed: config.seed,
+    trainClasses: config.trainClasses ?? undefined,
+    excludeClasses: config.excludeClasses ?? undefined,
   });
+  const classes = config.trainClasses
+    ? ` (classes ${config.trainClasses.join(",")} only)`
+    : config.excludeClasses
+    ? ` (without classes ${config.excludeClasses.join(",")})`
+    : "";
   log(
-    `data: ${trainSet.count} train / ${testSet.count} test images, ${trainSet.height}x${trainSet.width}`,
+    `data: ${trainSet.count} train${classes} / ${testSet.count} test images, ${trainSet.height}x${trainSet.width}`,
   );
 
   const spec = getModel(config.model);
