@@ -1,65 +1,96 @@
 /**
- * Training speed on the WASM-SIMD backend next to PyTorch CPU, in one run:
- * ms per step of the training loop's own step ({@linkcode createTrainStep})
- * for the conv AE (seed 000, batch 128), the dense AE (001, batch 256) and
- * the VAE (002, batch 64), and, where `/usr/bin/python3` has torch, the same
- * models in PyTorch with 1 and 2 threads (tasks/reference/train_torch.py).
+ * Training speed on the WASM-SIMD backend (and WebGPU or cpu next to it)
+ * and PyTorch CPU, in one run: ms per step of the training loop's own step
+ * ({@linkcode createTrainStep}) for the conv AE (seed 000, batch 128), the
+ * dense AE (001, batch 256) and the VAE (002, batch 64), with the reads back
+ * to JavaScript and the kernels (GPU programs on WebGPU) each step costs,
+ * and, where `/usr/bin/python3` has torch, the same models in PyTorch with 1
+ * and 2 threads (tasks/reference/train_torch.py).
  *
  * ```sh
  * deno task bench:train                 # table; PyTorch when available
  * deno task bench:train --profile       # plus each model's kernel profile of one step
  * deno task bench:train --steps 50 --models dense,vae --no-torch
  * deno task bench:train --rounds 3      # best of 3 interleaved rounds, for a busy machine
+ * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
  * ```
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { tf } from "../src/deps.ts";
-import { initBackend } from "../src/backend/backend.ts";
+import { BACKENDS, initBackend } from "../src/backend/backend.ts";
+import { type BackendCounts, watchBackend } from "../src/backend/watch.ts";
+import { LossMeter } from "../src/train/loss_meter.ts";
 import { getModel } from "../src/models/registry.ts";
 import { createTrainStep } from "../src/train/step.ts";
 
 const PYTHON = "/usr/bin/python3";
 const REFERENCE = new URL("./reference/train_torch.py", import.meta.url).pathname;
 
-/** One model's timing on wasm. */
-export interface WasmTiming {
+/** One model's timing on one backend. */
+export interface StepTiming {
   model: string;
+  backend: string;
   batchSize: number;
-  /** Median wall-clock ms of one step. */
+  /** Wall-clock ms per step over a block of steps run as the training loop runs them. */
   msPerStep: number;
+  /** Reads in the block (`steps` steps, with progress reads): all but the last asynchronous. */
+  reads: BackendCounts;
+  /** Kernels of one profiled step (tfjs's profiler), and GPU programs among them. */
+  kernelsPerStep: number;
+  programsPerStep: number;
   /** Kernel name -> [ms, calls] of one profiled step, when asked for. */
   profile?: Map<string, [number, number]>;
 }
 
-/** Median ms per step of `model`'s training step on its default batch size, after `warmup` steps. */
-export async function timeWasmStep(
+/**
+ * ms per step of `model`'s training step on the active backend, on its
+ * default batch size: `warmup` steps, then `steps` steps fed to a
+ * {@linkcode LossMeter} that reads for a progress bar every 10 steps, timed
+ * to the epoch-end read of their mean loss, the way the training loop runs.
+ */
+export async function timeStep(
   model: string,
   options: { steps: number; warmup: number; profile: boolean },
-): Promise<WasmTiming> {
+): Promise<StepTiming> {
   const spec = getModel(model);
   const { batchSize, lr, loss, optimizer, weightDecay, latentDim, scale } = spec.defaults;
   const ae = spec.build({ latentDim, seed: 0 });
   const step = createTrainStep(ae, { loss, lr, optimizer, weightDecay });
   const [lo, hi] = scale === "symmetric" ? [-1, 1] : [0, 1];
   const batch = tf.randomUniform([batchSize, ...ae.inputShape], lo, hi, "float32", 0);
-  // Warm-up also lets V8 tier the kernels up from its baseline compiler.
-  for (let i = 0; i < options.warmup; i++) await step.run(batch, { seed: i });
-  const times: number[] = [];
-  for (let i = 0; i < options.steps; i++) {
-    const t0 = performance.now();
-    await step.run(batch, { seed: i });
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const timing: WasmTiming = { model, batchSize, msPerStep: times[times.length >> 1] };
+  // Warm-up compiles shaders (WebGPU) and lets V8 tier the kernels up.
+  const run = async (label: string, steps: number, first: number) => {
+    const meter = new LossMeter({ label, readEvery: 10 });
+    for (let i = 0; i < steps; i++) await meter.add(step.run(batch, { seed: first + i }), 1);
+    return await meter.mean();
+  };
+  await run("warm-up", options.warmup, 0);
+  const watch = watchBackend();
+  const t0 = performance.now();
+  await run("timed steps", options.steps, options.warmup);
+  const msPerStep = (performance.now() - t0) / options.steps;
+  const reads = watch.stop();
+  const counting = watchBackend();
+  const info = await tf.profile(() => step.run(batch).dispose());
+  const { programs } = counting.stop();
+  // Op-level scopes (`...__op`, `unnamed scope`) wrap kernels already listed.
+  const kernels = info.kernels.filter((k) => !/__op$|^unnamed scope$/.test(k.name));
+  const timing: StepTiming = {
+    model,
+    backend: tf.getBackend(),
+    batchSize,
+    msPerStep,
+    reads,
+    kernelsPerStep: kernels.length,
+    programsPerStep: programs,
+  };
   if (options.profile) {
-    const info = await tf.profile(async () => void await step.run(batch));
     const profile = new Map<string, [number, number]>();
-    for (const k of info.kernels) {
+    for (const k of kernels) {
       const [ms, calls] = profile.get(k.name) ?? [0, 0];
-      profile.set(k.name, [ms + (k.kernelTimeMs as number), calls + 1]);
+      profile.set(k.name, [ms + ((k.kernelTimeMs as number) || 0), calls + 1]);
     }
     timing.profile = profile;
   }
@@ -112,6 +143,7 @@ if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
+      backend: { type: "string", default: "wasm" },
       models: { type: "string", default: "conv,dense,vae" },
       steps: { type: "string", default: "20" },
       warmup: { type: "string", default: "5" },
@@ -126,20 +158,31 @@ if (import.meta.main) {
   if (!(steps > 0) || !(warmup >= 0) || !(rounds >= 1)) {
     throw new Error("--steps and --rounds must be > 0 and --warmup >= 0");
   }
+  const request = values.backend as typeof BACKENDS[number];
+  if (!BACKENDS.includes(request) || request === "auto") {
+    throw new Error(`--backend takes wasm, webgpu or cpu, not ${values.backend}`);
+  }
+  // Any other backend runs next to wasm, model by model, so each pair sees the same load.
+  const backends = request === "wasm" ? ["wasm" as const] : [request, "wasm" as const];
   const startLoad = loadLine();
-  await initBackend({ backend: "wasm" });
-  // Model by model, wasm then PyTorch, so that each pair sees the same load;
+  let adapter = "";
+  for (const b of backends) adapter ||= (await initBackend({ backend: b })).adapter ?? "";
+  // Model by model, each backend then PyTorch, so that they see the same load;
   // with several rounds, each figure is its best round.
-  const wasm = new Map<string, WasmTiming>();
+  const timings = new Map<string, StepTiming>();
   let torch: TorchTimings = values["no-torch"]
     ? { error: "skipped (--no-torch)" }
     : { version: "", ms: new Map() };
   for (let round = 0; round < rounds; round++) {
     for (const m of models) {
-      const t = await timeWasmStep(m, { steps, warmup, profile: values.profile && round === 0 });
-      const best = wasm.get(m);
-      if (!best || t.msPerStep < best.msPerStep) {
-        wasm.set(m, { ...t, profile: best?.profile ?? t.profile });
+      for (const b of backends) {
+        await initBackend({ backend: b });
+        const t = await timeStep(m, { steps, warmup, profile: values.profile && round === 0 });
+        const key = `${m} ${b}`;
+        const best = timings.get(key);
+        if (!best || t.msPerStep < best.msPerStep) {
+          timings.set(key, { ...t, profile: best?.profile ?? t.profile });
+        }
       }
       if ("error" in torch) continue;
       const r = await timeTorch([m], steps);
@@ -156,33 +199,39 @@ if (import.meta.main) {
   }
   const f = (x: number | undefined) => x === undefined ? "-" : x.toFixed(1);
   console.log(`wasm: tfjs-backend-wasm (SIMD, 1 thread) + diabolo kernels; ${startLoad}`);
+  if (adapter) console.log(`webgpu: tfjs-backend-webgpu on "${adapter}"`);
   console.log(
-    `median ms of ${steps} steps after ${warmup} warm-up steps, best of ${rounds} round(s)`,
+    `ms per step over ${steps} steps after ${warmup} warm-up steps, to the final loss read, ` +
+      `best of ${rounds} round(s)`,
   );
   console.log(
     "error" in torch ? `PyTorch: none (${torch.error})` : `PyTorch ${torch.version}, CPU`,
   );
   console.log("");
   console.log(
-    "| model | batch | wasm ms/step | PyTorch 1 thread | PyTorch 2 threads | wasm / PyTorch best |",
+    "| model | batch | backend | ms/step | / wasm | reads in the steps (blocking) " +
+      "| kernels/step | GPU programs/step | PyTorch 1 thread | PyTorch 2 threads |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const t of wasm.values()) {
+  console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const t of timings.values()) {
     const byThreads = "error" in torch ? undefined : torch.ms.get(t.model);
-    const one = byThreads?.get(1), two = byThreads?.get(2);
-    const best = Math.min(one ?? Infinity, two ?? Infinity);
-    const ratio = Number.isFinite(best) ? `${(t.msPerStep / best).toFixed(2)}x` : "-";
+    const wasm = timings.get(`${t.model} wasm`)!;
     console.log(
-      `| ${t.model} | ${t.batchSize} | ${f(t.msPerStep)} | ${f(one)} | ${f(two)} | ${ratio} |`,
+      `| ${t.model} | ${t.batchSize} | ${t.backend} | ${f(t.msPerStep)} | ` +
+        `${
+          (t.msPerStep / wasm.msPerStep).toFixed(2)
+        }x | ${t.reads.reads} (${t.reads.syncReads}) | ` +
+        `${t.kernelsPerStep} | ${t.programsPerStep} | ${f(byThreads?.get(1))} | ` +
+        `${f(byThreads?.get(2))} |`,
     );
   }
   console.log(`\n${loadLine()} (end)`);
-  for (const t of [...wasm.values()].filter((t) => t.profile)) {
-    // Op-level scopes (`...__op`, `unnamed scope`) wrap kernels already listed.
-    const rows = [...t.profile!].filter(([name]) => !/__op$|^unnamed scope$/.test(name))
-      .sort((a, b) => b[1][0] - a[1][0]);
+  for (const t of [...timings.values()].filter((t) => t.profile)) {
+    const rows = [...t.profile!].sort((a, b) => b[1][0] - a[1][0] || b[1][1] - a[1][1]);
     const total = rows.reduce((s, [, [ms]]) => s + ms, 0);
-    console.log(`\nkernel profile, one ${t.model} step (${total.toFixed(1)} ms in kernels):`);
+    console.log(
+      `\nkernel profile, one ${t.model} step on ${t.backend} (${total.toFixed(1)} ms in kernels):`,
+    );
     for (const [name, [ms, calls]] of rows.slice(0, 12)) {
       console.log(`  ${name.padEnd(22)} ${ms.toFixed(2).padStart(8)} ms  ${calls} calls`);
     }

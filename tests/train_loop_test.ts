@@ -10,6 +10,7 @@ import { reconstructionLoss } from "../src/train/losses.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { tf } from "../src/deps.ts";
 import { BCE_GRAD } from "../src/backend/wasm_kernels/bce.ts";
+import { watchBackend } from "../src/backend/watch.ts";
 
 Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run writes all its files", async () => {
   const out = await tempRunDir();
@@ -76,6 +77,20 @@ Deno.test("wasm: 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs",
   const a = straight.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
   const b = resumed.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(b, a, "identical weights");
+});
+
+Deno.test("wasm: an epoch reads nothing back per step: twice the steps, the same reads, none blocking", async () => {
+  const reads = async (trainSize: number) => {
+    await initBackend({ backend: "wasm" });
+    const watch = watchBackend();
+    await train(
+      quick({ out: await tempRunDir(), backend: "wasm", trainSize, testSize: 32, batchSize: 16 }),
+    );
+    return watch.stop();
+  };
+  const [short, long] = [await reads(64), await reads(256)];
+  assertEquals(long, short, "4 steps and 16 steps per epoch read back the same");
+  assertEquals(long.syncReads, 0, "no blocking read");
 });
 
 const tiny = { epochs: 1, trainSize: 32, testSize: 32, batchSize: 16 };

@@ -62,8 +62,9 @@ async function train(backend: "wasm" | "cpu"): Promise<number[]> {
   const losses: number[] = [];
   for (let i = 0; i < STEPS; i++) {
     const batch = tf.slice(data, [(i * BATCH) % 64, 0, 0, 0], [BATCH, 8, 8, 1]);
-    losses.push(await step.run(batch));
-    batch.dispose();
+    const loss = step.run(batch);
+    losses.push((await loss.data())[0]);
+    tf.dispose([loss, batch]);
   }
   data.dispose();
   step.optimizer.dispose();

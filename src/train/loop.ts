@@ -26,6 +26,7 @@ import { deriveSeed } from "../random.ts";
 import { readMetrics, readRunRecord, RunFolderError, writeRunRecord } from "./run_folder.ts";
 import { PermissionError } from "../io/permissions.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
+import { LossMeter } from "./loss_meter.ts";
 import {
   loadCheckpoint,
   loadNetworkWeights,
@@ -296,28 +297,30 @@ async function run(
       quiet: options.quiet,
     });
     const t0 = performance.now();
-    let lossSum = 0;
+    // Losses stay on the device; only the progress bar reads mid-epoch, asynchronously.
+    const meter = new LossMeter({
+      label: `epoch ${epoch + 1}`,
+      readEvery: bar.drawing ? PROGRESS_READ_EVERY : Infinity,
+      onProgress: (step, loss) => bar.update(step, loss),
+    });
     for (let step = 0; step < steps; step++) {
       const idx = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
       const batch = batches.make(trainSet, idx, deriveSeed(config.seed, 0x9015e, epoch));
-      const loss = await trainer.run(batch.input, {
+      const loss = trainer.run(batch.input, {
         ...batch,
         seed: deriveSeed(config.seed, 0x57e9, epoch, step),
       });
       batches.dispose(batch);
-      if (!Number.isFinite(loss)) {
-        throw new Error(`epoch ${epoch + 1} step ${step + 1}: loss is ${loss}`);
-      }
-      lossSum += loss * idx.length;
-      bar.update(step + 1, loss);
+      await meter.add(loss, idx.length);
     }
+    const trainLoss = await meter.mean();
     const epochS = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const evaluation = await evaluate(testSet, batches, trainer, ae, evalSeed);
     const m: EpochMetrics = {
       epoch: epoch + 1,
       ...(phases.length > 1 && { phase: phase.name }),
-      train_loss: lossSum / trainSet.count,
+      train_loss: trainLoss,
       val_loss: evaluation.loss,
       ...evaluation.metrics,
       ...bestAccuracies(evaluation.metrics, metrics),
@@ -377,6 +380,9 @@ async function run(
   }
   return { runDir, config, backend, metrics, autoencoder: ae, state };
 }
+
+/** Steps between the progress bar's asynchronous loss reads. */
+const PROGRESS_READ_EVERY = 10;
 
 /** The phase epoch `epoch` (0-based) belongs to, and the epoch it starts at. */
 function phaseAt(phases: TrainingPhase[], epoch: number) {

@@ -56,6 +56,11 @@ export class Progress {
     };
   }
 
+  /** Whether the bar is drawn as the epoch runs (a live terminal, not quiet). */
+  get drawing(): boolean {
+    return this.#opts.live && !this.#opts.quiet;
+  }
+
   /** Records step `step` (1-based) and its loss; redraws at most 10 times a second. */
   update(step: number, loss: number): void {
     this.#step = step;

@@ -4,8 +4,8 @@
  *
  * ```ts
  * // const step = createTrainStep(ae, { loss: "bce", lr: 1e-3 });
- * // const loss = await step.run(batch); // one Adam update, returns the batch loss
- * // await step.run(noisy, { target: clean, seed: 7 }); // a denoising step with its own draws
+ * // const loss = step.run(batch); // one Adam update; the batch loss stays on the device
+ * // step.run(noisy, { target: clean, seed: 7 }).dispose(); // a denoising step with its own draws
  * ```
  *
  * @module
@@ -44,8 +44,13 @@ export interface TrainStep {
   loss(input: tf.Tensor, training: boolean, extras?: BatchExtras): tf.Scalar;
   /** The model's own test metrics of a batch (means over it); `{}` when it has none. */
   metrics(input: tf.Tensor, extras?: BatchExtras): Record<string, tf.Scalar>;
-  /** One update on a batch; resolves to the batch loss before the update. */
-  run(input: tf.Tensor, extras?: BatchExtras): Promise<number>;
+  /**
+   * One update on a batch; returns the batch loss before the update as a
+   * scalar the caller disposes. Nothing is read back: on WebGPU a read waits
+   * for the GPU to go idle, so callers accumulate losses on the device and
+   * read them when they need a number (see `LossMeter`).
+   */
+  run(input: tf.Tensor, extras?: BatchExtras): tf.Scalar;
   /**
    * Enters training phase `index` of `ae.phases`: its variables and learning
    * rate; `reset` restarts the optimizer, as at the phase's first epoch.
@@ -94,12 +99,11 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
     ae.metrics?.(context(input, false, extras)) ?? {};
-  const run = async (input: tf.Tensor, extras: BatchExtras = {}): Promise<number> => {
+  const run = (input: tf.Tensor, extras: BatchExtras = {}): tf.Scalar => {
     const { value, grads } = tf.variableGrads(() => loss(input, true, extras), variables);
     optimizer.step(grads);
-    const result = (await value.data())[0];
-    tf.dispose([value, grads]);
-    return result;
+    tf.dispose(grads);
+    return value;
   };
   const setPhase = (index: number, { reset }: { reset: boolean }) => {
     const spec = ae.phases?.[index];
