@@ -53,23 +53,60 @@ export type {
   TrainingPhase,
 } from "./src/models/model.ts";
 export {
-  type CommonSettings,
-  type EpochMetrics,
   resume,
   type ResumeOptions,
-  type RunConfig,
+  type RunOutputOptions,
   train,
   type TrainOptions,
   type TrainResult,
-} from "./src/train/loop.ts";
-export { modelSummary } from "./src/train/summary.ts";
-export { type TrainingState } from "./src/train/checkpoint.ts";
+} from "./src/train/train.ts";
 export {
+  type CommonSettings,
+  resolveConfig,
+  type RunConfig,
+  type RunSettings,
+} from "./src/train/config.ts";
+export {
+  type BatchEnd,
+  type EpochBegin,
+  type EpochEnd,
+  type EpochMetrics,
+  fit,
+  type FitCallback,
+  type FitOptions,
+  type FitResult,
+  type FitRun,
+  type FitSettings,
+  type PhaseInfo,
+  type TrainEnd,
+  type TrainingState,
+} from "./src/train/fit.ts";
+export {
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  ProgressBar,
+  type ProgressBarOptions,
+  RunFolderWriter,
+  TrainLog,
+  type TrainLogOptions,
+} from "./src/train/callbacks.ts";
+export {
+  type BatchExtras,
+  createTrainStep,
+  type TrainStep,
+  type TrainStepOptions,
+} from "./src/train/step.ts";
+export { Adam, type AdamOptions, type AdamState } from "./src/train/optimizer.ts";
+export { type Batch, Batches, type BatchSettings } from "./src/train/batches.ts";
+export { modelSummary } from "./src/train/summary.ts";
+export {
+  CheckpointError,
   readMetrics,
   readRunRecord,
+  RUN_FILES,
   RunFolderError,
   type RunRecord,
-} from "./src/train/run_folder.ts";
+} from "./src/run/run_folder.ts";
 export { type LoadedRun, loadRun, type LoadRunOptions } from "./src/inference/load_run.ts";
 export { type CodecOptions, decode, encode } from "./src/inference/codec.ts";
 export {

@@ -13,7 +13,7 @@
  * @module
  */
 import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
-import { train } from "../src/train/loop.ts";
+import { train } from "../src/train/train.ts";
 import { ensureDir, writeFileAtomic } from "../src/io/atomic.ts";
 
 /** A model's measuring point and goal. */

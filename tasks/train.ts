@@ -11,7 +11,7 @@
  */
 import { parseTrainArgs } from "../src/cli/train_args.ts";
 import { runTask } from "../src/cli/main.ts";
-import { resume, train } from "../src/train/loop.ts";
+import { resume, train } from "../src/train/train.ts";
 import { writeReport } from "../src/report/report.ts";
 
 await runTask(async () => {

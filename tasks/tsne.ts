@@ -17,14 +17,14 @@ import { parseArgs } from "node:util";
 import { writeNpy } from "../src/io/npy.ts";
 import { scatterPlot } from "../src/plot/scatter.ts";
 import { scatterHtml } from "../src/plot/scatter_html.ts";
-import { loadTsneInput, RUN_FOLDER_FILES } from "../src/tsne/input.ts";
+import { loadTsneInput, RUN_FOLDER_INPUT } from "../src/tsne/input.ts";
 import { neighborAccuracy } from "../src/tsne/metrics.ts";
 import { tsne, type TsneProgress } from "../src/tsne/tsne.ts";
 
 const HELP = `Usage: deno task tsne <input> [options]
 
-<input>: a run folder (its ${RUN_FOLDER_FILES.archive} test features, or ${RUN_FOLDER_FILES.features}
-         and ${RUN_FOLDER_FILES.labels}), a 2-D .npy (float32/float64), or a numeric CSV (labels
+<input>: a run folder (its ${RUN_FOLDER_INPUT.archive} test features, or ${RUN_FOLDER_INPUT.features}
+         and ${RUN_FOLDER_INPUT.labels}), a 2-D .npy (float32/float64), or a numeric CSV (labels
          from a column named "label").
 
 Options:

@@ -3,7 +3,7 @@
  * quiet, small-subset training options.
  * @module
  */
-import type { TrainOptions } from "../src/train/loop.ts";
+import type { TrainOptions } from "../src/train/train.ts";
 
 /** A new empty folder under `.tmp/`. */
 export async function tempRunDir(prefix = "run_"): Promise<string> {

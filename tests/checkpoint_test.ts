@@ -3,7 +3,7 @@ import { assert, assertAllClose, assertRejects } from "./_assert.ts";
 import { tf, tfl } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { MODELS } from "../src/models/registry.ts";
-import { networkArtifacts } from "../src/train/checkpoint.ts";
+import { networkArtifacts } from "../src/run/run_folder.ts";
 
 Deno.test("model.json + weights.bin load with tf.loadLayersModel and predict the same", async () => {
   await initBackend({ backend: "cpu" });

@@ -3,7 +3,7 @@ import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { parseClassList, selectClasses } from "../src/data/classes.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { parseTrainArgs } from "../src/cli/train_args.ts";
-import { resolveConfig } from "../src/train/loop.ts";
+import { resolveConfig } from "../src/train/config.ts";
 import type { Dataset } from "../src/data/dataset.ts";
 
 const toy: Dataset = {

@@ -7,10 +7,10 @@
 import { loadRun } from "../src/inference/load_run.ts";
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
-import { resume, train } from "../src/train/loop.ts";
+import { resume, train } from "../src/train/train.ts";
 import { MODELS } from "../src/models/registry.ts";
 import { initBackend } from "../src/backend/backend.ts";
-import { loadNetworkWeights } from "../src/train/checkpoint.ts";
+import { loadNetworkWeights } from "../src/run/run_folder.ts";
 import { tf } from "../src/deps.ts";
 import { vaeKl } from "../src/models/vae.ts";
 import { sparsityKl } from "../src/models/sparse.ts";
@@ -100,7 +100,7 @@ Deno.test("wasm: early stopping stops after <patience> epochs without a better t
   assertEquals(metrics.length, best + 2, `stopped 2 epochs after the best (${best})`);
   const bestLoss = Math.min(...metrics.map((m) => m.val_loss));
   assertEquals(metrics[best - 1].val_loss, bestLoss);
-  const weights = async (folder: string) => {
+  const weights = async (folder: "best" | "checkpoint") => {
     const fresh = MODELS.dense.build({ latentDim: 32, seed: 9 });
     await loadNetworkWeights(out, fresh.network, { folder });
     return fresh.network.getWeights().map((w) => [...w.dataSync()]);

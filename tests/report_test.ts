@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
-import { train } from "../src/train/loop.ts";
+import { train } from "../src/train/train.ts";
 import { writeReport } from "../src/report/report.ts";
 import { findChromium, visitPage } from "./_chromium.ts";
 

@@ -5,7 +5,8 @@
  */
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
-import { type EpochMetrics, resume, train, type TrainResult } from "../src/train/loop.ts";
+import { resume, train, type TrainResult } from "../src/train/train.ts";
+import type { EpochMetrics } from "../src/train/fit.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { tf } from "../src/deps.ts";

@@ -13,7 +13,7 @@ import { UsageError } from "./main.ts";
 import { parseArgs } from "node:util";
 import { MODELS } from "../models/registry.ts";
 import type { BackendRequest } from "../backend/backend.ts";
-import type { ResumeOptions, TrainOptions } from "../train/loop.ts";
+import type { ResumeOptions, TrainOptions } from "../train/train.ts";
 import { parseClassList } from "../data/classes.ts";
 
 /** What the command line asks for. */

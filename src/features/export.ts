@@ -19,6 +19,7 @@ import { writeNpz } from "../io/npz.ts";
 import { writeNpy } from "../io/npy.ts";
 import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
 import { neighborAccuracy } from "../tsne/metrics.ts";
+import { RUN_FILES } from "../run/run_folder.ts";
 
 /** Options for {@linkcode exportFeatures}. */
 export interface ExportFeaturesOptions {
@@ -72,7 +73,7 @@ export async function exportFeatures(
   };
   const out = options.out ?? runDir;
   await ensureDir(out);
-  const files = [`${out}/features.npz`];
+  const files = [`${out}/${RUN_FILES.features}`];
   await writeFileAtomic(files[0], writeNpz(arrays));
   for (const [name, a] of Object.entries(arrays)) {
     files.push(`${out}/${name}.npy`);

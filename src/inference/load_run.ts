@@ -12,9 +12,15 @@
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
-import type { RunConfig } from "../train/loop.ts";
-import { loadNetworkWeights, type TrainingState } from "../train/checkpoint.ts";
-import { readRunRecord, RunFolderError } from "../train/run_folder.ts";
+import type { RunConfig } from "../train/config.ts";
+import type { TrainingState } from "../train/fit.ts";
+import {
+  CheckpointError,
+  loadNetworkWeights,
+  readRunRecord,
+  RUN_FILES,
+  RunFolderError,
+} from "../run/run_folder.ts";
 
 /** Options for {@linkcode loadRun}. */
 export interface LoadRunOptions {
@@ -57,12 +63,16 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   // Built exactly as training built it (widths, dropout, ...), then overwritten by the checkpoint.
   const autoencoder = getModel(config.model).build(config);
   const wantBest = options.weights !== "last" && config.earlyStopping > 0;
-  const state = wantBest
-    ? await loadNetworkWeights(runDir, autoencoder.network, { folder: "best" }).catch((e) => {
-      // A run stopped before its last phase has no best/ yet: its last epoch is all there is.
-      if (e instanceof RunFolderError) return loadNetworkWeights(runDir, autoencoder.network);
-      throw e;
-    })
+  const { state } = wantBest
+    ? await loadNetworkWeights(runDir, autoencoder.network, { folder: RUN_FILES.best }).catch(
+      (e) => {
+        // A run stopped before its last phase has no best/ yet: its last epoch is all there is.
+        if (e instanceof RunFolderError && !(e instanceof CheckpointError)) {
+          return loadNetworkWeights(runDir, autoencoder.network);
+        }
+        throw e;
+      },
+    )
     : await loadNetworkWeights(runDir, autoencoder.network);
   return { runDir, config, state, backend, autoencoder };
 }

@@ -17,13 +17,18 @@ import { encode } from "../inference/codec.ts";
 import { loadMnist } from "../data/mnist.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { modelSummary } from "../train/summary.ts";
-import type { EpochMetrics } from "../train/loop.ts";
-import { readMetrics, readRunRecord } from "../train/run_folder.ts";
+import type { EpochMetrics } from "../train/fit.ts";
+import {
+  readMetrics,
+  readRunFile,
+  readRunRecord,
+  RUN_FILES,
+  runFigures,
+} from "../run/run_folder.ts";
 import { tsne } from "../tsne/tsne.ts";
 import { scatterSection } from "../plot/scatter_html.ts";
 import { lineChart } from "../plot/line_chart.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { withPermission } from "../io/permissions.ts";
 import { base64, escapeHtml } from "../plot/_html.ts";
 
 /** Options for {@linkcode writeReport}. */
@@ -36,7 +41,11 @@ export interface ReportOptions {
   out?: string;
 }
 
-const SHOWN_ELSEWHERE = new Set(["loss.png", "reconstructions.png", "tsne.png"]);
+const SHOWN_ELSEWHERE = new Set<string>([
+  RUN_FILES.lossChart,
+  RUN_FILES.reconstructions,
+  RUN_FILES.tsnePlot,
+]);
 const METRIC_KEYS_SKIPPED = new Set([
   "epoch",
   "backend",
@@ -57,8 +66,6 @@ const METRIC_KEYS_SKIPPED = new Set([
 export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<string> {
   const run = await loadRun(runDir, { backend: options.backend });
   const { config } = run;
-  const read = (name: string) =>
-    withPermission("read", runDir, () => Deno.readFile(`${runDir}/${name}`));
   const meta = await readRunRecord(runDir);
   const metrics = await readMetrics(runDir);
 
@@ -78,19 +85,9 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
     `<section><h2>Model</h2><pre>${escapeHtml(modelSummary(run.autoencoder))}</pre></section>`,
   );
 
-  const epochs = metrics.map((m) => m.epoch);
-  // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
-  const lossName = run.autoencoder.loss ? "loss" : config.loss;
-  const charts = [
-    lineChart([
-      { name: "train", x: epochs, y: metrics.map((m) => m.train_loss) },
-      { name: "test", x: epochs, y: metrics.map((m) => m.val_loss) },
-    ], {
-      title: lossName === "loss" ? "loss" : `${lossName} loss`,
-      xLabel: "epoch",
-      yLabel: lossName,
-    }),
-  ];
+  // The loss chart is the one training drew; the other metrics are charted here.
+  const lossChart = await readRunFile(runDir, RUN_FILES.lossChart);
+  const charts = lossChart ? [lossChart] : [];
   const extra = [...new Set(metrics.flatMap((m) => Object.keys(m)))]
     .filter((k) =>
       !METRIC_KEYS_SKIPPED.has(k) && !k.endsWith("loss") &&
@@ -115,13 +112,12 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   );
 
   const figures: string[] = [];
-  for (const name of await pngsIn(runDir)) {
-    if (name === "reconstructions.png") {
-      figures.unshift(
-        figure(await read(name), "reconstructions: test images over their reconstructions"),
-      );
+  for (const name of await runFigures(runDir)) {
+    const png = (await readRunFile(runDir, name))!;
+    if (name === RUN_FILES.reconstructions) {
+      figures.unshift(figure(png, "reconstructions: test images over their reconstructions"));
     } else if (!SHOWN_ELSEWHERE.has(name)) {
-      figures.push(figure(await read(name), name.replace(/\.png$/, "").replaceAll("_", " ")));
+      figures.push(figure(png, name.replace(/\.png$/, "").replaceAll("_", " ")));
     }
   }
   if (figures.length) sections.push(`<section><h2>Images</h2>${figures.join("")}</section>`);
@@ -171,7 +167,7 @@ img.chart{margin:4px;border:1px solid #eee}figure{display:inline-block;margin:8p
 ${sections.join("\n")}
 </body></html>
 `;
-  const out = options.out ?? `${runDir}/report.html`;
+  const out = options.out ?? `${runDir}/${RUN_FILES.report}`;
   await writeFileAtomic(out, html);
   return out;
 }
@@ -192,12 +188,4 @@ function metricsTable(metrics: EpochMetrics[]): string {
     metrics.map((m) => `<tr>${keys.map((k) => `<td>${escapeHtml(cell(m[k]))}</td>`).join("")}</tr>`)
       .join("")
   }</table>`;
-}
-
-async function pngsIn(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".png")) names.push(e.name);
-  }
-  return names.sort();
 }

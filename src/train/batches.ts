@@ -19,15 +19,21 @@ import type { NoiseName, PixelScale } from "../models/model.ts";
 
 /** A batch: the network's input, the clean target when it differs, the labels when wanted. */
 export interface Batch {
+  /** What the network takes: the images, corrupted when the run adds noise. */
   input: tf.Tensor;
+  /** The clean images, when `input` is corrupted. */
   target?: tf.Tensor;
+  /** Class labels (int32), when the model uses them. */
   labels?: tf.Tensor;
 }
 
 /** What {@linkcode Batches} needs of the run's settings. */
 export interface BatchSettings {
+  /** Corruption of the inputs (`none`: clean). */
   noise: NoiseName;
+  /** Its strength. */
   noiseLevel: number;
+  /** The pixel range the images are in. */
   scale: PixelScale;
 }
 
@@ -36,6 +42,7 @@ export class Batches {
   /** The pixel range: 1 for [0,1] inputs, 2 for [-1,1]. */
   readonly range: number;
 
+  /** Batches of samples shaped `inputShape` (`pixels` values each), with labels if `withLabels`. */
   constructor(
     readonly inputShape: number[],
     readonly settings: BatchSettings,

@@ -20,6 +20,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
+import { UserError } from "../errors.ts";
 
 /** Options for {@linkcode LossMeter}. */
 export interface LossMeterOptions {
@@ -31,14 +32,21 @@ export interface LossMeterOptions {
   onProgress?: (step: number, loss: number) => void;
 }
 
-/** The loss went NaN or infinite; `steps` is the 1-based range of steps it lies in. */
-export class NonFiniteLossError extends Error {
+/**
+ * The loss went NaN or infinite: the run diverged. `steps` is the 1-based
+ * range of steps it lies in (one step when the loss was read every step).
+ */
+export class NonFiniteLossError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
+  override name = "NonFiniteLossError";
+  /** The error of a loss `value` found between `steps` of the epoch `label` names. */
   constructor(label: string, readonly steps: [number, number], value: number) {
     super(
-      `${label}, steps ${steps[0]}-${steps[1]}: the training loss became ${value} ` +
+      `${label}, ${
+        steps[0] === steps[1] ? `step ${steps[0]}` : `steps ${steps[0]}-${steps[1]}`
+      }: the training loss became ${value} ` +
         "(lower the learning rate, or check the data for NaN)",
     );
-    this.name = "NonFiniteLossError";
   }
 }
 

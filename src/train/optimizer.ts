@@ -20,7 +20,9 @@ import { ADAM } from "../backend/wasm_kernels/adam.ts";
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;
+  /** Decay of the first moment's running mean (default 0.9). */
   beta1?: number;
+  /** Decay of the second moment's running mean (default 0.999). */
   beta2?: number;
   /** Added to the denominator (default 1e-8, PyTorch's). */
   eps?: number;
@@ -32,7 +34,9 @@ export interface AdamOptions {
 
 /** The optimizer state: step count and both moments of every variable, in variable order. */
 export interface AdamState {
+  /** Updates taken. */
   step: number;
+  /** First moments of every variable, then second moments. */
   moments: tf.Tensor[];
 }
 
@@ -40,15 +44,21 @@ export interface AdamState {
 export class Adam {
   /** Learning rate; {@linkcode Adam.reset} may change it. */
   lr: number;
+  /** Decay of the first moment's running mean. */
   readonly beta1: number;
+  /** Decay of the second moment's running mean. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly eps: number;
+  /** L2 penalty or decoupled weight decay. */
   readonly weightDecay: number;
+  /** Whether weight decay is decoupled (AdamW). */
   readonly decoupled: boolean;
   #step = 0;
   #m: tf.Variable[];
   #v: tf.Variable[];
 
+  /** An optimizer of `variables`, with fresh moments. */
   constructor(readonly variables: tf.Variable[], options: AdamOptions = {}) {
     this.lr = options.lr ?? 1e-3;
     this.beta1 = options.beta1 ?? 0.9;
@@ -111,7 +121,7 @@ export class Adam {
   }
 
   /** Restores a state saved from an optimizer over the same variables. */
-  setState(state: { step: number; moments: tf.Tensor[] }): void {
+  setState(state: AdamState): void {
     const n = this.variables.length;
     if (state.moments.length !== 2 * n) {
       throw new Error(`optimizer state holds ${state.moments.length} moments, expected ${2 * n}`);

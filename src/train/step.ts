@@ -39,6 +39,7 @@ export interface BatchExtras {
 
 /** A model's optimizer and its step. */
 export interface TrainStep {
+  /** The optimizer, whose state checkpoints save. */
   optimizer: Adam;
   /** The loss of a batch, without updating (`training` selects dropout / batch statistics). */
   loss(input: tf.Tensor, training: boolean, extras?: BatchExtras): tf.Scalar;

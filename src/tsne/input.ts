@@ -13,6 +13,7 @@
 import { UserError } from "../errors.ts";
 import { readCsv } from "../io/csv.ts";
 import { type NpyArray, readNpy, readNpz } from "../io/npy.ts";
+import { RUN_FILES } from "../run/run_folder.ts";
 
 /** Points to embed, with their labels if known. */
 export interface TsneInput {
@@ -38,15 +39,16 @@ export class TsneInputError extends UserError {
   override name = "TsneInputError";
 }
 
-/** Names tried in a run folder: an archive with test features, or separate `.npy` files. */
-export const RUN_FOLDER_FILES = {
-  archive: "features.npz",
+/** What is read from a run folder: its features archive, or its test arrays as `.npy` files. */
+export const RUN_FOLDER_INPUT = {
+  archive: RUN_FILES.features,
+  /** Keys tried in the archive: the run's own, then names other tools use. */
   archiveKeys: {
-    features: ["test_features", "features", "x_test"],
-    labels: ["test_labels", "labels", "y_test"],
+    features: [RUN_FILES.featureArrays[2], "features", "x_test"],
+    labels: [RUN_FILES.featureArrays[3], "labels", "y_test"],
   },
-  features: "test_features.npy",
-  labels: "test_labels.npy",
+  features: `${RUN_FILES.featureArrays[2]}.npy`,
+  labels: `${RUN_FILES.featureArrays[3]}.npy`,
 } as const;
 
 function matrix(a: NpyArray, source: string): { data: Float32Array; n: number; dims: number } {
@@ -97,33 +99,33 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function loadRunFolder(dir: string): Promise<Omit<TsneInput, "defaultOutDir">> {
-  const archive = `${dir}/${RUN_FOLDER_FILES.archive}`;
+  const archive = `${dir}/${RUN_FOLDER_INPUT.archive}`;
   if (await exists(archive)) {
     const arrays = readNpz(await Deno.readFile(archive), { source: archive });
     const pick = (keys: readonly string[]) => keys.map((k) => arrays[k]).find((a) => a);
-    const features = pick(RUN_FOLDER_FILES.archiveKeys.features);
+    const features = pick(RUN_FOLDER_INPUT.archiveKeys.features);
     if (!features) {
       throw new TsneInputError(
         `${archive}: no test features: expected one of ${
-          RUN_FOLDER_FILES.archiveKeys.features.join(", ")
+          RUN_FOLDER_INPUT.archiveKeys.features.join(", ")
         }, ` +
           `found ${Object.keys(arrays).join(", ") || "nothing"}`,
       );
     }
-    const labels = pick(RUN_FOLDER_FILES.archiveKeys.labels);
+    const labels = pick(RUN_FOLDER_INPUT.archiveKeys.labels);
     return {
       ...matrix(features, archive),
       labels: labels ? labelArray(labels.data, archive) : undefined,
       sources: [archive],
     };
   }
-  const features = `${dir}/${RUN_FOLDER_FILES.features}`;
+  const features = `${dir}/${RUN_FOLDER_INPUT.features}`;
   if (!(await exists(features))) {
     throw new TsneInputError(
-      `${dir}: a run folder needs ${RUN_FOLDER_FILES.archive} or ${RUN_FOLDER_FILES.features} (export the features first)`,
+      `${dir}: a run folder needs ${RUN_FOLDER_INPUT.archive} or ${RUN_FOLDER_INPUT.features} (export the features first)`,
     );
   }
-  const labelsPath = `${dir}/${RUN_FOLDER_FILES.labels}`;
+  const labelsPath = `${dir}/${RUN_FOLDER_INPUT.labels}`;
   const hasLabels = await exists(labelsPath);
   return {
     ...matrix(readNpy(await Deno.readFile(features), { source: features }), features),

@@ -1,0 +1,100 @@
+/**
+ * The settings of a run: what every model takes besides its own defaults,
+ * and how a run's options resolve over the model's defaults into the
+ * `RunConfig` that `config.json` records and `--resume` reads back.
+ *
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * const config = resolveConfig({ model: "conv", epochs: 1 });
+ * console.log(config.batchSize, config.seed); // conv's default batch size, seed 0
+ * ```
+ *
+ * @module
+ */
+import type { BackendRequest } from "../backend/backend.ts";
+import { getModel } from "../models/registry.ts";
+import type { ModelDefaults, NoiseName } from "../models/model.ts";
+
+/** Settings every model takes, with their defaults. */
+export interface CommonSettings {
+  /** Dropout rate after every hidden layer (default 0: none). */
+  dropout: number;
+  /** Stop when the test loss has not improved for this many epochs, keeping the best (default 0: never). */
+  earlyStopping: number;
+  /** Corrupt training inputs (default `none`, the denoising AE's own otherwise). */
+  noise: NoiseName;
+  /** Strength of the corruption: gaussian sigma, or the fraction of pixels masked / salted. */
+  noiseLevel: number;
+}
+
+const COMMON: CommonSettings = { dropout: 0, earlyStopping: 0, noise: "none", noiseLevel: 0 };
+
+/** The settings of a new run; unset hyper-parameters take the model's defaults. */
+export interface RunSettings extends Partial<ModelDefaults>, Partial<CommonSettings> {
+  /** Model name from the zoo, e.g. `conv`. */
+  model: string;
+  /** Seed of initialisation, data order and subsets (default 0). */
+  seed?: number;
+  /** Backend (default `auto`). */
+  backend?: BackendRequest;
+  /** Folder of the four IDX files (default: the packaged MNIST). */
+  data?: string;
+  /** Keep a seeded subset of the training set (default: all). */
+  trainSize?: number;
+  /** Keep a seeded subset of the test set (default: all). */
+  testSize?: number;
+  /** Train on these classes only, e.g. `[3]` for the one-class protocol (default: all); the test set keeps all. */
+  trainClasses?: number[];
+  /** Leave these classes out of training (default: none); the test set keeps all. */
+  excludeClasses?: number[];
+}
+
+/** The settings a run was made with: written to `config.json` and read back by `--resume`. */
+export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, CommonSettings {
+  /** Model name from the zoo. */
+  model: string;
+  /** Seed of every random draw: weights, data order, subsets, noise, dropout. */
+  seed: number;
+  /** The backend asked for (`auto` chooses again when the run is resumed). */
+  backend: BackendRequest;
+  /** Folder of the IDX files, or `null` for the packaged MNIST. */
+  data: string | null;
+  /** Size of the seeded training subset, or `null` for all of it. */
+  trainSize: number | null;
+  /** Size of the seeded test subset, or `null` for all of it. */
+  testSize: number | null;
+  /** The only classes trained on, or `null` for all (absent in runs made before the option). */
+  trainClasses?: number[] | null;
+  /** The classes left out of training, or `null` for none (absent in older runs). */
+  excludeClasses?: number[] | null;
+}
+
+/**
+ * The full settings of a new run: `settings` over the model's defaults.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * resolveConfig({ model: "vae" }).latentDim; // 2, the VAE's default
+ * ```
+ */
+export function resolveConfig(settings: RunSettings): RunConfig {
+  const spec = getModel(settings.model);
+  const defaults = { ...COMMON, ...spec.defaults };
+  const given = Object.fromEntries(
+    (Object.keys(defaults) as (keyof typeof defaults)[])
+      .filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]]),
+  );
+  return {
+    model: spec.name,
+    ...defaults,
+    ...given,
+    seed: settings.seed ?? 0,
+    backend: settings.backend ?? "auto",
+    data: settings.data ?? null,
+    trainSize: settings.trainSize ?? null,
+    testSize: settings.testSize ?? null,
+    trainClasses: settings.trainClasses ?? null,
+    excludeClasses: settings.excludeClasses ?? null,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * `train()` and `resume()`: a run of a model of the zoo, from the settings
+ * to the trained model. They start the backend, load the data, build the
+ * model and its step (restoring a checkpoint when resuming), and hand them
+ * to the fit loop with the callbacks that make a run: the run-folder
+ * writer, early stopping, the progress bar and log lines, unless the caller
+ * passes callbacks of their own.
+ *
+ * ```ts
+ * import { train } from "./train.ts";
+ * const result = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500, out: "runs/quick" });
+ * console.log(result.metrics.at(-1)?.val_loss);
+ * ```
+ *
+ * @module
+ */
+import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
+import { loadMnist } from "../data/mnist.ts";
+import { getModel } from "../models/registry.ts";
+import type { Autoencoder } from "../models/model.ts";
+import { PermissionError } from "../io/permissions.ts";
+import {
+  loadCheckpoint,
+  loadNetworkWeights,
+  readMetrics,
+  readRunRecord,
+  RUN_FILES,
+  RunFolderError,
+} from "../run/run_folder.ts";
+import { resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
+import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
+import { createTrainStep } from "./step.ts";
+import { EarlyStopping, ProgressBar, RunFolderWriter, TrainLog } from "./callbacks.ts";
+
+/** How a run reports: where log lines go, whether a bar is drawn, or callbacks instead. */
+export interface RunOutputOptions {
+  /** Print no progress bar, one line per epoch instead (default false). */
+  quiet?: boolean;
+  /** Where log lines go (default: `console.log`). */
+  log?: (line: string) => void;
+  /**
+   * The fit loop's callbacks, replacing the standard ones (the run-folder
+   * writer, early stopping, the progress bar, log lines); `[]` trains
+   * without writing or printing anything.
+   */
+  callbacks?: FitCallback[];
+}
+
+/** Options for {@linkcode train}; unset hyper-parameters take the model's defaults. */
+export interface TrainOptions extends RunSettings, RunOutputOptions {
+  /** Run folder (default `runs/<model>-<timestamp>`). */
+  out?: string;
+}
+
+/** Options of {@linkcode resume}. */
+export interface ResumeOptions extends RunOutputOptions {
+  /** Train up to this many epochs in all (default: the run's own setting). */
+  epochs?: number;
+  /** Backend for the rest of the run (default: the one it used). */
+  backend?: BackendRequest;
+}
+
+/** What {@linkcode train} returns. */
+export interface TrainResult {
+  /** The run folder: `config.json`, `metrics.jsonl`, checkpoint and figures (when the standard callbacks wrote them). */
+  runDir: string;
+  /** The settings the run used, as written to `config.json`. */
+  config: RunConfig;
+  /** The backend that trained it, and why it was chosen. */
+  backend: BackendChoice;
+  /** One entry per epoch, earlier epochs of a resumed run included. */
+  metrics: EpochMetrics[];
+  /** The trained model; with early stopping on, it holds the best epoch's weights. */
+  autoencoder: Autoencoder;
+  /** Where training ended: epochs done, best test loss and its epoch. */
+  state: TrainingState;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+/**
+ * Trains a model of the zoo into a new run folder, writing after every epoch
+ * a line of `metrics.jsonl`, a checkpoint, `loss.png`, `reconstructions.png`
+ * and the model's own figures; with early stopping, the best epoch is kept
+ * in `best/` and its weights are the ones returned.
+ *
+ * @example
+ * ```ts
+ * import { train } from "./train.ts";
+ * const { metrics } = await train({ model: "conv", epochs: 1, seed: 0 });
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = resolveConfig(options);
+  const runDir = options.out ?? `runs/${config.model}-${timestamp()}`;
+  if (!options.callbacks) {
+    // An unreadable folder is not checked here: writing to it fails later with the flags to grant.
+    const existing = await readRunRecord(runDir).catch((e) => {
+      if (e instanceof RunFolderError || e instanceof PermissionError) return undefined;
+      throw e;
+    });
+    if (existing) {
+      throw new RunFolderError(
+        `${runDir} already holds a ${existing.config.model} run: continue it with --resume ${runDir}, ` +
+          `or choose another --out`,
+      );
+    }
+  }
+  return await run(runDir, config, false, options);
+}
+
+/**
+ * Continues the run in `runDir` from its last complete epoch, with the same
+ * data order, noise and optimizer state an uninterrupted run would have had.
+ * A damaged last checkpoint is passed over for the previous epoch's.
+ *
+ * @example
+ * ```ts
+ * import { resume } from "./train.ts";
+ * await resume("runs/conv-20261122-101500", { epochs: 20 });
+ * ```
+ */
+export async function resume(runDir: string, options: ResumeOptions = {}): Promise<TrainResult> {
+  const config: RunConfig = { ...(await readRunRecord(runDir)).config };
+  if (options.epochs !== undefined) config.epochs = options.epochs;
+  if (options.backend !== undefined) config.backend = options.backend;
+  return await run(runDir, config, true, options);
+}
+
+async function run(
+  runDir: string,
+  config: RunConfig,
+  resuming: boolean,
+  options: RunOutputOptions,
+): Promise<TrainResult> {
+  const backend = await initBackend({ backend: config.backend });
+  const { train: trainSet, test: testSet } = await loadMnist({
+    dir: config.data ?? undefined,
+    scale: config.scale,
+    trainSize: config.trainSize ?? undefined,
+    testSize: config.testSize ?? undefined,
+    seed: config.seed,
+    trainClasses: config.trainClasses ?? undefined,
+    excludeClasses: config.excludeClasses ?? undefined,
+  });
+  const ae = getModel(config.model).build(config);
+  const step = createTrainStep(ae, config);
+  let state: TrainingState = { epoch: 0 };
+  let metrics: EpochMetrics[] = [];
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (resuming) {
+    const loaded = await loadCheckpoint(runDir, { network: ae.network, optimizer: step.optimizer });
+    if (loaded.fellBack) {
+      log(`${loaded.fellBack}: resuming from the previous checkpoint, ${loaded.dir}`);
+    }
+    state = loaded.state;
+    metrics = (await readMetrics(runDir)).slice(0, state.epoch);
+  }
+  const callbacks = options.callbacks ?? standardCallbacks(runDir, config, backend, {
+    ...options,
+    log,
+    resumed: resuming ? runDir : undefined,
+  });
+  const result = await fit({
+    autoencoder: ae,
+    step,
+    train: trainSet,
+    test: testSet,
+    settings: config,
+    backend,
+    callbacks,
+    state,
+    metrics,
+  });
+  return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
+}
+
+/** What `train()` installs: log lines, the progress bar (or per-epoch lines), the run folder, early stopping. */
+function standardCallbacks(
+  runDir: string,
+  config: RunConfig,
+  backend: BackendChoice,
+  options: { quiet?: boolean; log: (line: string) => void; resumed?: string },
+): FitCallback[] {
+  const { quiet, log, resumed } = options;
+  const classes = config.trainClasses
+    ? `classes ${config.trainClasses.join(",")} only`
+    : config.excludeClasses
+    ? `without classes ${config.excludeClasses.join(",")}`
+    : undefined;
+  return [
+    new TrainLog({ log, epochs: quiet, resumed, classes }),
+    ...(quiet ? [] : [new ProgressBar()]),
+    new RunFolderWriter(runDir, config, backend),
+    ...(config.earlyStopping > 0
+      ? [
+        new EarlyStopping({
+          patience: config.earlyStopping,
+          log,
+          restoreBest: async (run) =>
+            void await loadNetworkWeights(runDir, run.autoencoder.network, {
+              folder: RUN_FILES.best,
+            }),
+        }),
+      ]
+      : []),
+  ];
+}
