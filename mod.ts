@@ -14,6 +14,19 @@
  * const { embedding } = await tsne(codes, { dims: 64, seed: 0 });
  * ```
  *
+ * Anomaly detection, the one-class protocol: train on the 3s, score the test set.
+ *
+ * ```ts
+ * import { AnomalyDetector, loadMnist, rocAuc, train } from "./mod.ts";
+ *
+ * const { autoencoder } = await train({ model: "dense", epochs: 5, trainClasses: [3] });
+ * const { train: threes, test } = await loadMnist({ scale: "symmetric", trainClasses: [3] });
+ * const detector = new AnomalyDetector(autoencoder, { scale: "symmetric", threshold: { kind: "contamination", p: 0.05 } })
+ *   .fit(threes.images);
+ * const scores = detector.scores(test.images);
+ * console.log(rocAuc(test.labels.map((l) => (l === 3 ? 0 : 1)), scores), detector.predict(test.images));
+ * ```
+ *
  * @module
  */
 export {
@@ -37,6 +50,7 @@ export {
   packagedMnistDir,
 } from "./src/data/mnist.ts";
 export type { Dataset } from "./src/data/dataset.ts";
+export { parseClassList, selectClasses, type SelectClassesOptions } from "./src/data/classes.ts";
 export { addNoise, type AddNoiseOptions, type NoiseKind } from "./src/noise.ts";
 export { getModel, MODELS } from "./src/models/registry.ts";
 export type {
@@ -108,7 +122,7 @@ export {
   type RunRecord,
 } from "./src/run/run_folder.ts";
 export { type LoadedRun, loadRun, type LoadRunOptions } from "./src/inference/load_run.ts";
-export { type CodecOptions, decode, encode } from "./src/inference/codec.ts";
+export { type CodecOptions, decode, encode, reconstruct } from "./src/inference/codec.ts";
 export {
   type ExportedFeatures,
   exportFeatures,
@@ -135,3 +149,37 @@ export {
 export { type NpzEntry, writeNpz } from "./src/io/npz.ts";
 export { PermissionError } from "./src/io/permissions.ts";
 export { UserError } from "./src/errors.ts";
+export {
+  anomalyScores,
+  type AnomalyScoresOptions,
+  defaultScore,
+  type ScoreName,
+  SCORES,
+} from "./src/anomaly/scores.ts";
+export { AnomalyDetector, type AnomalyDetectorOptions, flag } from "./src/anomaly/detector.ts";
+export {
+  contaminationRule,
+  DEFAULT_THRESHOLD_RULE,
+  describeRule,
+  fitThreshold,
+  parseThresholdRule,
+  type Threshold,
+  type ThresholdRule,
+} from "./src/anomaly/threshold.ts";
+export {
+  averagePrecision,
+  type PrCurve,
+  precisionRecallCurve,
+  rocAuc,
+  type RocCurve,
+  rocCurve,
+  type ThresholdMetrics,
+  thresholdMetrics,
+} from "./src/anomaly/metrics.ts";
+export {
+  detect,
+  type DetectionMetrics,
+  type DetectOptions,
+  type DetectRecord,
+  type DetectResult,
+} from "./src/anomaly/detect.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { tf, type tfl } from "../deps.ts";
+import { tf } from "../deps.ts";
 import type { Autoencoder } from "../models/model.ts";
 
 /** Options for {@linkcode encode} and {@linkcode decode}. */
@@ -20,7 +20,7 @@ export interface CodecOptions {
 }
 
 function apply(
-  model: tfl.LayersModel,
+  model: { apply(x: tf.Tensor, args?: { training: boolean }): unknown },
   rows: Float32Array,
   rowShape: number[],
   batchSize: number,
@@ -82,6 +82,26 @@ export function decode(
 ): Float32Array {
   const latent = ae.decoder.inputs[0].shape.slice(1) as number[];
   return apply(ae.decoder, codes, latent, options.batchSize ?? 1000);
+}
+
+/**
+ * The model's reconstructions of `images` (row-major whole samples, scaled as
+ * the model was trained), in evaluation mode; returns as many values.
+ *
+ * @example
+ * ```ts
+ * // const recon = reconstruct(run.autoencoder, test.images.subarray(0, 784 * 10));
+ * ```
+ */
+export function reconstruct(
+  ae: Autoencoder,
+  images: Float32Array,
+  options: CodecOptions = {},
+): Float32Array {
+  const model = ae.reconstruct
+    ? { apply: (x: tf.Tensor) => ae.reconstruct!(x, false) }
+    : { apply: (x: tf.Tensor) => ae.network.apply(x, { training: false }) as tf.Tensor };
+  return apply(model, images, ae.inputShape, options.batchSize ?? 1000);
 }
 
 /** The size of the code of `ae`. */

@@ -92,6 +92,11 @@ export interface Autoencoder {
    * the test set after every epoch into `metrics.jsonl`.
    */
   metrics?(context: LossContext): Record<string, tf.Scalar>;
+  /**
+   * Each sample's negative evidence lower bound (a VAE's own loss, per
+   * sample, in evaluation mode): the anomaly score `elbo`.
+   */
+  negativeElbo?(input: tf.Tensor): tf.Tensor1D;
   /** Files (name to bytes) written into the run folder after every epoch. */
   artifacts?(context: ArtifactContext): Promise<Record<string, Uint8Array>>;
   /**

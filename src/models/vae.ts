@@ -20,6 +20,7 @@ import { initLikeTorch } from "./_torch_init.ts";
 import { denseStack, dropoutAfter } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
+import { bcePerSample } from "../train/losses.ts";
 
 /**
  * KL(N(mu, exp(logvar)) || N(0, I)) of each row, summed over the latent
@@ -88,6 +89,13 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
         return tf.add(reconstruction, kl) as tf.Scalar;
       }),
     metrics: (ctx) => tf.tidy(() => terms(ctx)),
+    // Deterministic: the reconstruction of z = mu, BCE summed over pixels (the Bernoulli likelihood), plus KL.
+    negativeElbo: (input) =>
+      tf.tidy(() => {
+        const [mu, logvar] = posterior(input, false, 0);
+        const output = decoder.apply(mu, { training: false }) as tf.Tensor;
+        return tf.add(tf.mul(bcePerSample(output, input), 784), vaeKl(mu, logvar)) as tf.Tensor1D;
+      }),
     artifacts: (ctx) => vaeArtifacts({ encoder, decoder, latentDim }, ctx),
   };
 }

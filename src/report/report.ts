@@ -30,6 +30,7 @@ import { scatterSection } from "../plot/scatter_html.ts";
 import { lineChart } from "../plot/line_chart.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { base64, escapeHtml } from "../plot/_html.ts";
+import type { DetectRecord } from "../anomaly/detect.ts";
 
 /** Options for {@linkcode writeReport}. */
 export interface ReportOptions {
@@ -45,6 +46,7 @@ const SHOWN_ELSEWHERE = new Set<string>([
   RUN_FILES.lossChart,
   RUN_FILES.reconstructions,
   RUN_FILES.tsnePlot,
+  ...RUN_FILES.detectionFigures,
 ]);
 const METRIC_KEYS_SKIPPED = new Set([
   "epoch",
@@ -122,6 +124,9 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   }
   if (figures.length) sections.push(`<section><h2>Images</h2>${figures.join("")}</section>`);
 
+  const detection = await detectionSection(runDir);
+  if (detection) sections.push(detection);
+
   const points = options.tsnePoints ?? 2000;
   if (points > 0) {
     const { test } = await loadMnist({
@@ -170,6 +175,53 @@ ${sections.join("\n")}
   const out = options.out ?? `${runDir}/${RUN_FILES.report}`;
   await writeFileAtomic(out, html);
   return out;
+}
+
+/** The "Detection" section, when `deno task detect` has left a `detect.json` in the run. */
+async function detectionSection(runDir: string): Promise<string | undefined> {
+  const json = await readRunFile(runDir, RUN_FILES.detect);
+  if (!json) return undefined;
+  const record: DetectRecord = JSON.parse(new TextDecoder().decode(json));
+  const m = record.metrics;
+  const rows: [string, string][] = [
+    ["data", `${record.data}: ${record.samples} samples`],
+    ["score", record.score],
+    [
+      "threshold",
+      `${
+        record.threshold.value.toPrecision(5)
+      } (${record.threshold.rule}, fitted on ${record.threshold.fitted_on})`,
+    ],
+    ["flagged", String(record.flagged)],
+    ...(m
+      ? [
+        [
+          "normal classes",
+          `${
+            record.normal_classes?.join(", ")
+          } (anomalies: every other class, the positive class; ${record.anomalies} samples)`,
+        ],
+        ["ROC-AUC", m.roc_auc.toFixed(4)],
+        ["average precision", m.average_precision.toFixed(4)],
+        [
+          "precision / recall / F1 at the threshold",
+          `${m.precision.toFixed(4)} / ${m.recall.toFixed(4)} / ${m.f1.toFixed(4)}`,
+        ],
+        [
+          "confusion matrix",
+          `tp ${m.confusion_matrix.tp}, fp ${m.confusion_matrix.fp}, tn ${m.confusion_matrix.tn}, fn ${m.confusion_matrix.fn}`,
+        ],
+      ] as [string, string][]
+      : []),
+  ];
+  const figures: string[] = [];
+  for (const name of RUN_FILES.detectionFigures) {
+    const png = await readRunFile(runDir, name);
+    if (png) figures.push(figure(png, name.replace(/\.png$/, "")));
+  }
+  return `<section><h2>Detection</h2><table>${
+    rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")
+  }</table>${figures.join("")}</section>`;
 }
 
 function img(png: Uint8Array, cls: string): string {

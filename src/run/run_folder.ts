@@ -57,6 +57,22 @@ export const RUN_FILES = {
   features: "features.npz",
   /** The arrays of the features archive, each also written as `<name>.npy`. */
   featureArrays: ["train_features", "train_labels", "test_features", "test_labels"],
+  /** `deno task detect`: the threshold, its rule, counts and metrics; written last. */
+  detect: "detect.json",
+  /** One anomaly score per sample, float32. */
+  scores: "scores.npy",
+  /** index, score, flagged, label and class, anomaly (by the labels) per sample. */
+  anomalies: "anomalies.csv",
+  /** Histograms of normal and anomalous scores with the threshold. */
+  scoresChart: "scores.png",
+  /** The detection's ROC curve. */
+  rocChart: "roc.png",
+  /** The detection's precision-recall curve. */
+  prChart: "pr.png",
+  /** The most anomalous inputs over their reconstructions. */
+  topAnomalies: "anomalies.png",
+  /** The detection's figures, in the order the report shows them. */
+  detectionFigures: ["scores.png", "roc.png", "pr.png", "anomalies.png"],
 } as const;
 
 /** The files of a checkpoint folder. */

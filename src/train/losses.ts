@@ -64,3 +64,21 @@ const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     },
   };
 }) as (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+
+/**
+ * Binary cross-entropy of each row, averaged over its columns, with the logs
+ * clamped at -100 as `torch.nn.BCELoss` does (so a saturated pixel costs 100,
+ * not infinity).
+ *
+ * @example
+ * ```ts
+ * const bce = bcePerSample(tf.fill([2, 3], 0.5), tf.ones([2, 3])); // [ln 2, ln 2]
+ * ```
+ */
+export function bcePerSample(p: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const logP = tf.maximum(tf.log(p), -100);
+    const log1mP = tf.maximum(tf.log(tf.sub(1, p)), -100);
+    return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), log1mP)), -1));
+  }) as tf.Tensor1D;
+}

@@ -1,0 +1,100 @@
+/**
+ * The samples a detection scores: a run's own test split by default, or
+ * `--data PATH`, an MNIST-format IDX folder (its test split) or a `.npy` of
+ * images (N x H x W, or N x D), scaled as the run's model was trained.
+ * Samples whose size differs from the model's input are refused here,
+ * before anything is scored or written.
+ *
+ * ```ts
+ * import { loadDetectionData } from "./data.ts";
+ * // const data = await loadDetectionData(run.config, run.autoencoder.inputShape, { path: "data/fashion" });
+ * ```
+ *
+ * @module
+ */
+import { loadMnist } from "../data/mnist.ts";
+import { readNpy } from "../io/npy.ts";
+import { withPermission } from "../io/permissions.ts";
+import { UserError } from "../errors.ts";
+import type { RunConfig } from "../train/config.ts";
+
+/** Samples to score, with their labels when the source has them. */
+export interface DetectionData {
+  /** Row-major samples, scaled as the model was trained. */
+  images: Float32Array;
+  /** One class label per sample, when known. */
+  labels?: Uint8Array;
+  /** Number of samples. */
+  count: number;
+  /** Image size (1 x D for flat rows). */
+  height: number;
+  width: number;
+  /** What was read, for messages and `detect.json`. */
+  source: string;
+}
+
+/** Options for {@linkcode loadDetectionData}. */
+export interface LoadDetectionDataOptions {
+  /** An IDX folder or a `.npy` file (default: the run's own test split). */
+  path?: string;
+}
+
+/**
+ * Loads and checks the samples to score.
+ *
+ * @example
+ * ```ts
+ * // const { images, labels } = await loadDetectionData(config, [28, 28, 1]);
+ * ```
+ */
+export async function loadDetectionData(
+  config: RunConfig,
+  inputShape: readonly number[],
+  options: LoadDetectionDataOptions = {},
+): Promise<DetectionData> {
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const path = options.path;
+  let data: DetectionData;
+  if (path?.endsWith(".npy")) {
+    data = await readNpyImages(path, config);
+  } else {
+    const { test } = await loadMnist({
+      dir: path ?? config.data ?? undefined,
+      scale: config.scale,
+      testSize: path ? undefined : config.testSize ?? undefined,
+      seed: config.seed,
+    });
+    data = { ...test, source: `${path ?? config.data ?? "MNIST"} (test split)` };
+  }
+  const sample = data.height * data.width;
+  const imageShape = inputShape.length === 3 ? inputShape.slice(0, 2) : undefined;
+  if (sample !== size || (imageShape && data.height !== imageShape[0])) {
+    throw new UserError(
+      `${data.source}: samples are ${data.height}x${data.width} = ${sample} values, but the ${config.model} ` +
+        `model was trained on ${inputShape.join("x")} = ${size}`,
+    );
+  }
+  return data;
+}
+
+async function readNpyImages(path: string, config: RunConfig): Promise<DetectionData> {
+  const bytes = await withPermission("read", path, () => Deno.readFile(path)).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) throw new UserError(`${path}: no such file`);
+    throw e;
+  });
+  const array = readNpy(bytes, { source: path });
+  const [count, ...rest] = array.shape;
+  if (!(rest.length === 1 || rest.length === 2) || count === 0) {
+    throw new UserError(
+      `${path}: expected images N x H x W or rows N x D, found shape (${array.shape.join(", ")})`,
+    );
+  }
+  const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
+  // Integer pixels are 0-255, as the IDX files are; float arrays are taken as already in [0, 1].
+  const unit = Float32Array.from(
+    array.data as ArrayLike<number>,
+    array.dtype === "uint8" ? (v) => v / 255 : (v) => v,
+  );
+  const images = config.scale === "symmetric" ? unit.map((v) => v * 2 - 1) : unit;
+  return { images, count, height, width, source: path };
+}
