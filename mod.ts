@@ -60,12 +60,22 @@ export type {
   LossContext,
   LossName,
   ModelDefaults,
+  ModelOption,
+  ModelOwnSettings,
   ModelSpec,
   NoiseName,
   OptimizerName,
   PixelScale,
   TrainingPhase,
 } from "./src/models/model.ts";
+export { LOSS_NAMES, NOISE_NAMES, OPTIMIZER_NAMES } from "./src/models/model.ts";
+export {
+  type OptionDecl,
+  OptionError,
+  OPTIONS,
+  optionsOf,
+  validateSettings,
+} from "./src/train/options.ts";
 export {
   resume,
   type ResumeOptions,

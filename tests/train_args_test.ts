@@ -115,20 +115,44 @@ Deno.test("the zoo's options: dropout, early stopping, noise, width and model we
   assertEquals(tconv.kind === "train" && [tconv.options.width, tconv.options.latentDim], [32, 2]);
   const stacked = parseTrainArgs(["stacked", "--pretrain-epochs", "2", "--epochs", "3"]);
   assertEquals(stacked.kind === "train" && stacked.options.pretrainEpochs, 2);
-  const weights = parseTrainArgs([
-    "sparse",
-    "--sparsity-weight",
-    "0.01",
-    "--contractive-weight",
-    "0.001",
-  ]);
-  assertEquals(
-    weights.kind === "train" && [weights.options.sparsityWeight, weights.options.contractiveWeight],
-    [0.01, 0.001],
-  );
+  const sparse = parseTrainArgs(["sparse", "--sparsity-weight", "0.01"]);
+  assertEquals(sparse.kind === "train" && sparse.options.sparsityWeight, 0.01);
+  const contractive = parseTrainArgs(["contractive", "--contractive-weight", "0.001"]);
+  assertEquals(contractive.kind === "train" && contractive.options.contractiveWeight, 0.001);
   await assertRejects(() => parseTrainArgs(["dense", "--dropout", "1"]), "--dropout 1", "[0, 1)");
   await assertRejects(() => parseTrainArgs(["dense", "--noise", "pink"]), "--noise pink");
   await assertRejects(() => parseTrainArgs(["tconv", "--width", "0"]), "--width", "at least 1");
+});
+
+Deno.test("an option the model does not take is refused, naming the models that do", async () => {
+  await assertRejects(
+    () => parseTrainArgs(["sparse", "--contractive-weight", "0.001"]),
+    "--contractive-weight applies to contractive only; sparse does not take it",
+  );
+  await assertRejects(
+    () => parseTrainArgs(["conv", "--width", "64"]),
+    "--width applies to tconv only",
+  );
+  await assertRejects(
+    () => parseTrainArgs(["deepconv", "--latent-dim", "8"]),
+    "--latent-dim does not apply to deepconv",
+    "6x2x2 = 24",
+    "it applies to dense, conv, tconv",
+  );
+  await assertRejects(() => parseTrainArgs(["dense", "--pretrain-epochs", "2"]), "stacked only");
+});
+
+Deno.test("--resume may name the run's model; --help lists every option and where it applies", () => {
+  assertEquals(parseTrainArgs(["conv", "--resume", "runs/x"]), {
+    kind: "resume",
+    runDir: "runs/x",
+    options: { epochs: undefined, backend: undefined, quiet: false, model: "conv" },
+    report: false,
+  });
+  const text = helpText();
+  assert(text.includes("--width N") && text.includes("(tconv only)"), "width's models");
+  assert(text.includes("(not deepconv)"), "latent-dim's models");
+  assert(text.includes("--train-classes 3,5"), "the anomaly options are declared too");
 });
 
 Deno.test("--help shows each model's own defaults", () => {

@@ -52,6 +52,8 @@ Deno.test("a bad option gets a short error naming it, without a stack trace", as
     [["conv", "--epochs", "-3"], "--epochs"],
     [["conv", "--epochs=1.5"], "--epochs 1.5"],
     [["nomodel"], '"nomodel"'],
+    [["conv", "--width", "64"], "--width applies to tconv only"],
+    [["deepconv", "--latent-dim", "8"], "--latent-dim does not apply to deepconv"],
   ];
   for (const [args, mention] of cases) {
     const { code, stderr } = await trainTask([], args);
@@ -87,4 +89,28 @@ Deno.test("every task answers an unknown option with one error line and status 2
       `${task}: ${stderr}`,
     );
   }
+});
+
+Deno.test("train <model> --resume DIR continues the run when the model matches, and is refused when not", async () => {
+  const out = ".tmp/resume_cli_run";
+  await Deno.remove(out, { recursive: true }).catch(() => {});
+  const flags = [`--allow-read=.tmp,${packagedMnistDir()}`, "--allow-write=.tmp"];
+  const size = ["--train-size", "64", "--test-size", "32", "--batch-size", "32"];
+  const first = await trainTask(flags, [
+    "dense",
+    "--out",
+    out,
+    "--epochs",
+    "1",
+    ...size,
+    "--quiet",
+  ]);
+  assertEquals(first.code, 0, first.stderr);
+  const wrong = await trainTask(flags, ["conv", "--resume", out, "--epochs", "2"]);
+  assertEquals(wrong.code, 2, wrong.stderr);
+  assert(wrong.stderr.startsWith(`error: ${out} holds a dense run, not conv`), wrong.stderr);
+  const right = await trainTask(flags, ["dense", "--resume", out, "--epochs", "2", "--quiet"]);
+  assertEquals(right.code, 0, right.stderr);
+  const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+  assertEquals(lines.length, 2);
 });

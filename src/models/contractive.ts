@@ -58,7 +58,13 @@ export const contractive: ModelSpec = {
     ...SEED_002_RECIPE,
     epochs: 10,
     latentDim: 256,
-    contractiveWeight: 1e-4,
   },
+  options: [{
+    key: "contractiveWeight",
+    type: "number",
+    min: 0,
+    default: 1e-4,
+    help: "weight of the Jacobian penalty ||dz/dx||_F^2",
+  }],
   build,
 };

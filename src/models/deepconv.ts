@@ -18,13 +18,15 @@ import { dropoutAfter } from "./_layers.ts";
 import { batchNorm } from "./_batch_norm.ts";
 
 const L = tfl.layers;
+const CODE_SIZE = 24;
+const WHY_24 = "6x2x2 = 24 numbers by construction";
 
 /** [filters, kernel, stride] of the encoder's convolutions (the decoder mirrors them). */
 const STAGES: [number, number, number][] = [[3, 2, 1], [6, 3, 2], [6, 3, 2], [6, 4, 2]];
 
 function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
-  if (latentDim !== 24) {
-    throw new Error(`deepconv: the code is 6x2x2 = 24 by construction; --latent-dim ${latentDim}`);
+  if (latentDim !== CODE_SIZE) {
+    throw new Error(`deepconv: the code is ${WHY_24}; latentDim ${latentDim}`);
   }
   const encoder = tfl.sequential({
     name: "encoder",
@@ -84,8 +86,9 @@ export const deepconv: ModelSpec = {
     loss: "l1",
     optimizer: "adam",
     weightDecay: 0,
-    latentDim: 24,
+    latentDim: CODE_SIZE,
     scale: "unit",
   },
+  notTaken: { latentDim: `its code is ${WHY_24}` },
   build,
 };

@@ -16,13 +16,19 @@ import type { tf, tfl } from "../deps.ts";
 import type { Dataset } from "../data/dataset.ts";
 
 /** Reconstruction losses. */
-export type LossName = "bce" | "mse" | "l1";
+export const LOSS_NAMES = ["bce", "mse", "l1"] as const;
+/** A reconstruction loss. */
+export type LossName = typeof LOSS_NAMES[number];
 /** Optimizers. */
-export type OptimizerName = "adam" | "adamw";
+export const OPTIMIZER_NAMES = ["adam", "adamw"] as const;
+/** An optimizer. */
+export type OptimizerName = typeof OPTIMIZER_NAMES[number];
 /** Input pixel ranges: [0,1] or [-1,1]. */
 export type PixelScale = "unit" | "symmetric";
 /** Input corruptions while training (`none`: clean inputs). */
-export type NoiseName = "none" | "gaussian" | "mask" | "saltpepper";
+export const NOISE_NAMES = ["none", "gaussian", "mask", "saltpepper"] as const;
+/** An input corruption. */
+export type NoiseName = typeof NOISE_NAMES[number];
 
 /** Hyper-parameters a model trains with unless told otherwise (its seed tutorial's). */
 export interface ModelDefaults {
@@ -46,6 +52,13 @@ export interface ModelDefaults {
   noise?: NoiseName;
   /** Strength of `noise`: gaussian sigma, or the fraction of pixels masked / salted. */
   noiseLevel?: number;
+}
+
+/**
+ * The options only some models take, each declared (with its default) in
+ * the `options` of the model that takes it.
+ */
+export interface ModelOwnSettings {
   /** Channels of the first conv block; the next ones double (tconv). */
   width?: number;
   /** Weight of the KL sparsity penalty (sparse). */
@@ -56,8 +69,22 @@ export interface ModelDefaults {
   pretrainEpochs?: number;
 }
 
+/** A model's own option: declared once, it is validated, parsed from the command line and listed in `--help`. */
+export interface ModelOption {
+  /** Its key in the settings; the flag is its kebab-case (`sparsityWeight`: `--sparsity-weight`). */
+  key: keyof ModelOwnSettings;
+  /** Whole numbers only, or any number. */
+  type: "integer" | "number";
+  /** The smallest value allowed. */
+  min: number;
+  /** The value when not given. */
+  default: number;
+  /** One line for `--help`. */
+  help: string;
+}
+
 /** Options every model's `build` takes: the run's settings. */
-export interface BuildOptions extends Partial<ModelDefaults> {
+export interface BuildOptions extends Partial<ModelDefaults>, ModelOwnSettings {
   /** Size of the code. */
   latentDim: number;
   /** Seed of the initial weights. */
@@ -160,6 +187,10 @@ export interface ModelSpec {
   source: string;
   /** The hyper-parameters of its seed tutorial, used for every option not given. */
   defaults: ModelDefaults;
+  /** Options only this model takes, with their defaults (default none). */
+  options?: ModelOption[];
+  /** Options every other model takes that this one does not, with the reason (default none). */
+  notTaken?: Partial<Record<"latentDim", string>>;
   /** A new model with freshly initialised weights (from `options.seed`). */
   build(options: BuildOptions): Autoencoder;
 }

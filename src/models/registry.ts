@@ -3,6 +3,7 @@
  * @module
  */
 import type { ModelSpec } from "./model.ts";
+import { UserError } from "../errors.ts";
 import { dense } from "./dense.ts";
 import { conv } from "./conv.ts";
 import { deepconv } from "./deepconv.ts";
@@ -29,6 +30,8 @@ export const MODELS: Record<string, ModelSpec> = {
 /** The spec called `name`, or an error listing the names there are. */
 export function getModel(name: string): ModelSpec {
   const spec = MODELS[name];
-  if (!spec) throw new Error(`unknown model "${name}"; models: ${Object.keys(MODELS).join(", ")}`);
+  if (!spec) {
+    throw new UserError(`unknown model "${name}"; models: ${Object.keys(MODELS).join(", ")}`);
+  }
   return spec;
 }

@@ -68,7 +68,13 @@ export const sparse: ModelSpec = {
     ...SEED_002_RECIPE,
     epochs: 10,
     latentDim: 1000,
-    sparsityWeight: 1e-3,
   },
+  options: [{
+    key: "sparsityWeight",
+    type: "number",
+    min: 0,
+    default: 1e-3,
+    help: "weight of the KL sparsity penalty (rho 0.05)",
+  }],
   build,
 };

@@ -121,7 +121,13 @@ export const stacked: ModelSpec = {
     ...SEED_002_RECIPE,
     epochs: 15,
     latentDim: 64,
-    pretrainEpochs: 10,
   },
+  options: [{
+    key: "pretrainEpochs",
+    type: "integer",
+    min: 0,
+    default: 10,
+    help: "greedy pre-training epochs per layer (--epochs: fine-tuning)",
+  }],
   build,
 };

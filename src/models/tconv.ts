@@ -89,7 +89,13 @@ export const tconv: ModelSpec = {
     weightDecay: 0.01,
     latentDim: 16,
     scale: "unit",
-    width: DEFAULT_WIDTH,
   },
+  options: [{
+    key: "width",
+    type: "integer",
+    min: 1,
+    default: DEFAULT_WIDTH,
+    help: "channels of the first conv block, doubling after (seed: 128)",
+  }],
   build,
 };

@@ -13,7 +13,8 @@
  */
 import type { BackendRequest } from "../backend/backend.ts";
 import { getModel } from "../models/registry.ts";
-import type { ModelDefaults, NoiseName } from "../models/model.ts";
+import type { ModelDefaults, ModelOwnSettings, NoiseName } from "../models/model.ts";
+import { optionsOf, validateSettings } from "./options.ts";
 
 /** Settings every model takes, with their defaults. */
 export interface CommonSettings {
@@ -27,10 +28,9 @@ export interface CommonSettings {
   noiseLevel: number;
 }
 
-const COMMON: CommonSettings = { dropout: 0, earlyStopping: 0, noise: "none", noiseLevel: 0 };
-
 /** The settings of a new run; unset hyper-parameters take the model's defaults. */
-export interface RunSettings extends Partial<ModelDefaults>, Partial<CommonSettings> {
+export interface RunSettings
+  extends Partial<ModelDefaults>, Partial<CommonSettings>, ModelOwnSettings {
   /** Model name from the zoo, e.g. `conv`. */
   model: string;
   /** Seed of initialisation, data order and subsets (default 0). */
@@ -50,7 +50,8 @@ export interface RunSettings extends Partial<ModelDefaults>, Partial<CommonSetti
 }
 
 /** The settings a run was made with: written to `config.json` and read back by `--resume`. */
-export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, CommonSettings {
+export interface RunConfig
+  extends Omit<ModelDefaults, keyof CommonSettings>, CommonSettings, ModelOwnSettings {
   /** Model name from the zoo. */
   model: string;
   /** Seed of every random draw: weights, data order, subsets, noise, dropout. */
@@ -70,7 +71,9 @@ export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, Co
 }
 
 /**
- * The full settings of a new run: `settings` over the model's defaults.
+ * The full settings of a new run: `settings` over the model's defaults,
+ * after checking each against its declaration (an option the model does not
+ * take, or a value out of range, is an `OptionError`).
  *
  * @example
  * ```ts
@@ -79,22 +82,20 @@ export interface RunConfig extends Omit<ModelDefaults, keyof CommonSettings>, Co
  * ```
  */
 export function resolveConfig(settings: RunSettings): RunConfig {
+  validateSettings({ ...settings });
   const spec = getModel(settings.model);
-  const defaults = { ...COMMON, ...spec.defaults };
-  const given = Object.fromEntries(
-    (Object.keys(defaults) as (keyof typeof defaults)[])
-      .filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]]),
-  );
-  return {
-    model: spec.name,
-    ...defaults,
-    ...given,
-    seed: settings.seed ?? 0,
-    backend: settings.backend ?? "auto",
-    data: settings.data ?? null,
-    trainSize: settings.trainSize ?? null,
-    testSize: settings.testSize ?? null,
-    trainClasses: settings.trainClasses ?? null,
-    excludeClasses: settings.excludeClasses ?? null,
+  const declared = optionsOf(spec.name).filter((o) => o.default !== undefined)
+    .map((o) => [o.key, o.default]);
+  const defaults: Record<string, unknown> = {
+    ...Object.fromEntries(declared),
+    ...spec.defaults,
+    data: null,
+    trainSize: null,
+    testSize: null,
+    trainClasses: null,
+    excludeClasses: null,
   };
+  const given = Object.keys(defaults).filter((k) => settings[k as keyof RunSettings] !== undefined)
+    .map((k) => [k, settings[k as keyof RunSettings]]);
+  return { model: spec.name, ...defaults, ...Object.fromEntries(given) } as unknown as RunConfig;
 }

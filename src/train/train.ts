@@ -58,6 +58,8 @@ export interface ResumeOptions extends RunOutputOptions {
   epochs?: number;
   /** Backend for the rest of the run (default: the one it used). */
   backend?: BackendRequest;
+  /** The model the run must be of; another is refused before any work (default: any). */
+  model?: string;
 }
 
 /** What {@linkcode train} returns. */
@@ -124,6 +126,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
  */
 export async function resume(runDir: string, options: ResumeOptions = {}): Promise<TrainResult> {
   const config: RunConfig = { ...(await readRunRecord(runDir)).config };
+  if (options.model !== undefined && options.model !== config.model) {
+    throw new RunFolderError(
+      `${runDir} holds a ${config.model} run, not ${options.model}: resume it with ` +
+        `\`train ${config.model} --resume ${runDir}\` (or without a model), ` +
+        `or train ${options.model} into another --out`,
+    );
+  }
   if (options.epochs !== undefined) config.epochs = options.epochs;
   if (options.backend !== undefined) config.backend = options.backend;
   return await run(runDir, config, true, options);
