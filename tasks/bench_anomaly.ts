@@ -1,0 +1,208 @@
+/**
+ * `deno task bench:anomaly`: the MNIST one-class protocol. For each digit c,
+ * diabolo's default detector trains on the training images of c only and
+ * scores the whole test set; the ROC-AUC counts the other nine digits as
+ * anomalies. In the same run, when a Python with scikit-learn is found
+ * (`.tmp/py/bin/python3`, then `/usr/bin/python3`, or `--python`), the
+ * classical baselines on the same split: IsolationForest, OneClassSVM (rbf,
+ * 2,000 images of the digit) and PCA-32 reconstruction error. Prints the
+ * per-digit table, the means, the seconds and the load average.
+ *
+ * ```sh
+ * deno task bench:anomaly
+ * deno task bench:anomaly --digits 2,5,8 --model dense --latent-dim 16 --epochs 50 --score mse
+ * deno task bench:anomaly --skip-sklearn
+ * ```
+ *
+ * @module
+ */
+import { parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
+import { loadMnist, packagedMnistDir } from "../src/data/mnist.ts";
+import { parseClassList } from "../src/data/classes.ts";
+import { getModel } from "../src/models/registry.ts";
+import {
+  ONE_CLASS_DETECTOR,
+  oneClassAuc,
+  type OneClassDetector,
+} from "../src/anomaly/one_class.ts";
+import { type ScoreName, SCORES } from "../src/anomaly/scores.ts";
+import { backendOption } from "../src/cli/main.ts";
+import type { Dataset } from "../src/data/dataset.ts";
+
+const PYTHONS = [".tmp/py/bin/python3", "/usr/bin/python3"];
+const REFERENCE = new URL("./reference/anomaly_sklearn.py", import.meta.url).pathname;
+const BASELINES = ["iforest", "ocsvm", "pca32"] as const;
+type Baseline = typeof BASELINES[number];
+interface BaselineRow extends Record<Baseline, number> {
+  digit: number;
+  seconds: Record<Baseline, number>;
+  sklearn: string;
+}
+
+function load(): string {
+  return Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
+}
+
+async function findPython(given?: string): Promise<string | undefined> {
+  for (const python of given ? [given] : PYTHONS) {
+    try {
+      const out = await new Deno.Command(python, {
+        args: ["-c", "import sklearn, numpy"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (out.code === 0) return python;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) throw e;
+    }
+  }
+  return undefined;
+}
+
+async function baselines(python: string, digits: number[]): Promise<BaselineRow[]> {
+  const out = await new Deno.Command(python, {
+    args: [REFERENCE, packagedMnistDir(), digits.join(",")],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    throw new Error(`${REFERENCE} failed:\n${new TextDecoder().decode(out.stderr)}`);
+  }
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+}
+
+await runTask(async () => {
+  const start = performance.now();
+  const { values } = parseTaskArgs({
+    args: Deno.args,
+    options: {
+      digits: { type: "string" },
+      model: { type: "string" },
+      epochs: { type: "string" },
+      "latent-dim": { type: "string" },
+      "batch-size": { type: "string" },
+      lr: { type: "string" },
+      score: { type: "string" },
+      seed: { type: "string" },
+      backend: { type: "string" },
+      python: { type: "string" },
+      "skip-sklearn": { type: "boolean" },
+    },
+  });
+  const digits = values.digits === undefined
+    ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    : parseClassList(values.digits, "--digits");
+  const positive = (flag: string, raw: string | undefined, integer = true) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!(n > 0) || (integer && !Number.isInteger(n))) {
+      throw new UsageError(
+        `--${flag} ${raw}: expected a positive ${integer ? "integer" : "number"}`,
+      );
+    }
+    return n;
+  };
+  if (values.score !== undefined && !(SCORES as readonly string[]).includes(values.score)) {
+    throw new UsageError(`--score ${values.score}: expected one of ${SCORES.join(", ")}`);
+  }
+  if (values.model !== undefined) getModel(values.model);
+  const given: Partial<OneClassDetector> = Object.fromEntries(
+    Object.entries({
+      model: values.model,
+      epochs: positive("epochs", values.epochs),
+      latentDim: positive("latent-dim", values["latent-dim"]),
+      batchSize: positive("batch-size", values["batch-size"]),
+      lr: positive("lr", values.lr, false),
+      score: values.score as ScoreName | undefined,
+      seed: values.seed === undefined ? undefined : Number(values.seed),
+      backend: backendOption(values.backend),
+    }).filter(([, v]) => v !== undefined),
+  );
+  // Another model brings its own defaults, not those of the default detector's model.
+  const detector: OneClassDetector = given.model && given.model !== ONE_CLASS_DETECTOR.model
+    ? { score: "mse", ...given, model: given.model }
+    : { ...ONE_CLASS_DETECTOR, ...given };
+  const spec = getModel(detector.model);
+  const settings = { ...spec.defaults, ...detector };
+  const name =
+    `diabolo ${detector.model} (latent ${settings.latentDim}, ${settings.epochs} epochs, ${detector.score})`;
+  console.log(`MNIST one-class protocol, digits ${digits.join(",")}; load average ${load()}`);
+
+  let rows: BaselineRow[] = [];
+  let skLine = "";
+  if (values["skip-sklearn"]) {
+    skLine = "scikit-learn baselines skipped (--skip-sklearn)";
+  } else {
+    const python = await findPython(values.python);
+    if (!python) {
+      skLine = `scikit-learn baselines skipped: no Python with scikit-learn and numpy at ${
+        values.python ?? PYTHONS.join(" or ")
+      } (python3 -m venv .tmp/py && .tmp/py/bin/pip install scikit-learn numpy)`;
+    } else {
+      const t = performance.now();
+      rows = await baselines(python, digits);
+      skLine = `scikit-learn ${rows[0]?.sklearn} (${python}): ${
+        ((performance.now() - t) / 1000).toFixed(1)
+      } s for the three baselines, load average ${load()}`;
+    }
+  }
+  console.log(skLine);
+
+  const cache = new Map<string, Dataset>();
+  const results = [];
+  const t0 = performance.now();
+  for (const digit of digits) {
+    if (!cache.has(settings.scale)) {
+      cache.set(settings.scale, (await loadMnist({ scale: settings.scale })).test);
+    }
+    const r = await oneClassAuc({
+      ...detector,
+      normalClass: digit,
+      test: cache.get(settings.scale),
+    });
+    results.push(r);
+    console.log(
+      `digit ${digit}: AUC ${r.auc.toFixed(4)} (${r.seconds.toFixed(1)} s, load ${load()})`,
+    );
+  }
+  const total = (performance.now() - t0) / 1000;
+
+  const cols = [name, ...(rows.length ? ["IsolationForest", "OneClassSVM", "PCA-32"] : [])];
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const table = [
+    line(["digit", ...cols]),
+    line(["---", ...cols.map(() => "---")]),
+    ...results.map((r, i) =>
+      line([
+        String(r.normalClass),
+        r.auc.toFixed(4),
+        ...(rows.length ? BASELINES.map((b) => rows[i][b].toFixed(4)) : []),
+      ])
+    ),
+  ];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  table.push(line([
+    "**mean**",
+    mean(results.map((r) => r.auc)).toFixed(4),
+    ...(rows.length ? BASELINES.map((b) => mean(rows.map((row) => row[b])).toFixed(4)) : []),
+  ]));
+  table.push(line([
+    "seconds",
+    total.toFixed(1),
+    ...(rows.length
+      ? BASELINES.map((b) => rows.reduce((s, row) => s + row.seconds[b], 0).toFixed(1))
+      : []),
+  ]));
+  console.log(`\n${table.join("\n")}\n`);
+  if (rows.length) {
+    const ours = mean(results.map((r) => r.auc));
+    const pca = mean(rows.map((r) => r.pca32));
+    const worst = Math.min(...results.map((r, i) => r.auc - rows[i].iforest));
+    console.log(
+      `goal: mean ${ours.toFixed(4)} ${ours >= pca ? ">=" : "<"} PCA-32 ${pca.toFixed(4)}; ` +
+        `worst digit vs IsolationForest ${worst >= 0 ? "+" : ""}${worst.toFixed(4)} (bar -0.02); ` +
+        `whole benchmark ${((performance.now() - start) / 1000).toFixed(0)} s (bar 900 s)`,
+    );
+  }
+  console.log(`load average at the end ${load()}`);
+});
