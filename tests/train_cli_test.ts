@@ -114,3 +114,20 @@ Deno.test("train <model> --resume DIR continues the run when the model matches, 
   const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
   assertEquals(lines.length, 2);
 });
+
+Deno.test("a diverging run ends with one error line naming the epoch, the steps and the checkpoint kept", async () => {
+  const out = ".tmp/diverging_run";
+  await Deno.remove(out, { recursive: true }).catch(() => {});
+  const flags = [`--allow-read=.tmp,${packagedMnistDir()}`, "--allow-write=.tmp"];
+  const size = ["--train-size", "64", "--test-size", "32", "--batch-size", "32", "--quiet"];
+  assertEquals((await trainTask(flags, ["vae", "--out", out, "--epochs", "1", ...size])).code, 0);
+  const record = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
+  record.config.lr = 1e6;
+  await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(record));
+  const { code, stderr } = await trainTask(flags, ["--resume", out, "--epochs", "3", "--quiet"]);
+  assertEquals(code, 2, stderr);
+  assert(/^error: epoch 2, steps? [\d-]+: the training loss became NaN/.test(stderr), stderr);
+  assert(stderr.includes("lower the learning rate"), stderr);
+  assert(stderr.includes(`${out}/checkpoint keeps epoch 1`), stderr);
+  assert(!stderr.includes("    at ") && stderr.trim().split("\n").length === 1, stderr);
+});

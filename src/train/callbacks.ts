@@ -40,6 +40,9 @@ import { formatSeconds, Progress } from "./progress.ts";
  * model's own figures.
  */
 export class RunFolderWriter implements FitCallback {
+  /** The epoch of the last checkpoint in the folder (`0`: none yet). */
+  savedEpoch = 0;
+
   /**
    * A writer into `runDir` of the run `config` describes, trained on `backend`.
    *
@@ -54,7 +57,8 @@ export class RunFolderWriter implements FitCallback {
   ) {}
 
   /** Writes `config.json`. */
-  async onTrainBegin(): Promise<void> {
+  async onTrainBegin(run: FitRun): Promise<void> {
+    this.savedEpoch = run.state.epoch;
     await writeRunRecord(this.runDir, this.config, this.backend);
   }
 
@@ -70,6 +74,7 @@ export class RunFolderWriter implements FitCallback {
       await saveCheckpoint(runDir, parts, { folder: RUN_FILES.best });
     }
     await saveCheckpoint(runDir, parts);
+    this.savedEpoch = run.state.epoch;
     await writeRunFile(runDir, RUN_FILES.lossChart, this.#lossChart(run));
     await writeRunFile(runDir, RUN_FILES.reconstructions, await this.#reconstructions(run));
     if (ae.artifacts) {

@@ -30,6 +30,7 @@ import {
 import { resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
 import { createTrainStep } from "./step.ts";
+import { NonFiniteLossError } from "./loss_meter.ts";
 import { EarlyStopping, ProgressBar, RunFolderWriter, TrainLog } from "./callbacks.ts";
 
 /** How a run reports: where log lines go, whether a bar is drawn, or callbacks instead. */
@@ -167,7 +168,8 @@ async function run(
     state = loaded.state;
     metrics = (await readMetrics(runDir)).slice(0, state.epoch);
   }
-  const callbacks = options.callbacks ?? standardCallbacks(runDir, config, backend, {
+  const writer = new RunFolderWriter(runDir, config, backend);
+  const callbacks = options.callbacks ?? standardCallbacks(writer, {
     ...options,
     log,
     resumed: resuming ? runDir : undefined,
@@ -182,18 +184,24 @@ async function run(
     callbacks,
     state,
     metrics,
+  }).catch((e) => {
+    if (e instanceof NonFiniteLossError && callbacks.includes(writer)) {
+      e.message += writer.savedEpoch
+        ? `; ${runDir}/${RUN_FILES.checkpoint} keeps epoch ${writer.savedEpoch}, the last good one`
+        : "; no checkpoint was written";
+    }
+    throw e;
   });
   return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
 }
 
 /** What `train()` installs: log lines, the progress bar (or per-epoch lines), the run folder, early stopping. */
 function standardCallbacks(
-  runDir: string,
-  config: RunConfig,
-  backend: BackendChoice,
+  writer: RunFolderWriter,
   options: { quiet?: boolean; log: (line: string) => void; resumed?: string },
 ): FitCallback[] {
   const { quiet, log, resumed } = options;
+  const { runDir, config } = writer;
   const classes = config.trainClasses
     ? `classes ${config.trainClasses.join(",")} only`
     : config.excludeClasses
@@ -202,7 +210,7 @@ function standardCallbacks(
   return [
     new TrainLog({ log, epochs: quiet, resumed, classes }),
     ...(quiet ? [] : [new ProgressBar()]),
-    new RunFolderWriter(runDir, config, backend),
+    writer,
     ...(config.earlyStopping > 0
       ? [
         new EarlyStopping({
