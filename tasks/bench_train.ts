@@ -96,7 +96,7 @@ export async function timeStep(
   }
   batch.dispose();
   step.optimizer.dispose();
-  ae.network.dispose();
+  ae.parameters.dispose();
   return timing;
 }
 

@@ -46,7 +46,7 @@ Deno.test("the VAE's elbo score is BCE summed over pixels plus KL, at z = mu", a
   const klValues = tf.tidy(() => {
     const batch = tf.tensor(x, [4, 784]);
     const mu = ae.encoder.apply(batch) as tf.Tensor;
-    const logvar = (ae.network.apply(batch) as tf.Tensor[])[1];
+    const logvar = (ae.parameters.apply(batch) as tf.Tensor[])[1];
     return vaeKl(mu, logvar).dataSync();
   });
   for (let i = 0; i < 4; i++) assertClose(elbo[i], bce[i] * 784 + klValues[i], 1e-3);

@@ -8,7 +8,7 @@ import { networkArtifacts } from "../src/run/run_folder.ts";
 Deno.test("model.json + weights.bin load with tf.loadLayersModel and predict the same", async () => {
   await initBackend({ backend: "cpu" });
   const ae = MODELS.conv.build({ latentDim: 8, seed: 1 });
-  const { json, weights } = await networkArtifacts(ae.network);
+  const { json, weights } = await networkArtifacts(ae.parameters);
   const parsed = JSON.parse(json);
   assert(parsed.format === "layers-model" && parsed.weightsManifest[0].paths[0] === "weights.bin");
   const loaded = await tfl.loadLayersModel(tf.io.fromMemory({
@@ -19,7 +19,7 @@ Deno.test("model.json + weights.bin load with tf.loadLayersModel and predict the
   const x = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 3);
   assertAllClose(
     (loaded.predict(x) as tf.Tensor).dataSync(),
-    (ae.network.predict(x) as tf.Tensor).dataSync(),
+    (ae.parameters.predict(x) as tf.Tensor).dataSync(),
     { rel: 1e-6 },
   );
 });

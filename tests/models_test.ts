@@ -10,7 +10,7 @@ import { quick, tempRunDir } from "./_train_fixture.ts";
 import { resume, train } from "../src/train/train.ts";
 import { MODELS } from "../src/models/registry.ts";
 import { initBackend } from "../src/backend/backend.ts";
-import { loadNetworkWeights } from "../src/run/run_folder.ts";
+import { loadWeights } from "../src/run/run_folder.ts";
 import { tf } from "../src/deps.ts";
 import { vaeKl } from "../src/models/vae.ts";
 import { sparsityKl } from "../src/models/sparse.ts";
@@ -109,17 +109,17 @@ Deno.test("wasm: early stopping stops after <patience> epochs without a better t
   assertEquals(metrics[best - 1].val_loss, bestLoss);
   const weights = async (folder: "best" | "checkpoint") => {
     const fresh = MODELS.dense.build({ latentDim: 32, seed: 9 });
-    await loadNetworkWeights(out, fresh.network, { folder });
-    return fresh.network.getWeights().map((w) => [...w.dataSync()]);
+    await loadWeights(out, fresh.parameters, { folder });
+    return fresh.parameters.getWeights().map((w) => [...w.dataSync()]);
   };
-  const kept = autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
+  const kept = autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(kept, await weights("best"), "the returned network holds the best epoch's weights");
   assert(
     JSON.stringify(kept) !== JSON.stringify(await weights("checkpoint")),
     "the last epoch's weights differ (and stay in checkpoint/ for --resume)",
   );
   const loaded = async (weights: "best" | "last") =>
-    (await loadRun(out, { backend: "wasm", weights })).autoencoder.network.getWeights()
+    (await loadRun(out, { backend: "wasm", weights })).autoencoder.parameters.getWeights()
       .map((w) => [...w.dataSync()]);
   assertEquals(await loaded("best"), kept, "loadRun opens the best weights by default");
   assertEquals(await loaded("last"), await weights("checkpoint"));
@@ -144,6 +144,28 @@ Deno.test("wasm: a multi-phase run with noise and dropout, resumed across a phas
     straight.metrics.map((m) => [m.train_loss, m.val_loss, m.test_accuracy]),
   );
   const weights = (r: typeof straight) =>
-    r.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
+    r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(weights(resumed), weights(straight), "identical weights");
+});
+
+Deno.test("every model reconstructs a batch in its input's shape; stacked's phases carry their own loss, metrics and lr scale", async () => {
+  await initBackend({ backend: "cpu" });
+  for (const spec of Object.values(MODELS)) {
+    const ae = spec.build({ latentDim: spec.defaults.latentDim, seed: 0, width: 4 });
+    const x = tf.zeros([2, ...ae.inputShape]);
+    const y = ae.reconstruct(x, false);
+    assertEquals(y.shape, [2, ...ae.inputShape], spec.name);
+    tf.dispose([x, y]);
+  }
+  const phases = MODELS.stacked.build({ latentDim: 64, seed: 0, pretrainEpochs: 1, epochs: 1 })
+    .phases!;
+  assertEquals(
+    phases.map((p) => [p.name, p.lrScale ?? 1, typeof p.loss, typeof p.metrics]),
+    [
+      ["pretrain 784-256", 1, "function", "function"],
+      ["pretrain 256-128", 1, "function", "function"],
+      ["pretrain 128-64", 1, "function", "function"],
+      ["fine-tune", 0.5, "function", "function"],
+    ],
+  );
 });

@@ -68,5 +68,5 @@ Deno.test("wasm: a run that diverges stops with a NonFiniteLossError and leaves 
   assert(error instanceof NonFiniteLossError && error.message.startsWith("epoch 2,"), `${error}`);
   const run = await loadRun(out, { backend: "wasm" });
   assertEquals(run.state.epoch, 1);
-  assert(run.autoencoder.network.getWeights().every((w) => w.dataSync().every(Number.isFinite)));
+  assert(run.autoencoder.parameters.getWeights().every((w) => w.dataSync().every(Number.isFinite)));
 });

@@ -75,8 +75,8 @@ Deno.test("wasm: 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs",
     resumed.metrics.map((m) => [m.train_loss, m.val_loss]),
     straight.metrics.map((m) => [m.train_loss, m.val_loss]),
   );
-  const a = straight.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
-  const b = resumed.autoencoder.network.getWeights().map((w) => [...w.dataSync()]);
+  const a = straight.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
+  const b = resumed.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(b, a, "identical weights");
 });
 

@@ -10,6 +10,7 @@ import { tf, tfl } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import type { Autoencoder } from "../src/models/model.ts";
 import { createTrainStep } from "../src/train/step.ts";
+import { chained } from "../src/models/_layers.ts";
 
 const STEPS = 200;
 const BATCH = 8;
@@ -38,8 +39,7 @@ function tinyConvAe(): Autoencoder {
       L.conv2dTranspose({ ...up, filters: 1, activation: "sigmoid", kernelInitializer: init() }),
     ],
   });
-  const network = tfl.sequential({ layers: [encoder, decoder] });
-  return { encoder, decoder, network, inputShape: [8, 8, 1] };
+  return { encoder, decoder, ...chained("small_conv", encoder, decoder), inputShape: [8, 8, 1] };
 }
 
 /** 64 images of a 3x3 square (brightness 0.6 to 0.9) at each of the 36 places on an 8x8 canvas. */
@@ -68,7 +68,7 @@ async function train(backend: "wasm" | "cpu"): Promise<number[]> {
   }
   data.dispose();
   step.optimizer.dispose();
-  ae.network.dispose();
+  ae.parameters.dispose();
   return losses;
 }
 

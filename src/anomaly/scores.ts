@@ -89,9 +89,7 @@ export function anomalyScores(
         ...autoencoder.inputShape,
       ]);
       if (score === "elbo") return autoencoder.negativeElbo!(x);
-      const recon = autoencoder.reconstruct
-        ? autoencoder.reconstruct(x, false)
-        : autoencoder.network.apply(x, { training: false }) as tf.Tensor;
+      const recon = autoencoder.reconstruct(x, false);
       const p = tf.reshape(recon, [end - start, size]);
       const y = tf.reshape(x, [end - start, size]);
       if (score === "mse") return tf.mean(tf.square(tf.sub(p, y)), 1);

@@ -98,9 +98,7 @@ export function reconstruct(
   images: Float32Array,
   options: CodecOptions = {},
 ): Float32Array {
-  const model = ae.reconstruct
-    ? { apply: (x: tf.Tensor) => ae.reconstruct!(x, false) }
-    : { apply: (x: tf.Tensor) => ae.network.apply(x, { training: false }) as tf.Tensor };
+  const model = { apply: (x: tf.Tensor) => ae.reconstruct(x, false) };
   return apply(model, images, ae.inputShape, options.batchSize ?? 1000);
 }
 

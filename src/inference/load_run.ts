@@ -16,7 +16,7 @@ import type { RunConfig } from "../train/config.ts";
 import type { TrainingState } from "../train/fit.ts";
 import {
   CheckpointError,
-  loadNetworkWeights,
+  loadWeights,
   readRunRecord,
   RUN_FILES,
   RunFolderError,
@@ -64,15 +64,15 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const autoencoder = getModel(config.model).build(config);
   const wantBest = options.weights !== "last" && config.earlyStopping > 0;
   const { state } = wantBest
-    ? await loadNetworkWeights(runDir, autoencoder.network, { folder: RUN_FILES.best }).catch(
+    ? await loadWeights(runDir, autoencoder.parameters, { folder: RUN_FILES.best }).catch(
       (e) => {
         // A run stopped before its last phase has no best/ yet: its last epoch is all there is.
         if (e instanceof RunFolderError && !(e instanceof CheckpointError)) {
-          return loadNetworkWeights(runDir, autoencoder.network);
+          return loadWeights(runDir, autoencoder.parameters);
         }
         throw e;
       },
     )
-    : await loadNetworkWeights(runDir, autoencoder.network);
+    : await loadWeights(runDir, autoencoder.parameters);
   return { runDir, config, state, backend, autoencoder };
 }

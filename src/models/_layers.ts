@@ -1,7 +1,7 @@
 /**
  * Layer helpers the models share: dense stacks with explicit unique names,
  * and a dropout whose mask is drawn from the step's seed (passed as the
- * `seed` keyword of `network.apply`), so a resumed run draws the masks an
+ * `seed` keyword of `apply`), so a resumed run draws the masks an
  * uninterrupted one would. tfjs's own Dropout reuses one seed every call.
  *
  * ```ts
@@ -13,6 +13,7 @@
  */
 import { tf, tfl } from "../deps.ts";
 import { deriveSeed } from "../random.ts";
+import type { Autoencoder } from "./model.ts";
 
 /** Options of {@linkcode SeededDropout}. */
 export interface SeededDropoutArgs {
@@ -86,4 +87,21 @@ export function denseStack(
       ...(isLast ? [] : dropoutAfter(name, dropout)),
     ];
   });
+}
+
+/**
+ * An autoencoder that is its encoder followed by its decoder: one
+ * sequential container of both, which is also its reconstruction.
+ */
+export function chained(
+  name: string,
+  encoder: tfl.LayersModel,
+  decoder: tfl.LayersModel,
+): Pick<Autoencoder, "parameters" | "reconstruct"> {
+  const parameters = tfl.sequential({ name, layers: [encoder, decoder] });
+  return {
+    parameters,
+    reconstruct: (input, training, seed = 0) =>
+      parameters.apply(input, { training, seed }) as tf.Tensor,
+  };
 }

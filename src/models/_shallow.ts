@@ -7,7 +7,7 @@
 import { tf, tfl } from "../deps.ts";
 import type { Autoencoder, LossContext } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
-import { dropoutAfter } from "./_layers.ts";
+import { chained, dropoutAfter } from "./_layers.ts";
 
 /** Options of {@linkcode shallowAutoencoder}. */
 export interface ShallowOptions {
@@ -41,8 +41,7 @@ export function shallowAutoencoder(options: ShallowOptions) {
     const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
     return { codes, output };
   };
-  const network = tfl.sequential({ name, layers: [encoder, decoder] });
-  return { code, encoder, decoder, network, forward };
+  return { code, encoder, decoder, ...chained(name, encoder, decoder), forward };
 }
 
 /**
@@ -55,11 +54,12 @@ export function penalised(
   weight: number,
   penalty: (codes: tf.Tensor) => tf.Scalar,
 ): Autoencoder {
-  const { encoder, decoder, network, forward } = parts;
+  const { encoder, decoder, parameters, reconstruct, forward } = parts;
   return {
     encoder,
     decoder,
-    network,
+    parameters,
+    reconstruct,
     inputShape: [784],
     loss: (ctx) =>
       tf.tidy(() => {

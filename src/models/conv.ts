@@ -13,7 +13,7 @@
 import { tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
-import { dropoutAfter } from "./_layers.ts";
+import { chained, dropoutAfter } from "./_layers.ts";
 
 function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   const L = tfl.layers;
@@ -67,8 +67,12 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     ],
   });
   initLikeTorch([encoder, decoder], seed);
-  const network = tfl.sequential({ name: "conv_autoencoder", layers: [encoder, decoder] });
-  return { encoder, decoder, network, inputShape: [28, 28, 1] };
+  return {
+    encoder,
+    decoder,
+    ...chained("conv_autoencoder", encoder, decoder),
+    inputShape: [28, 28, 1],
+  };
 }
 
 /** Seed 000's convolutional autoencoder. */

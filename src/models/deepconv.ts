@@ -14,7 +14,7 @@
 import { tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
-import { dropoutAfter } from "./_layers.ts";
+import { chained, dropoutAfter } from "./_layers.ts";
 import { batchNorm } from "./_batch_norm.ts";
 
 const L = tfl.layers;
@@ -69,8 +69,12 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     ],
   });
   initLikeTorch([encoder, decoder], seed);
-  const network = tfl.sequential({ name: "deep_conv_autoencoder", layers: [encoder, decoder] });
-  return { encoder, decoder, network, inputShape: [28, 28, 1] };
+  return {
+    encoder,
+    decoder,
+    ...chained("deep_conv_autoencoder", encoder, decoder),
+    inputShape: [28, 28, 1],
+  };
 }
 
 /** Seed 003's deep convolutional autoencoder. */

@@ -18,14 +18,14 @@ import { shallowAutoencoder } from "./_shallow.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
 
 function build({ latentDim, seed, dropout }: BuildOptions): Autoencoder {
-  const { encoder, decoder, network } = shallowAutoencoder({
+  const { encoder, decoder, parameters, reconstruct } = shallowAutoencoder({
     name: "denoising_autoencoder",
     hidden: latentDim,
     activation: "relu",
     seed,
     dropout,
   });
-  return { encoder, decoder, network, inputShape: [784] };
+  return { encoder, decoder, parameters, reconstruct, inputShape: [784] };
 }
 
 /** Seed 002's denoising autoencoder. */

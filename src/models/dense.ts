@@ -13,7 +13,7 @@
 import { tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
-import { denseStack } from "./_layers.ts";
+import { chained, denseStack } from "./_layers.ts";
 
 function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   const encoder = tfl.sequential({
@@ -25,8 +25,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     layers: denseStack("dec", [latentDim, 64, 128, 784], { last: "tanh", dropout }),
   });
   initLikeTorch([encoder, decoder], seed);
-  const network = tfl.sequential({ name: "dense_autoencoder", layers: [encoder, decoder] });
-  return { encoder, decoder, network, inputShape: [784] };
+  return { encoder, decoder, ...chained("dense_autoencoder", encoder, decoder), inputShape: [784] };
 }
 
 /** Seed 001's dense autoencoder. */

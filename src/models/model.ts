@@ -1,13 +1,15 @@
 /**
- * What every model of the zoo provides: an encoder, a decoder, the network
- * that holds every weight, the defaults its seed tutorial trains it with, and
- * optional hooks through which the one training loop serves them all: its own
- * loss, test-set metrics, per-epoch figures and training phases.
+ * What every model of the zoo provides: an encoder, a decoder, its
+ * reconstruction, the container that holds every weight, the defaults its
+ * seed tutorial trains it with, and optional hooks through which the one
+ * training loop serves them all: its own loss, test-set metrics, per-epoch
+ * figures and training phases (each with its own loss, metrics and
+ * learning-rate scale).
  *
  * ```ts
  * import { MODELS } from "./registry.ts";
  * const ae = MODELS.conv.build({ latentDim: 64, seed: 0 });
- * ae.network.summary();
+ * ae.parameters.summary();
  * ```
  *
  * @module
@@ -99,19 +101,24 @@ export interface Autoencoder {
   encoder: tfl.LayersModel;
   /** Code to reconstruction, same shape as the input. */
   decoder: tfl.LayersModel;
-  /** Every weight of the model: what is trained and checkpointed. */
-  network: tfl.LayersModel;
+  /**
+   * Every weight of the model in one container, what the optimizer trains
+   * and a checkpoint saves; not necessarily a forward pass (the VAE's has
+   * two outputs, the stacked AE's four).
+   */
+  parameters: tfl.LayersModel;
   /** Shape of one input sample, e.g. `[28, 28, 1]` or `[784]`. */
   inputShape: number[];
   /**
-   * The reconstruction of a batch, when `network(input)` is not it (a
-   * network with several outputs); used for figures and metrics.
+   * The reconstruction of a batch (the decoder of the encoder's code);
+   * `training` turns on dropout and batch statistics, `seed` draws the
+   * dropout masks.
    */
-  reconstruct?(input: tf.Tensor, training: boolean): tf.Tensor;
+  reconstruct(input: tf.Tensor, training: boolean, seed?: number): tf.Tensor;
   /**
    * The batch loss, when the model adds terms to the reconstruction loss
    * (sparsity, contraction, KL); by default the loop uses `reconstruction`
-   * of `network(input)` against `target`.
+   * of `reconstruct(input)` against `target`. A phase's own loss comes first.
    */
   loss?(context: LossContext): tf.Scalar;
   /**
@@ -145,6 +152,10 @@ export interface TrainingPhase {
   lrScale?: number;
   /** Prefixes of the weight names this phase trains (default: all). */
   trains?: string[];
+  /** The phase's loss (default: the model's). */
+  loss?(context: LossContext): tf.Scalar;
+  /** The phase's test metrics (default: the model's). */
+  metrics?(context: LossContext): Record<string, tf.Scalar>;
 }
 
 /** What a model's own loss and metrics are given. */
@@ -159,8 +170,6 @@ export interface LossContext {
   training: boolean;
   /** Seed of this batch's random draws (sampling, dropout), a function of seed, epoch and step. */
   seed: number;
-  /** Index of the training phase. */
-  phase: number;
   /** The reconstruction loss the run was configured with (mean over pixels). */
   reconstruction: (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { tf, tfl } from "../deps.ts";
-import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
+import type { Autoencoder, BuildOptions, LossContext, ModelSpec, TrainingPhase } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { dropoutAfter } from "./_layers.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
@@ -46,7 +46,7 @@ function build(options: BuildOptions): Autoencoder {
     hidden.push(h);
   });
   const recons = dec.map((layer, i) => layer.apply(hidden[i]) as tfl.SymbolicTensor);
-  const network = tfl.model({
+  const parameters = tfl.model({
     name: "stacked_autoencoder",
     inputs: input,
     outputs: [...recons, head.apply(h) as tfl.SymbolicTensor],
@@ -58,7 +58,7 @@ function build(options: BuildOptions): Autoencoder {
     inputs: code,
     outputs: dec.reduceRight((t, layer) => layer.apply(t) as tfl.SymbolicTensor, code),
   });
-  initLikeTorch([network], seed);
+  initLikeTorch([parameters], seed);
 
   const through = (i: number, x: tf.Tensor, ctx: LossContext) =>
     [enc[i], ...drop[i]].reduce(
@@ -72,42 +72,46 @@ function build(options: BuildOptions): Autoencoder {
     head.apply(below(ctx, enc.length), { training: ctx.training }) as tf.Tensor;
   // Layer i learns to reconstruct its own input; the frozen layers below feed it,
   // as the seed's precomputed features do.
-  const pretrainLoss = (ctx: LossContext) => {
-    const i = ctx.phase;
-    const x = below(ctx, i);
-    const output = dec[i].apply(through(i, x, ctx)) as tf.Tensor;
-    return ctx.reconstruction(output, i === 0 ? ctx.target : x);
-  };
-  const fineTune = pretrainEpochs > 0 ? enc.length : 0;
-  return {
-    encoder,
-    decoder,
-    network,
-    inputShape: [784],
-    usesLabels: true,
-    reconstruct: (x, training) =>
-      tf.tidy(() => decoder.apply(encoder.apply(x, { training }), { training }) as tf.Tensor),
-    phases: [
-      ...(pretrainEpochs > 0 ? sizes.slice(0, -1) : []).map((n, i) => ({
-        name: `pretrain ${n}-${sizes[i + 1]}`,
-        epochs: pretrainEpochs,
-        trains: [`enc_fc${i + 1}/`, `dec_fc${i + 1}/`],
-      })),
-      { name: "fine-tune", epochs, lrScale: 0.5, trains: ["enc_fc", "head_fc/"] },
-    ],
+  const pretrain = (i: number): TrainingPhase => ({
+    name: `pretrain ${sizes[i]}-${sizes[i + 1]}`,
+    epochs: pretrainEpochs,
+    trains: [`enc_fc${i + 1}/`, `dec_fc${i + 1}/`],
     loss: (ctx) =>
       tf.tidy(() => {
-        if (ctx.phase < fineTune) return pretrainLoss(ctx);
-        const oneHot = tf.oneHot(ctx.labels!, 10);
-        return tf.losses.softmaxCrossEntropy(oneHot, logits(ctx)) as tf.Scalar;
+        const x = below(ctx, i);
+        const output = dec[i].apply(through(i, x, ctx)) as tf.Tensor;
+        return ctx.reconstruction(output, i === 0 ? ctx.target : x);
       }),
+    metrics: () => ({}),
+  });
+  const fineTune: TrainingPhase = {
+    name: "fine-tune",
+    epochs,
+    lrScale: 0.5,
+    trains: ["enc_fc", "head_fc/"],
+    loss: (ctx) =>
+      tf.tidy(() =>
+        tf.losses.softmaxCrossEntropy(tf.oneHot(ctx.labels!, 10), logits(ctx)) as tf.Scalar
+      ),
     metrics: (ctx) =>
-      ctx.phase < fineTune ? {} : tf.tidy(() => ({
+      tf.tidy(() => ({
         test_accuracy: tf.mul(
           tf.mean(tf.cast(tf.equal(tf.argMax(logits(ctx), 1), ctx.labels!), "float32")),
           100,
         ) as tf.Scalar,
       })),
+  };
+  return {
+    encoder,
+    decoder,
+    parameters,
+    inputShape: [784],
+    usesLabels: true,
+    reconstruct: (x, training, seed = 0) =>
+      tf.tidy(() =>
+        decoder.apply(encoder.apply(x, { training, seed }), { training, seed }) as tf.Tensor
+      ),
+    phases: [...(pretrainEpochs > 0 ? enc.map((_, i) => pretrain(i)) : []), fineTune],
   };
 }
 

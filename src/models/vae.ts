@@ -58,7 +58,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   });
   // PyTorch's Linear(256, 2 * latent) split in two halves has the same init bound.
   initLikeTorch([stats, decoder], seed);
-  const network = tfl.model({
+  const parameters = tfl.model({
     name: "vae",
     inputs: input,
     outputs: [decoder.apply(mu) as tfl.SymbolicTensor, logvar],
@@ -79,10 +79,12 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   return {
     encoder,
     decoder,
-    network,
+    parameters,
     inputShape: [784],
-    reconstruct: (input, training) =>
-      tf.tidy(() => decoder.apply(encoder.apply(input, { training }), { training }) as tf.Tensor),
+    reconstruct: (input, training, seed = 0) =>
+      tf.tidy(() =>
+        decoder.apply(encoder.apply(input, { training, seed }), { training, seed }) as tf.Tensor
+      ),
     loss: (ctx) =>
       tf.tidy(() => {
         const { reconstruction, kl } = terms(ctx);

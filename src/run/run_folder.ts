@@ -6,7 +6,7 @@
  * feature export and t-SNE read through it.
  *
  * A checkpoint is a folder (`checkpoint/`, and `best/` under early stopping)
- * holding the network in tfjs layers format (`model.json` + `weights.bin`,
+ * holding the model's weights in tfjs layers format (`model.json` + `weights.bin`,
  * loadable by `tf.loadLayersModel`), the optimizer's state, the training
  * position and `manifest.json` with the size and SHA-256 of each file. A
  * save replaces the folder atomically and keeps the one before it as
@@ -201,8 +201,8 @@ export async function runFigures(runDir: string): Promise<string[]> {
 
 /** What a checkpoint holds besides its state. */
 export interface CheckpointParts {
-  /** The network, every weight of the model. */
-  network: tfl.LayersModel;
+  /** The container of every weight of the model (`Autoencoder.parameters`). */
+  parameters: tfl.LayersModel;
   /** The optimizer, whose moments and step count continue on resume. */
   optimizer: Adam;
 }
@@ -244,8 +244,8 @@ export async function saveCheckpoint(
   parts: CheckpointParts & { state: TrainingState },
   options: CheckpointFolderOptions = {},
 ): Promise<void> {
-  const { network, optimizer, state } = parts;
-  const model = await networkArtifacts(network, CHECKPOINT.weights);
+  const { parameters, optimizer, state } = parts;
+  const model = await networkArtifacts(parameters, CHECKPOINT.weights);
   const opt = optimizer.getState();
   const moments = await encodeTensors(
     Object.fromEntries(opt.moments.map((t, i) => [`moment_${i}`, t])),
@@ -287,32 +287,32 @@ export async function saveCheckpoint(
 }
 
 /**
- * Loads a run's checkpointed weights into `network` (built with the run's
+ * Loads a run's checkpointed weights into `parameters` (built with the run's
  * settings) and returns the checkpoint's state, from the previous epoch's
  * checkpoint when the last one is damaged.
  *
  * @example
  * ```ts
- * import { loadNetworkWeights } from "./run_folder.ts";
+ * import { loadWeights } from "./run_folder.ts";
  * import { MODELS } from "../models/registry.ts";
- * const { network } = MODELS.conv.build({ latentDim: 64, seed: 0 });
- * const { state } = await loadNetworkWeights("runs/conv-1", network);
+ * const { parameters } = MODELS.conv.build({ latentDim: 64, seed: 0 });
+ * const { state } = await loadWeights("runs/conv-1", parameters);
  * ```
  */
-export async function loadNetworkWeights(
+export async function loadWeights(
   runDir: string,
-  network: tfl.LayersModel,
+  parameters: tfl.LayersModel,
   options: CheckpointFolderOptions = {},
 ): Promise<LoadedCheckpoint> {
   return await loadFrom(runDir, options.folder, (files) => {
     const named = tensorsOf(files, CHECKPOINT.model);
-    network.loadWeights(named, true);
+    parameters.loadWeights(named, true);
     tf.dispose(Object.values(named));
   });
 }
 
 /**
- * Reads a checkpoint into `network` and `optimizer`, from the previous
+ * Reads a checkpoint into `parameters` and `optimizer`, from the previous
  * epoch's checkpoint when the last one is damaged.
  *
  * @example
@@ -329,7 +329,7 @@ export async function loadCheckpoint(
 ): Promise<LoadedCheckpoint> {
   return await loadFrom(runDir, RUN_FILES.checkpoint, (files) => {
     const named = tensorsOf(files, CHECKPOINT.model);
-    parts.network.loadWeights(named, true);
+    parts.parameters.loadWeights(named, true);
     tf.dispose(Object.values(named));
     const opt = tensorsOf(files, CHECKPOINT.optimizer);
     const moments = Object.keys(opt)

@@ -29,7 +29,6 @@ import {
 import type { BackendChoice } from "../backend/backend.ts";
 import type { RunConfig } from "./config.ts";
 import type { BatchEnd, EpochBegin, EpochEnd, FitCallback, FitRun, TrainEnd } from "./fit.ts";
-import { reconstruct } from "./evaluate.ts";
 import { modelSummary } from "./summary.ts";
 import { formatSeconds, Progress } from "./progress.ts";
 
@@ -66,7 +65,7 @@ export class RunFolderWriter implements FitCallback {
   async onEpochEnd({ best }: EpochEnd, run: FitRun): Promise<void> {
     const { runDir } = this;
     const ae = run.autoencoder;
-    const parts = { network: ae.network, optimizer: run.step.optimizer, state: run.state };
+    const parts = { parameters: ae.parameters, optimizer: run.step.optimizer, state: run.state };
     // The checkpoint goes last: it is what --resume trusts, so everything it
     // implies (this epoch's metrics line, the best weights) must exist first.
     await writeMetrics(runDir, run.metrics);
@@ -109,7 +108,7 @@ export class RunFolderWriter implements FitCallback {
       Uint32Array.from({ length: n }, (_, i) => i),
       deriveSeed(run.evalSeed, 0x9015e),
     );
-    const recon = tf.tidy(() => reconstruct(run.autoencoder, batch.input));
+    const recon = tf.tidy(() => run.autoencoder.reconstruct(batch.input, false));
     const rows = [batch.target ?? batch.input, ...(batch.target ? [batch.input] : []), recon];
     const images = await Promise.all(rows.map(async (t) => (await t.data()) as Float32Array));
     batches.dispose(batch);
@@ -167,7 +166,7 @@ export class EarlyStopping implements FitCallback {
   onEpochEnd({ best }: EpochEnd, run: FitRun): void {
     if (!best || this.options.restoreBest) return;
     tf.dispose(this.#best ?? []);
-    this.#best = run.autoencoder.network.getWeights().map((w) => w.clone());
+    this.#best = run.autoencoder.parameters.getWeights().map((w) => w.clone());
   }
 
   /** Says why training stopped, and puts the best epoch's weights back. */
@@ -177,7 +176,7 @@ export class EarlyStopping implements FitCallback {
     const { bestEpoch, bestValLoss, epoch } = run.state;
     if (bestEpoch !== undefined && bestEpoch < epoch) {
       if (this.options.restoreBest) await this.options.restoreBest(run);
-      else if (this.#best) run.autoencoder.network.setWeights(this.#best);
+      else if (this.#best) run.autoencoder.parameters.setWeights(this.#best);
       log(`kept the best epoch, ${bestEpoch} (test loss ${bestValLoss?.toFixed(4)})`);
     }
     tf.dispose(this.#best ?? []);

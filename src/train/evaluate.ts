@@ -64,7 +64,11 @@ export async function evaluate(data: Dataset, options: EvaluateOptions): Promise
       ...step.metrics(batch.input, extras),
       ...(batch.target && {
         psnr_noisy: psnr(batch.input, batch.target, batches.range),
-        psnr_denoised: psnr(reconstruct(autoencoder, batch.input), batch.target, batches.range),
+        psnr_denoised: psnr(
+          autoencoder.reconstruct(batch.input, false),
+          batch.target,
+          batches.range,
+        ),
       }),
     }));
     batches.dispose(batch);
@@ -87,22 +91,4 @@ function psnr(images: tf.Tensor, targets: tf.Tensor, range: number): tf.Scalar {
     const mse = tf.maximum(tf.mean(tf.square(tf.sub(images, targets)), axes), 1e-10);
     return tf.mean(tf.mul(10 / Math.LN10, tf.log(tf.div(range * range, mse)))) as tf.Scalar;
   });
-}
-
-/**
- * The reconstruction of a batch, in evaluation mode.
- *
- * @example
- * ```ts
- * import { tf } from "../deps.ts";
- * import { MODELS } from "../models/registry.ts";
- * import { reconstruct } from "./evaluate.ts";
- * const ae = MODELS.dense.build({ latentDim: 8, seed: 0 });
- * const out = reconstruct(ae, tf.zeros([2, 784])); // 2 x 784
- * ```
- */
-export function reconstruct(ae: Autoencoder, input: tf.Tensor): tf.Tensor {
-  return ae.reconstruct
-    ? ae.reconstruct(input, false)
-    : ae.network.apply(input, { training: false }) as tf.Tensor;
 }

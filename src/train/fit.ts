@@ -250,7 +250,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     backend: options.backend,
     totalEpochs: phases.reduce((n, p) => n + p.epochs, 0),
     // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
-    lossName: ae.loss ? "loss" : settings.loss,
+    lossName: ae.loss || phases.some((p) => p.loss) ? "loss" : settings.loss,
     lossReadEvery: Math.min(Infinity, ...callbacks.map((cb) => cb.lossReadEvery ?? Infinity)),
     state: { ...options.state ?? { epoch: 0 } },
     metrics,

@@ -11,7 +11,13 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import type { Autoencoder, LossContext, LossName, OptimizerName } from "../models/model.ts";
+import type {
+  Autoencoder,
+  LossContext,
+  LossName,
+  OptimizerName,
+  TrainingPhase,
+} from "../models/model.ts";
 import { reconstructionLoss } from "./losses.ts";
 import { Adam } from "./optimizer.ts";
 
@@ -60,8 +66,9 @@ export interface TrainStep {
 }
 
 /**
- * Builds the step of `ae`: its own loss if it defines one, else the
- * reconstruction loss of `network(input)` against the target.
+ * Builds the step of `ae`: the current phase's loss if it has one, else the
+ * model's own if it defines one, else the reconstruction loss of
+ * `ae.reconstruct(input)` against the target.
  *
  * @example
  * ```ts
@@ -69,14 +76,14 @@ export interface TrainStep {
  * ```
  */
 export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): TrainStep {
-  const all = ae.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const names = ae.network.trainableWeights.map((w) => w.originalName);
+  const all = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
+  const names = ae.parameters.trainableWeights.map((w) => w.originalName);
   const optimizer = new Adam(all, {
     lr: options.lr,
     weightDecay: options.weightDecay ?? 0,
     decoupled: options.optimizer === "adamw",
   });
-  let phase = 0;
+  let phase: TrainingPhase | undefined = ae.phases?.[0];
   let variables = all;
   const reconstruction = (output: tf.Tensor, target: tf.Tensor) =>
     reconstructionLoss(options.loss, output, target);
@@ -86,20 +93,17 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
     labels: extras.labels,
     training,
     seed: extras.seed ?? 0,
-    phase,
     reconstruction,
   });
   const loss = (input: tf.Tensor, training: boolean, extras: BatchExtras = {}): tf.Scalar => {
     const ctx = context(input, training, extras);
-    return ae.loss ? ae.loss(ctx) : tf.tidy(() =>
-      reconstruction(
-        ae.network.apply(input, { training, seed: ctx.seed }) as tf.Tensor,
-        ctx.target,
-      )
-    );
+    const own = phase?.loss ?? ae.loss;
+    return own
+      ? own(ctx)
+      : tf.tidy(() => reconstruction(ae.reconstruct(input, training, ctx.seed), ctx.target));
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
-    ae.metrics?.(context(input, false, extras)) ?? {};
+    (phase?.metrics ?? ae.metrics)?.(context(input, false, extras)) ?? {};
   const run = (input: tf.Tensor, extras: BatchExtras = {}): tf.Scalar => {
     const { value, grads } = tf.variableGrads(() => loss(input, true, extras), variables);
     optimizer.step(grads);
@@ -109,7 +113,7 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   const setPhase = (index: number, { reset }: { reset: boolean }) => {
     const spec = ae.phases?.[index];
     if (ae.phases && !spec) throw new Error(`no training phase ${index}`);
-    phase = index;
+    phase = spec;
     const trains = spec?.trains;
     variables = trains
       ? all.filter((_, i) => trains.some((prefix) => names[i].startsWith(prefix)))

@@ -30,9 +30,9 @@ export interface ModelSummary {
   trainableParams: number;
 }
 
-/** Rows for every layer of the network, in order, each once (inputs left out). */
-export function summarize(ae: Pick<Autoencoder, "network">): ModelSummary {
-  const layers = [...new Set(leafLayers(ae.network as tfl.LayersModel))]
+/** Rows for every layer of the model, in order, each once (inputs left out). */
+export function summarize(ae: Pick<Autoencoder, "parameters">): ModelSummary {
+  const layers = [...new Set(leafLayers(ae.parameters as tfl.LayersModel))]
     .filter((l) => l.getClassName() !== "InputLayer");
   const rows = layers.map((l) => ({
     name: l.name,
@@ -42,7 +42,7 @@ export function summarize(ae: Pick<Autoencoder, "network">): ModelSummary {
     trainable: l.trainable,
   }));
   const totalParams = rows.reduce((n, r) => n + r.params, 0);
-  const trainableParams = ae.network.trainableWeights.reduce(
+  const trainableParams = ae.parameters.trainableWeights.reduce(
     (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
     0,
   );
@@ -58,7 +58,7 @@ export function summarize(ae: Pick<Autoencoder, "network">): ModelSummary {
  * // console.log(modelSummary(ae));
  * ```
  */
-export function modelSummary(ae: Pick<Autoencoder, "network">): string {
+export function modelSummary(ae: Pick<Autoencoder, "parameters">): string {
   const { rows, totalParams, trainableParams } = summarize(ae);
   const rule = "-".repeat(72), double = "=".repeat(72);
   const lines = [

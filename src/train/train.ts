@@ -21,7 +21,7 @@ import type { Autoencoder } from "../models/model.ts";
 import { PermissionError } from "../io/permissions.ts";
 import {
   loadCheckpoint,
-  loadNetworkWeights,
+  loadWeights,
   readMetrics,
   readRunRecord,
   RUN_FILES,
@@ -161,7 +161,10 @@ async function run(
   let metrics: EpochMetrics[] = [];
   const log = options.log ?? ((line: string) => console.log(line));
   if (resuming) {
-    const loaded = await loadCheckpoint(runDir, { network: ae.network, optimizer: step.optimizer });
+    const loaded = await loadCheckpoint(runDir, {
+      parameters: ae.parameters,
+      optimizer: step.optimizer,
+    });
     if (loaded.fellBack) {
       log(`${loaded.fellBack}: resuming from the previous checkpoint, ${loaded.dir}`);
     }
@@ -217,7 +220,7 @@ function standardCallbacks(
           patience: config.earlyStopping,
           log,
           restoreBest: async (run) =>
-            void await loadNetworkWeights(runDir, run.autoencoder.network, {
+            void await loadWeights(runDir, run.autoencoder.parameters, {
               folder: RUN_FILES.best,
             }),
         }),

@@ -20,7 +20,7 @@ const out = Deno.args[1] ?? ".tmp/init";
 await initBackend({ backend: "cpu" });
 const ae = MODELS.conv.build({ latentDim: 64, seed });
 await Deno.mkdir(out, { recursive: true });
-for (const w of ae.network.weights) {
+for (const w of ae.parameters.weights) {
   const values = w.read().dataSync() as Float32Array;
   await Deno.writeFile(
     `${out}/${w.originalName.replace("/", "__")}.npy`,
