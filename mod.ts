@@ -141,6 +141,7 @@ export {
 export { type ReportOptions, writeReport } from "./src/report/report.ts";
 export {
   tsne,
+  TsneOptionError,
   type TsneOptions,
   type TsneProgress,
   type TsneResult,

@@ -9,24 +9,15 @@
  *
  * @module
  */
-import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
+import { runTask } from "../src/cli/main.ts";
+import { parseEmbedArgs } from "../src/cli/run_tasks_args.ts";
 import { exportFeatures } from "../src/features/export.ts";
 
-const USAGE = "Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--out DIR]";
-
 await runTask(async () => {
-  const { values, positionals } = parseTaskArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: { backend: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
-  });
-  if (values.help) return console.log(USAGE);
-  if (positionals.length !== 1) throw new UsageError(`expected one run folder\n${USAGE}`);
+  const cmd = parseEmbedArgs(Deno.args);
+  if (cmd.kind === "help") return console.log(cmd.text);
   const t0 = performance.now();
-  const r = await exportFeatures(positionals[0], {
-    backend: backendOption(values.backend),
-    out: values.out,
-  });
+  const r = await exportFeatures(cmd.runDir, cmd.options);
   console.log(
     `train features (${r.trainCount}, ${r.dims}), test features (${r.testCount}, ${r.dims})`,
   );

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { backendOption, parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
+import { runTask } from "../src/cli/main.ts";
+import { parseQualityArgs } from "../src/cli/run_tasks_args.ts";
 import { train } from "../src/train/train.ts";
 import { ensureDir, writeFileAtomic } from "../src/io/atomic.ts";
 
@@ -64,26 +65,7 @@ const GOALS: Record<string, Goal> = {
 };
 
 await runTask(async () => {
-  const { values, positionals } = parseTaskArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      seeds: { type: "string", default: "0" },
-      backend: { type: "string", default: "auto" },
-      out: { type: "string", default: "runs/quality" },
-    },
-  });
-  const models = positionals.length ? positionals : Object.keys(GOALS);
-  const unknown = models.find((m) => !GOALS[m]);
-  if (unknown) {
-    throw new UsageError(
-      `no quality goal for "${unknown}"; models: ${Object.keys(GOALS).join(", ")}`,
-    );
-  }
-  const seeds = values.seeds.split(",").map(Number);
-  if (seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new UsageError(`--seeds ${values.seeds}: expected comma-separated non-negative integers`);
-  }
+  const { models, seeds, backend, out } = parseQualityArgs(Deno.args, Object.keys(GOALS));
 
   const rows: string[][] = [];
   for (const model of models) {
@@ -94,8 +76,8 @@ await runTask(async () => {
         model,
         seed,
         ...(goal.epochs && { epochs: goal.epochs }),
-        backend: backendOption(values.backend),
-        out: `${values.out}/${model}-s${seed}`,
+        backend,
+        out: `${out}/${model}-s${seed}`,
         quiet: true,
         log: (line) => line.startsWith("epoch") && console.error(`${model} s${seed} ${line}`),
       });
@@ -127,6 +109,6 @@ await runTask(async () => {
   const table = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`)
     .join("\n");
   console.log(table);
-  await ensureDir(values.out);
-  await writeFileAtomic(`${values.out}/quality.md`, table + "\n");
+  await ensureDir(out);
+  await writeFileAtomic(`${out}/quality.md`, table + "\n");
 });

@@ -131,3 +131,19 @@ Deno.test("a diverging run ends with one error line naming the epoch, the steps 
   assert(stderr.includes(`${out}/checkpoint keeps epoch 1`), stderr);
   assert(!stderr.includes("    at ") && stderr.trim().split("\n").length === 1, stderr);
 });
+
+Deno.test("a denied permission names the task that is running and what it grants", async () => {
+  const out = await new Deno.Command("deno", {
+    args: ["run", "tasks/embed.ts", ".tmp/no_permission_run"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 2, stderr);
+  assert(stderr.includes("--allow-read=.tmp/no_permission_run"), stderr);
+  assert(
+    stderr.includes("deno task embed grants --allow-read=data,runs --allow-write=runs"),
+    stderr,
+  );
+  assert(stderr.includes("tasks/embed.ts"), stderr);
+});

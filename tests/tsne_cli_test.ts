@@ -94,3 +94,28 @@ Deno.test("tsne task: bad inputs fail with what was expected", async () => {
     );
   });
 });
+
+Deno.test("tsne task: an option out of range is one error line with status 2, no stack trace", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeFile(`${dir}/x.npy`, writeNpy(data, [n, dims]));
+    for (const [flag, value] of [["--theta", "-1"], ["--iterations", "0"], ["--perplexity", "0"]]) {
+      // A value starting with a dash goes after "=" (node:util's parseArgs).
+      const out = await new Deno.Command("deno", {
+        args: [
+          "run",
+          `--allow-read=${dir}`,
+          `--allow-write=${dir}`,
+          "tasks/tsne.ts",
+          `${dir}/x.npy`,
+          `${flag}=${value}`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assertEquals(out.code, 2, stderr);
+      assert(stderr.startsWith(`error: ${flag} ${value}: expected`), stderr);
+      assert(!stderr.includes("    at "), stderr);
+    }
+  });
+});

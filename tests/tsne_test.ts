@@ -3,6 +3,7 @@
  * validation, and on MNIST an embedding whose 10-NN label accuracy is within
  * 0.02 of the input features'.
  */
+import { UserError } from "../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
 import { loadMnist } from "../src/data/mnist.ts";
@@ -58,7 +59,18 @@ Deno.test("bad options are rejected with what was expected", async () => {
     "perplexity 10",
     "(0, n = 10)",
   );
-  await assertRejects(() => tsne(data, { dims: 4, perplexity: 3, theta: -1 }), "theta");
+  const theta = await assertRejects(
+    () => tsne(data, { dims: 4, perplexity: 3, theta: -1 }),
+    "theta",
+  );
+  assert(theta instanceof UserError && theta.name === "TsneOptionError", "a UserError");
+  let thrown = false;
+  try {
+    tsne(data, { dims: 3 }).catch(() => {});
+  } catch {
+    thrown = true;
+  }
+  assert(!thrown, "bad options reject the promise; nothing is thrown synchronously");
 });
 
 Deno.test("on 2,500 MNIST digits the 2-D embedding keeps the 10-NN accuracy of PCA-50 features within 0.02", async () => {

@@ -73,3 +73,44 @@ export function backendOption(value: string | undefined): BackendRequest | undef
   }
   return value as BackendRequest;
 }
+
+/** What {@linkcode numberOption} accepts. */
+export interface NumberOptionRange {
+  /** Whole numbers only (default false). */
+  integer?: boolean;
+  /** The smallest value allowed (default: none). */
+  min?: number;
+  /** A bound the value must stay above (default: none). */
+  above?: number;
+}
+
+/**
+ * The number a flag was given, checked; `undefined` when the flag was not
+ * given. A value that is not a number, or out of range, is a
+ * {@linkcode UsageError} naming the flag and what it takes.
+ *
+ * @example
+ * ```ts
+ * import { numberOption } from "./main.ts";
+ * numberOption("--perplexity", "30", { above: 0 }); // 30
+ * ```
+ */
+export function numberOption(
+  flag: string,
+  raw: string | undefined,
+  range: NumberOptionRange = {},
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const { integer = false, min, above } = range;
+  const n = Number(raw);
+  const ok = raw.trim() !== "" && Number.isFinite(n) && (!integer || Number.isInteger(n)) &&
+    (min === undefined || n >= min) && (above === undefined || n > above);
+  if (ok) return n;
+  const kind = integer ? "an integer" : "a number";
+  const bound = min !== undefined
+    ? ` of at least ${min}`
+    : above !== undefined
+    ? ` above ${above}`
+    : "";
+  throw new UsageError(`${flag} ${raw}: expected ${kind}${bound}`);
+}

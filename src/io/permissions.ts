@@ -9,6 +9,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import meta from "../../deno.json" with { type: "json" };
 
 /** A permission Deno refused, with the flag that would grant it. */
 export class PermissionError extends UserError {
@@ -21,6 +22,21 @@ export type PermissionKind = "read" | "write";
 
 function denied(e: unknown): boolean {
   return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+}
+
+/**
+ * The `deno task` running now (its entry point is `tasks/<name>.ts` and
+ * deno.json has a task of that name) and the file permissions it grants;
+ * `undefined` in a library or test.
+ */
+export function runningTask(): { name: string; grants: string } | undefined {
+  const name = Deno.mainModule.match(/\/tasks\/(\w+)\.ts$/)?.[1];
+  const command = (meta.tasks as Record<string, string>)[name ?? ""];
+  if (!name || !command?.includes(`tasks/${name}.ts`)) return undefined;
+  // `$(deno run tasks/mnist_dir.ts)` is the packaged MNIST's folder, left out of the message.
+  const grants = command.replaceAll(/,?\$\(deno run tasks\/mnist_dir\.ts\)/g, "").split(" ")
+    .filter((w) => /^--allow-(read|write)=/.test(w)).join(" ");
+  return { name, grants };
 }
 
 /**
@@ -47,10 +63,13 @@ export async function withPermission<T>(
       ? `--allow-read=${dir}`
       : `--allow-read=${dir} --allow-write=${dir}`;
     const action = kind === "read" ? "reading" : "writing";
+    const task = runningTask();
     throw new PermissionError(
-      `${action} ${path} was denied (${(e as Error).message}); grant it with ${flags} ` +
-        `(deno task train grants --allow-read=data,runs --allow-write=runs; for other folders run ` +
-        `\`deno run ${flags} ... tasks/train.ts\`)`,
+      `${action} ${path} was denied (${(e as Error).message}); grant it with ${flags}` +
+        (task
+          ? ` (deno task ${task.name} grants ${task.grants}; for other folders run ` +
+            `\`deno run ${flags} ... tasks/${task.name}.ts\`)`
+          : ""),
     );
   }
 }

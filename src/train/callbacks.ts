@@ -30,7 +30,7 @@ import type { BackendChoice } from "../backend/backend.ts";
 import type { RunConfig } from "./config.ts";
 import type { BatchEnd, EpochBegin, EpochEnd, FitCallback, FitRun, TrainEnd } from "./fit.ts";
 import { modelSummary } from "./summary.ts";
-import { formatSeconds, Progress } from "./progress.ts";
+import { formatSeconds, Progress } from "../cli/progress.ts";
 
 /**
  * Writes the run folder: `config.json` before the first epoch, then after
@@ -230,7 +230,7 @@ export class ProgressBar implements FitCallback {
   /** Advances it, with the last loss read. */
   onBatchEnd({ step, loss }: BatchEnd): void {
     if (loss !== undefined) this.#loss = loss;
-    this.#bar?.update(step, this.#loss);
+    this.#bar?.update(step, Number.isNaN(this.#loss) ? "loss ?" : this.#loss);
   }
 
   /** Ends it with the epoch's losses, metrics and throughput. */

@@ -17,8 +17,15 @@ import { pcaInit, randomInit } from "./initialization.ts";
 import { nearestNeighbors } from "./knn.ts";
 import { optimize, type TsneProgress } from "./optimize.ts";
 import { pca } from "./pca.ts";
+import { UserError } from "../errors.ts";
 
 export type { TsneProgress };
+
+/** An option of {@linkcode tsne} out of its range, or data that do not fit `dims`. */
+export class TsneOptionError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
+  override name = "TsneOptionError";
+}
 
 /** Options for {@linkcode tsne}. */
 export interface TsneOptions {
@@ -102,7 +109,7 @@ export interface TsneResult {
  * });
  * ```
  */
-export function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResult> {
+export async function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResult> {
   const {
     dims,
     perplexity = 30,
@@ -117,16 +124,19 @@ export function tsne(data: Float32Array, options: TsneOptions): Promise<TsneResu
   } = options;
   const n = data.length / dims;
   if (!Number.isInteger(dims) || dims < 1 || !Number.isInteger(n)) {
-    throw new Error(`tsne: ${data.length} values are not rows of dims = ${dims}`);
+    throw new TsneOptionError(`tsne: ${data.length} values are not rows of dims = ${dims}`);
   }
   if (!(perplexity > 0 && perplexity < n)) {
-    throw new Error(`tsne: perplexity ${perplexity} must be in (0, n = ${n})`);
+    throw new TsneOptionError(`tsne: perplexity ${perplexity} must be in (0, n = ${n})`);
   }
-  if (!(theta >= 0)) throw new Error(`tsne: theta must be >= 0, got ${theta}`);
+  if (!(theta >= 0)) throw new TsneOptionError(`tsne: theta must be >= 0, got ${theta}`);
+  if (!(Number.isInteger(iterations) && iterations >= 1)) {
+    throw new TsneOptionError(`tsne: iterations must be a positive integer, got ${iterations}`);
+  }
   const learningRate = options.learningRate === undefined || options.learningRate === "auto"
     ? Math.max(n / earlyExaggeration, 200)
     : options.learningRate;
-  return exclusive(async () => {
+  return await exclusive(async () => {
     const seconds: TsneSeconds = {
       workers: 0,
       pca: 0,

@@ -1,6 +1,7 @@
 /**
- * A progress bar on stderr: step i/N, loss, images/s and ETA, redrawn in
- * place on a terminal; on a pipe or log file, one line per epoch instead.
+ * The progress bar every task draws on stderr: step i/N, the loss (or any
+ * status), images/s and ETA, redrawn in place on a terminal; on a pipe or log
+ * file, the final line only (and, with `heartbeat`, a line every so often).
  *
  * ```ts
  * import { Progress } from "./progress.ts";
@@ -18,8 +19,10 @@ export interface ProgressOptions {
   label: string;
   /** Steps in the epoch. */
   total: number;
-  /** Images per step, for the throughput. */
-  batchSize: number;
+  /** Images per step, for the throughput (default: no throughput shown). */
+  batchSize?: number;
+  /** On a pipe, also print the line at most this often, in seconds (default: never). */
+  heartbeat?: number;
   /** Redraw in place (default: whether stderr is a terminal). */
   live?: boolean;
   /** Where lines go (default: stderr). */
@@ -45,13 +48,16 @@ export class Progress {
   readonly #start = performance.now();
   #lastDraw = 0;
   #step = 0;
-  #loss = NaN;
+  #status = "loss ?";
 
+  /** A bar as `options` say. */
   constructor(options: ProgressOptions) {
     this.#opts = {
       live: Deno.stderr.isTerminal(),
       write: stderr,
       quiet: false,
+      batchSize: 0,
+      heartbeat: Infinity,
       ...options,
     };
   }
@@ -61,17 +67,21 @@ export class Progress {
     return this.#opts.live && !this.#opts.quiet;
   }
 
-  /** Records step `step` (1-based) and its loss; redraws at most 10 times a second. */
-  update(step: number, loss: number): void {
+  /**
+   * Records step `step` (1-based) and its loss (or a status text); redraws at
+   * most 10 times a second.
+   */
+  update(step: number, status: number | string): void {
     this.#step = step;
-    this.#loss = loss;
+    this.#status = typeof status === "number" ? `loss ${status.toFixed(4)}` : status;
+    if (this.#opts.quiet) return;
     const now = performance.now();
-    if (
-      this.#opts.live && !this.#opts.quiet &&
-      (now - this.#lastDraw > 100 || step === this.#opts.total)
-    ) {
+    if (this.#opts.live && (now - this.#lastDraw > 100 || step === this.#opts.total)) {
       this.#lastDraw = now;
       this.#opts.write(`\r${this.line()}\x1b[K`);
+    } else if (!this.#opts.live && now - this.#lastDraw > 1000 * this.#opts.heartbeat) {
+      this.#lastDraw = now;
+      this.#opts.write(`${this.line()}\n`);
     }
   }
 
@@ -83,7 +93,7 @@ export class Progress {
     const rate = (this.#step * batchSize) / Math.max(elapsed, 1e-9);
     const eta = this.#step ? (elapsed / this.#step) * (total - this.#step) : NaN;
     return `${label} [${"=".repeat(filled)}${" ".repeat(width - filled)}] ${this.#step}/${total} ` +
-      `loss ${this.#loss.toFixed(4)} ${rate.toFixed(0)} img/s ETA ${formatSeconds(eta)}`;
+      `${this.#status}${batchSize ? ` ${rate.toFixed(0)} img/s` : ""} ETA ${formatSeconds(eta)}`;
   }
 
   /** Ends the epoch's bar with a summary, on its own line. */
