@@ -11,6 +11,7 @@
  */
 import { tf } from "../../deps.ts";
 import { adam as module } from "./_modules.js";
+import type { AdamExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
 
 /** The kernel's name, registered for the `wasm` backend only. */
@@ -34,10 +35,6 @@ export interface AdamAttrs {
   weightScale: number;
 }
 
-interface Kernel {
-  adam(w: number, g: number, m: number, v: number, ...rest: number[]): void;
-}
-
 /** The kernel's registration record: inputs w, g, m, v; outputs [w', m', v']. */
 export const adamConfig: tf.KernelConfig = {
   kernelName: ADAM,
@@ -53,13 +50,15 @@ export const adamConfig: tf.KernelConfig = {
         );
       }
     }
-    const outs = [w, m, v].map(() => output(backend, [...w.shape]));
-    onHeap<Kernel>(module, backend).adam(
+    const [wOut, mOut, vOut] = [w, m, v].map(() => output(backend, [...w.shape]));
+    onHeap<AdamExports>(module, backend).adam(
       address(backend, w),
       address(backend, g),
       address(backend, m),
       address(backend, v),
-      ...outs.map(([, at]) => at),
+      wOut[1],
+      mOut[1],
+      vOut[1],
       n,
       a.beta1,
       1 - a.beta1,
@@ -71,6 +70,6 @@ export const adamConfig: tf.KernelConfig = {
       a.gradDecay,
       a.weightScale,
     );
-    return outs.map(([t]) => t);
+    return [wOut[0], mOut[0], vOut[0]];
   },
 };

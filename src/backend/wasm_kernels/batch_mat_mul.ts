@@ -8,13 +8,8 @@
  */
 import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
+import type { MatmulExports } from "./_exports.ts";
 import { address, onHeap, output, workspace } from "./_heap.ts";
-
-interface Kernel {
-  matmulWork(): number;
-  matmul(a: number, b: number, c: number, work: number, ...dims: number[]): void;
-  biasRelu(c: number, bias: number, rows: number, cols: number, relu: number): void;
-}
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -47,7 +42,7 @@ function product(
   const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
   const batch = size(outer);
   const { backend } = args;
-  const kernel = onHeap<Kernel>(module, backend);
+  const kernel = onHeap<MatmulExports>(module, backend);
   const work = workspace(backend, kernel.matmulWork());
   const [out, c] = output(backend, [...outer, m, n]);
   const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));

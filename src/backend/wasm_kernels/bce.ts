@@ -11,17 +11,13 @@
  */
 import { tf } from "../../deps.ts";
 import { bce as module } from "./_modules.js";
+import type { BceExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
 
 /** The loss kernel's name (inputs p, y; a scalar out), registered for `wasm` only. */
 export const BCE = "DiaboloBce";
 /** The gradient kernel's name (inputs p, y and the scalar dy; dL/dp out), for `wasm` only. */
 export const BCE_GRAD = "DiaboloBceGrad";
-
-interface Kernel {
-  bce(p: number, y: number, out: number, n: number): void;
-  bceGrad(p: number, y: number, dy: number, grad: number, n: number): void;
-}
 
 /** p and y, checked to be float32 of one size; that size. */
 function operands(
@@ -43,7 +39,7 @@ export const bceConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend }) => {
     const [p, y, n] = operands(BCE, inputs);
     const [out, at] = output(backend, []);
-    onHeap<Kernel>(module, backend).bce(address(backend, p), address(backend, y), at, n);
+    onHeap<BceExports>(module, backend).bce(address(backend, p), address(backend, y), at, n);
     return out;
   },
 };
@@ -56,7 +52,7 @@ export const bceGradConfig: tf.KernelConfig = {
     const [p, y, n] = operands(BCE_GRAD, inputs);
     const { dy } = inputs as { dy: tf.TensorInfo };
     const [out, at] = output(backend, [...p.shape]);
-    onHeap<Kernel>(module, backend).bceGrad(
+    onHeap<BceExports>(module, backend).bceGrad(
       address(backend, p),
       address(backend, y),
       address(backend, dy),

@@ -8,19 +8,8 @@
  */
 import { tf } from "../../deps.ts";
 import { broadcastBinary as module } from "./_modules.js";
+import type { BroadcastBinaryExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-
-interface Kernel {
-  broadcastBinary(
-    op: number,
-    full: number,
-    part: number,
-    y: number,
-    rows: number,
-    cols: number,
-    partFirst: number,
-  ): void;
-}
 
 /** The kernels this covers, with the operation codes of asm/broadcast_binary.ts. */
 const OPS: Record<string, number> = {
@@ -72,7 +61,7 @@ export function broadcastBinaryConfig(stock: tf.KernelConfig): tf.KernelConfig {
       if (!layout) return stock.kernelFunc(args);
       const { backend } = args;
       const [out, y] = output(backend, [...layout.full.shape]);
-      onHeap<Kernel>(module, backend).broadcastBinary(
+      onHeap<BroadcastBinaryExports>(module, backend).broadcastBinary(
         op,
         address(backend, layout.full),
         address(backend, layout.part),

@@ -8,20 +8,9 @@
  */
 import { tf } from "../../deps.ts";
 import { conv2d as module } from "./_modules.js";
+import type { Conv2dExports } from "./_exports.ts";
 import { address, onHeap, output, workspace } from "./_heap.ts";
-import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
-
-interface Kernel {
-  conv2dWork(taps: number, co: number, ci: number): number;
-  conv2d(
-    x: number,
-    filter: number,
-    bias: number,
-    y: number,
-    work: number,
-    ...g: [...ConvGeometry, number]
-  ): void;
-}
+import { convGeometry } from "./_conv_geometry.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -44,7 +33,7 @@ function convolve(
   const [batch, , , , oh, ow, co, fh, fw] = geometry;
   const ci = filter.shape[2];
   const { backend } = args;
-  const k = onHeap<Kernel>(module, backend);
+  const k = onHeap<Conv2dExports>(module, backend);
   const work = workspace(backend, k.conv2dWork(fh * fw * ci, co, ci));
   const [out, y] = output(backend, [batch, oh, ow, co]);
   k.conv2d(

@@ -5,13 +5,9 @@
  */
 import { tf } from "../../deps.ts";
 import { conv2dBackpropFilter as module } from "./_modules.js";
+import type { Conv2dBackpropFilterExports } from "./_exports.ts";
 import { address, onHeap, output, workspace } from "./_heap.ts";
-import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
-
-interface Kernel {
-  conv2dBackpropFilterWork(taps: number, co: number): number;
-  conv2dBackpropFilter(x: number, dy: number, dw: number, work: number, ...g: ConvGeometry): void;
-}
+import { convGeometry } from "./_conv_geometry.ts";
 
 /** dW[fr, fc, d1, d2] = sum over b, y, x of X[b, y*sh+fr-pt, x*sw+fc-pl, d1] * dY[b, y, x, d2] (NHWC). */
 function conv2dBackpropFilter(
@@ -21,7 +17,7 @@ function conv2dBackpropFilter(
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const { filterShape } = attrs;
   const geometry = convGeometry(tf.Conv2DBackpropFilter, x.shape, filterShape, attrs);
-  const k = onHeap<Kernel>(module, args.backend);
+  const k = onHeap<Conv2dBackpropFilterExports>(module, args.backend);
   const [fh, fw, ci, co] = filterShape;
   const work = workspace(args.backend, k.conv2dBackpropFilterWork(fh * fw * ci, co));
   const [out, dw] = output(args.backend, [...filterShape]);

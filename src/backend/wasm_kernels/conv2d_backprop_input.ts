@@ -9,25 +9,10 @@
 import { tf } from "../../deps.ts";
 import { conv2d as stride1, conv2dBackpropInput as module } from "./_modules.js";
 import { address, onHeap, output, workspace } from "./_heap.ts";
-import { type ConvGeometry, convGeometry } from "./_conv_geometry.ts";
-
-interface Kernel {
-  conv2dBackpropInputWork(taps: number, co: number): number;
-  conv2dBackpropInput(dy: number, w: number, dx: number, work: number, ...g: ConvGeometry): void;
-}
+import type { Conv2dBackpropInputExports, Conv2dExports } from "./_exports.ts";
+import { convGeometry } from "./_conv_geometry.ts";
 
 type Geometry7 = [number, number, number, number, number, number, number];
-
-interface Stride1Kernel {
-  conv2dBackpropInputWork(taps: number, co: number, ci: number): number;
-  conv2dBackpropInput(
-    dy: number,
-    w: number,
-    dx: number,
-    work: number,
-    ...g: [...Geometry7, number, number, number, number]
-  ): void;
-}
 
 /** dX[b, y*sh+fr-pt, x*sw+fc-pl, d1] += dY[b, y, x, d2] * W[fr, fc, d1, d2] (NHWC). */
 function conv2dBackpropInput(
@@ -42,7 +27,7 @@ function conv2dBackpropInput(
   const [out, dx] = output(backend, [...inputShape]);
   const [sh, sw, pt, pl] = geometry.slice(9);
   if (sh === 1 && sw === 1) {
-    const k = onHeap<Stride1Kernel>(stride1, backend);
+    const k = onHeap<Conv2dExports>(stride1, backend);
     const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co, ci));
     const dims = geometry.slice(0, 7) as Geometry7;
     k.conv2dBackpropInput(
@@ -57,7 +42,7 @@ function conv2dBackpropInput(
       pl,
     );
   } else {
-    const k = onHeap<Kernel>(module, backend);
+    const k = onHeap<Conv2dBackpropInputExports>(module, backend);
     const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co));
     k.conv2dBackpropInput(address(backend, dy), address(backend, filter), dx, work, ...geometry);
   }

@@ -6,14 +6,8 @@
  */
 import { tf } from "../../deps.ts";
 import { elementwiseMath as module } from "./_modules.js";
+import type { ElementwiseMathExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-
-interface Kernel {
-  tanh(x: number, y: number, n: number): void;
-  log(x: number, y: number, n: number): void;
-  step(x: number, y: number, n: number, alpha: number): void;
-  reluGrad(dy: number, x: number, dx: number, n: number): void;
-}
 
 function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig {
   return (stock) => ({
@@ -22,7 +16,7 @@ function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig 
       const { x } = args.inputs as { x: tf.TensorInfo };
       if (x.dtype !== "float32") return stock.kernelFunc(args);
       const [out, y] = output(args.backend, [...x.shape]);
-      onHeap<Kernel>(module, args.backend)[fn](
+      onHeap<ElementwiseMathExports>(module, args.backend)[fn](
         address(args.backend, x),
         y,
         tf.util.sizeFromShape(x.shape),
@@ -46,7 +40,7 @@ export function stepConfig(stock: tf.KernelConfig): tf.KernelConfig {
       if (x.dtype !== "float32") return stock.kernelFunc(args);
       const { alpha } = args.attrs as unknown as tf.StepAttrs;
       const [out, y] = output(args.backend, [...x.shape]);
-      onHeap<Kernel>(module, args.backend).step(
+      onHeap<ElementwiseMathExports>(module, args.backend).step(
         address(args.backend, x),
         y,
         tf.util.sizeFromShape(x.shape),
@@ -73,7 +67,12 @@ export const reluGradConfig: tf.KernelConfig = {
       );
     }
     const [out, dx] = output(backend, [...x.shape]);
-    onHeap<Kernel>(module, backend).reluGrad(address(backend, dy), address(backend, x), dx, n);
+    onHeap<ElementwiseMathExports>(module, backend).reluGrad(
+      address(backend, dy),
+      address(backend, x),
+      dx,
+      n,
+    );
     return out;
   },
 };

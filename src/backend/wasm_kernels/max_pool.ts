@@ -5,12 +5,9 @@
  */
 import type { tf } from "../../deps.ts";
 import { maxPool as module } from "./_modules.js";
+import type { MaxPoolExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
 import { poolGeometry } from "./_conv_geometry.ts";
-
-interface Kernel {
-  maxPool2x2(x: number, y: number, rows: number, ow: number, c: number): void;
-}
 
 /** `MaxPool`: ours for exactly tiling 2x2 windows on float32 with whole vectors of channels. */
 export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
@@ -33,7 +30,7 @@ export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
         info.outWidth,
         info.inChannels,
       ]);
-      onHeap<Kernel>(module, backend).maxPool2x2(
+      onHeap<MaxPoolExports>(module, backend).maxPool2x2(
         address(backend, x),
         y,
         info.batchSize * info.outHeight,

@@ -5,12 +5,9 @@
  */
 import { tf } from "../../deps.ts";
 import { maxPoolGrad as module } from "./_modules.js";
+import type { MaxPoolGradExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
 import { poolGeometry } from "./_conv_geometry.ts";
-
-interface Kernel {
-  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
-}
 
 /** dX at each window's first maximum of X receives the window's dY (NHWC). */
 function maxPoolGrad(
@@ -18,7 +15,7 @@ function maxPoolGrad(
 ): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const info = poolGeometry(input.shape, args.attrs as unknown as tf.MaxPoolGradAttrs);
-  const k = onHeap<Kernel>(module, args.backend);
+  const k = onHeap<MaxPoolGradExports>(module, args.backend);
   const [out, dx] = output(args.backend, [...input.shape]);
   k.maxPoolGrad(
     address(args.backend, input),

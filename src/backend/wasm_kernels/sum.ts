@@ -7,11 +7,8 @@
  */
 import { tf } from "../../deps.ts";
 import { columnSums as module } from "./_modules.js";
+import type { ColumnSumsExports } from "./_exports.ts";
 import { address, onHeap, output, workspace } from "./_heap.ts";
-
-interface Kernel {
-  columnSums(x: number, out: number, work: number, rows: number, cols: number): void;
-}
 
 /** The number of leading axes `axis` reduces, or 0 when it is not a leading run of a float32 tensor. */
 function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number {
@@ -34,7 +31,7 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       const shape = keepDims ? [...x.shape.slice(0, n).map(() => 1), ...kept] : kept;
       const cols = tf.util.sizeFromShape(kept);
       const rows = cols ? tf.util.sizeFromShape(x.shape) / cols : 0;
-      const k = onHeap<Kernel>(module, args.backend);
+      const k = onHeap<ColumnSumsExports>(module, args.backend);
       const work = workspace(args.backend, 4 * cols);
       const [out, pout] = output(args.backend, shape);
       k.columnSums(address(args.backend, x), pout, work, rows, cols);
