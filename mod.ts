@@ -157,7 +157,7 @@ export {
   type ReadNpyOptions,
   writeNpy,
 } from "./src/io/npy.ts";
-export { type NpzEntry, writeNpz } from "./src/io/npz.ts";
+export { type NpzEntry, readNpz, writeNpz } from "./src/io/npz.ts";
 export { PermissionError } from "./src/io/permissions.ts";
 export { UserError } from "./src/errors.ts";
 export {

@@ -4,7 +4,8 @@
  * /usr/bin/python3 has it (skipped otherwise).
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
-import { NpyError, readNpy, readNpz, writeNpy } from "../src/io/npy.ts";
+import { NpyError, readNpy, writeNpy } from "../src/io/npy.ts";
+import { readNpz } from "../src/io/npz.ts";
 import { fflate } from "../src/deps.ts";
 
 const PYTHON = "/usr/bin/python3";

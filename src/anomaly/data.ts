@@ -7,7 +7,11 @@
  *
  * ```ts
  * import { loadDetectionData } from "./data.ts";
- * // const data = await loadDetectionData(run.config, run.autoencoder.inputShape, { path: "data/fashion" });
+ * import { loadRun } from "../inference/load_run.ts";
+ * const run = await loadRun("runs/conv-3");
+ * const data = await loadDetectionData(run.config, run.autoencoder.inputShape, {
+ *   path: "data/fashion",
+ * });
  * ```
  *
  * @module
@@ -44,7 +48,10 @@ export interface LoadDetectionDataOptions {
  *
  * @example
  * ```ts
- * // const { images, labels } = await loadDetectionData(config, [28, 28, 1]);
+ * import { loadDetectionData } from "./data.ts";
+ * import { resolveConfig } from "../train/config.ts";
+ * const config = resolveConfig({ model: "conv" });
+ * const { images, labels } = await loadDetectionData(config, [28, 28, 1]);
  * ```
  */
 export async function loadDetectionData(

@@ -11,8 +11,8 @@
  *
  * ```ts
  * import { detect } from "./detect.ts";
- * // const result = await detect("runs/conv-3", { normalClasses: [3], contamination: 0.05 });
- * // result.metrics?.rocAuc
+ * const result = await detect("runs/conv-3", { normalClasses: [3] });
+ * console.log(result.metrics?.rocAuc);
  * ```
  *
  * @module
@@ -118,7 +118,11 @@ export interface DetectResult {
  *
  * @example
  * ```ts
- * // const { record } = await detect("runs/dense-0", { normalClasses: [0], threshold: { kind: "contamination", p: 0.1 } });
+ * import { detect } from "./detect.ts";
+ * const { record } = await detect("runs/dense-0", {
+ *   normalClasses: [0],
+ *   threshold: { kind: "contamination", p: 0.1 },
+ * });
  * ```
  */
 export async function detect(runDir: string, options: DetectOptions = {}): Promise<DetectResult> {

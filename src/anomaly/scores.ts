@@ -6,7 +6,9 @@
  *
  * ```ts
  * import { anomalyScores } from "./scores.ts";
- * // const scores = anomalyScores(run.autoencoder, test.images, { score: "mse" }); // one per image
+ * import { MODELS } from "../models/registry.ts";
+ * const ae = MODELS.dense.build({ latentDim: 8, seed: 0 });
+ * const scores = anomalyScores(ae, new Float32Array(3 * 784), { score: "mse", scale: "symmetric" }); // 3
  * ```
  *
  * @module
@@ -53,8 +55,12 @@ export function defaultScore(loss: LossName, hasElbo: boolean): ScoreName {
  *
  * @example
  * ```ts
- * // const scores = anomalyScores(ae, test.images, { score: "bce" });
- * // scores.length === test.count
+ * import { anomalyScores } from "./scores.ts";
+ * import { MODELS } from "../models/registry.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * const ae = MODELS.conv.build({ latentDim: 16, seed: 0 });
+ * const { test } = await loadMnist({ testSize: 100 });
+ * const scores = anomalyScores(ae, test.images, { score: "bce" }); // scores.length === test.count
  * ```
  */
 export function anomalyScores(

@@ -49,8 +49,10 @@ const FIELD: Record<Counted, keyof BackendCounts> = {
  *
  * @example
  * ```ts
+ * import { watchBackend } from "./watch.ts";
+ * import { train } from "../train/train.ts";
  * const watch = watchBackend();
- * // ... train ...
+ * await train({ model: "dense", epochs: 1, trainSize: 512, callbacks: [] });
  * const { syncReads } = watch.stop();
  * ```
  */

@@ -6,7 +6,9 @@
  * ```ts
  * import { parseClassList, selectClasses } from "./classes.ts";
  * const keep = parseClassList("3,5", "--train-classes"); // [3, 5]
- * // const normal = selectClasses(train, { keep }); // only the 3s and 5s
+ * import { loadMnist } from "./mnist.ts";
+ * const { train } = await loadMnist();
+ * const normal = selectClasses(train, { keep }); // only the 3s and 5s
  * ```
  *
  * @module

@@ -4,9 +4,10 @@
  *
  * ```ts
  * import { batchOrder, subset } from "./dataset.ts";
- * // given `train`, a Dataset:
- * // const small = subset(train, { size: 2000, seed: 0 });
- * // const order = batchOrder(small.count, { seed: 0, epoch: 3 });
+ * import { loadMnist } from "../data/mnist.ts";
+ * const { train } = await loadMnist();
+ * const small = subset(train, { size: 2000, seed: 0 });
+ * const order = batchOrder(small.count, { seed: 0, epoch: 3 });
  * ```
  *
  * @module
@@ -40,7 +41,10 @@ export interface SubsetOptions {
  *
  * @example
  * ```ts
- * // const small = subset(test, { size: 500, seed: 1 }); small.count === 500
+ * import { subset } from "./dataset.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * const { test } = await loadMnist();
+ * const small = subset(test, { size: 500, seed: 1 }); // small.count === 500
  * ```
  */
 export function subset(data: Dataset, options: SubsetOptions): Dataset {

@@ -23,11 +23,6 @@ export { type IdxArray, IdxError, type IdxScale };
 /** Options for {@linkcode readIdx}. */
 export type ReadIdxOptions = DecodeIdxOptions;
 
-/** True when `bytes` start with the gzip magic number (1f 8b). */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 /**
  * Parses an IDX file of unsigned bytes, raw or gzip-compressed (detected by
  * content, not by name), validating magic, element type, rank and the

@@ -4,8 +4,11 @@
  *
  * ```ts
  * import { decode, encode } from "./codec.ts";
- * // const codes = encode(ae, images);          // n x latentDim
- * // const recon = decode(ae, codes);           // n x 784
+ * import { MODELS } from "../models/registry.ts";
+ * const ae = MODELS.dense.build({ latentDim: 8, seed: 0 });
+ * const images = new Float32Array(2 * 784);
+ * const codes = encode(ae, images); // 2 x 8
+ * const recon = decode(ae, codes); // 2 x 784
  * ```
  *
  * @module
@@ -56,7 +59,12 @@ function apply(
  *
  * @example
  * ```ts
- * // const features = encode(run.autoencoder, test.images);
+ * import { encode } from "./codec.ts";
+ * import { loadRun } from "./load_run.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * const run = await loadRun("runs/conv-1");
+ * const { test } = await loadMnist({ scale: run.config.scale });
+ * const features = encode(run.autoencoder, test.images);
  * ```
  */
 export function encode(
@@ -72,7 +80,10 @@ export function encode(
  *
  * @example
  * ```ts
- * // const images = decode(run.autoencoder, new Float32Array([0, 0]));  // a 2-d VAE's centre
+ * import { decode } from "./codec.ts";
+ * import { loadRun } from "./load_run.ts";
+ * const run = await loadRun("runs/vae-1");
+ * const images = decode(run.autoencoder, new Float32Array([0, 0])); // a 2-d VAE's centre
  * ```
  */
 export function decode(
@@ -90,7 +101,10 @@ export function decode(
  *
  * @example
  * ```ts
- * // const recon = reconstruct(run.autoencoder, test.images.subarray(0, 784 * 10));
+ * import { reconstruct } from "./codec.ts";
+ * import { MODELS } from "../models/registry.ts";
+ * const ae = MODELS.conv.build({ latentDim: 16, seed: 0 });
+ * const recon = reconstruct(ae, new Float32Array(784 * 10)); // 10 images
  * ```
  */
 export function reconstruct(

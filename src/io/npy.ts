@@ -12,7 +12,6 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { fflate } from "../deps.ts";
 
 /** The element types this module reads and writes. */
 export type NpyDtype = "float32" | "float64" | "uint8" | "int32";
@@ -143,7 +142,9 @@ function dtypeOf(data: NpyData): NpyDtype {
  *
  * @example
  * ```ts
- * await Deno.writeFile("embedding.npy", writeNpy(embedding, [n, 2]));
+ * import { writeNpy } from "./npy.ts";
+ * const embedding = new Float32Array([0, 1, 2, 3, 4, 5]); // 3 points in 2-D
+ * await Deno.writeFile("embedding.npy", writeNpy(embedding, [3, 2]));
  * ```
  */
 export function writeNpy(data: NpyData, shape: readonly number[] = [data.length]): Uint8Array {
@@ -168,30 +169,5 @@ export function writeNpy(data: NpyData, shape: readonly number[] = [data.length]
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
   // Typed arrays are little-endian on every platform Deno runs on.
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), prefix + header.length);
-  return out;
-}
-
-/**
- * Parses a NumPy `.npz` archive (stored or deflated) into its arrays, keyed
- * by name without `.npy`.
- *
- * @example
- * ```ts
- * const { test_features } = readNpz(await Deno.readFile("runs/conv/features.npz"));
- * ```
- */
-export function readNpz(bytes: Uint8Array, options: ReadNpyOptions = {}): Record<string, NpyArray> {
-  const source = options.source ?? "npz";
-  let files: Record<string, Uint8Array>;
-  try {
-    files = fflate.unzipSync(bytes);
-  } catch (e) {
-    throw new NpyError(`${source}: not a zip archive (${e instanceof Error ? e.message : e})`);
-  }
-  const out: Record<string, NpyArray> = {};
-  for (const [name, content] of Object.entries(files)) {
-    if (!name.endsWith(".npy")) continue;
-    out[name.slice(0, -4)] = readNpy(content, { source: `${source}/${name}` });
-  }
   return out;
 }

@@ -1,17 +1,24 @@
 /**
- * `.npz` archives as `numpy.savez` writes them: a zip of `.npy` members,
- * stored uncompressed.
+ * `.npz` archives: written as `numpy.savez` writes them (a zip of `.npy`
+ * members, stored uncompressed), read whether stored or deflated.
  *
  * ```ts
- * import { writeNpz } from "./npz.ts";
+ * import { readNpz, writeNpz } from "./npz.ts";
  * const zip = writeNpz({ x: { data: new Float32Array(6), shape: [2, 3] } });
- * // numpy: np.load("a.npz")["x"].shape == (2, 3)
+ * readNpz(zip).x.shape; // [2, 3], as np.load("a.npz")["x"].shape
  * ```
  *
  * @module
  */
 import { fflate } from "../deps.ts";
-import { type NpyData, writeNpy } from "./npy.ts";
+import {
+  type NpyArray,
+  type NpyData,
+  NpyError,
+  readNpy,
+  type ReadNpyOptions,
+  writeNpy,
+} from "./npy.ts";
 
 /** One array of an archive. */
 export interface NpzEntry {
@@ -35,4 +42,30 @@ export function writeNpz(arrays: Record<string, NpzEntry>): Uint8Array {
     members[`${name}.npy`] = [writeNpy(data, shape), { level: 0 }];
   }
   return fflate.zipSync(members, { level: 0, mtime: new Date("1980-01-01T00:00:00Z") });
+}
+
+/**
+ * Parses a NumPy `.npz` archive (stored or deflated) into its arrays, keyed
+ * by name without `.npy`.
+ *
+ * @example
+ * ```ts
+ * import { readNpz } from "./npz.ts";
+ * const { test_features } = readNpz(await Deno.readFile("runs/conv/features.npz"));
+ * ```
+ */
+export function readNpz(bytes: Uint8Array, options: ReadNpyOptions = {}): Record<string, NpyArray> {
+  const source = options.source ?? "npz";
+  let files: Record<string, Uint8Array>;
+  try {
+    files = fflate.unzipSync(bytes);
+  } catch (e) {
+    throw new NpyError(`${source}: not a zip archive (${e instanceof Error ? e.message : e})`);
+  }
+  const out: Record<string, NpyArray> = {};
+  for (const [name, content] of Object.entries(files)) {
+    if (!name.endsWith(".npy")) continue;
+    out[name.slice(0, -4)] = readNpy(content, { source: `${source}/${name}` });
+  }
+  return out;
 }

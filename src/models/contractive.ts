@@ -23,6 +23,7 @@ import { SEED_002_RECIPE } from "./_seed002.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "../deps.ts";
  * const p = jacobianPenalty(tf.fill([1, 2], 0.5), tf.ones([3, 2])); // 2 * 0.0625 * 3
  * ```
  */

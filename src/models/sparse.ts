@@ -27,6 +27,7 @@ export const SPARSITY_TARGET = 0.05;
  *
  * @example
  * ```ts
+ * import { tf } from "../deps.ts";
  * const kl = sparsityKl(tf.fill([4, 3], 0.05), 0.05); // 0
  * ```
  */

@@ -28,6 +28,7 @@ import { bcePerSample } from "../train/losses.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "../deps.ts";
  * const kl = vaeKl(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 0]])); // [0.5]
  * ```
  */

@@ -4,8 +4,15 @@
  *
  * ```ts
  * import { imageGrid } from "./image_grid.ts";
- * // rows: Float32Array[] of 28x28 images in [0,1]
- * // await Deno.writeFile("grid.png", imageGrid([originals, recons], { height: 28, width: 28, labels: ["original", "reconstructed"] }));
+ * const originals = new Float32Array(10 * 28 * 28), recons = new Float32Array(10 * 28 * 28);
+ * await Deno.writeFile(
+ *   "grid.png",
+ *   imageGrid([originals, recons], {
+ *     height: 28,
+ *     width: 28,
+ *     labels: ["original", "reconstructed"],
+ *   }),
+ * );
  * ```
  *
  * @module

@@ -51,6 +51,8 @@ function label(v: number): string {
  *
  * @example
  * ```ts
+ * import { lineChart } from "./line_chart.ts";
+ * const series = [{ name: "train", x: [1, 2, 3], y: [0.3, 0.2, 0.15] }];
  * await Deno.writeFile("loss.png", lineChart(series, { xLabel: "epoch", yLabel: "BCE" }));
  * ```
  */

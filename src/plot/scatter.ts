@@ -58,6 +58,8 @@ export function classColour(label: number): Rgb {
  *
  * @example
  * ```ts
+ * import { scatterPlot } from "./scatter.ts";
+ * const embedding = new Float32Array([0, 0, 1, 1, 5, 5]), labels = Uint8Array.of(0, 0, 1);
  * await Deno.writeFile("tsne.png", scatterPlot(embedding, { labels, title: "t-SNE" }).toPng());
  * ```
  */

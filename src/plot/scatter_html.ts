@@ -56,6 +56,9 @@ function spriteSheet(t: ScatterThumbnails, n: number): { png: Uint8Array; cols: 
  *
  * @example
  * ```ts
+ * import { scatterSection } from "./scatter_html.ts";
+ * const embedding = new Float32Array([0, 0, 1, 1]), labels = Uint8Array.of(3, 8);
+ * const images = new Float32Array(2 * 28 * 28); // the two points' images
  * const section = scatterSection(embedding, { labels, thumbnails: { images, height: 28, width: 28 } });
  * ```
  */
@@ -154,6 +157,8 @@ cv.dataset.points=String(n);
  *
  * @example
  * ```ts
+ * import { scatterHtml } from "./scatter_html.ts";
+ * const embedding = new Float32Array([0, 0, 1, 1]), labels = Uint8Array.of(3, 8);
  * await Deno.writeTextFile("tsne.html", scatterHtml(embedding, { labels, title: "conv features" }));
  * ```
  */

@@ -6,8 +6,11 @@
  *
  * ```ts
  * import { Batches } from "./batches.ts";
- * // const batches = new Batches([784], { noise: "gaussian", noiseLevel: 0.2, scale: "unit" }, 784);
- * // const batch = batches.make(train, indices, seedOfThisEpoch);
+ * import { loadMnist } from "../data/mnist.ts";
+ * const { train } = await loadMnist({ trainSize: 256 });
+ * const batches = new Batches([784], { noise: "gaussian", noiseLevel: 0.2, scale: "unit" }, 784);
+ * const batch = batches.make(train, [0, 1, 2, 3], 7); // noisy input, clean target
+ * batches.dispose(batch);
  * ```
  *
  * @module

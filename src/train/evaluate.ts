@@ -4,8 +4,12 @@
  * run-folder figures draw.
  *
  * ```ts
- * import { evaluate } from "./evaluate.ts";
- * // const { loss, metrics } = await evaluate(test, { batches, step, autoencoder: ae, seed: 7 });
+ * import { evaluate, type EvaluateOptions } from "./evaluate.ts";
+ * import type { Dataset } from "../data/dataset.ts";
+ * async function measure(test: Dataset, options: EvaluateOptions) {
+ *   const { loss, metrics } = await evaluate(test, options);
+ *   return { loss, ...metrics };
+ * }
  * ```
  *
  * @module

@@ -19,6 +19,7 @@ import { BCE, BCE_GRAD } from "../backend/wasm_kernels/bce.ts";
  *
  * @example
  * ```ts
+ * import { tf } from "../deps.ts";
  * const l1 = reconstructionLoss("l1", tf.zeros([3]), tf.ones([3])); // 1
  * ```
  */
@@ -72,6 +73,7 @@ const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
+ * import { tf } from "../deps.ts";
  * const bce = bcePerSample(tf.fill([2, 3], 0.5), tf.ones([2, 3])); // [ln 2, ln 2]
  * ```
  */

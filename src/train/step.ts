@@ -3,9 +3,15 @@
  * the training benchmark so both time exactly the same work.
  *
  * ```ts
- * // const step = createTrainStep(ae, { loss: "bce", lr: 1e-3 });
- * // const loss = step.run(batch); // one Adam update; the batch loss stays on the device
- * // step.run(noisy, { target: clean, seed: 7 }).dispose(); // a denoising step with its own draws
+ * import { tf } from "../deps.ts";
+ * import { createTrainStep } from "./step.ts";
+ * import { MODELS } from "../models/registry.ts";
+ * const ae = MODELS.dense.build({ latentDim: 8, seed: 0 });
+ * const step = createTrainStep(ae, { loss: "mse", lr: 1e-3 });
+ * const [clean, noisy] = [tf.zeros([4, 784]), tf.ones([4, 784])];
+ * const loss = step.run(clean); // one Adam update; the batch loss stays on the device
+ * step.run(noisy, { target: clean, seed: 7 }).dispose(); // a denoising step with its own draws
+ * console.log((await loss.data())[0]);
  * ```
  *
  * @module
@@ -72,7 +78,12 @@ export interface TrainStep {
  *
  * @example
  * ```ts
- * // const { run } = createTrainStep(ae, { loss: "mse", lr: 1e-3 });
+ * import { createTrainStep } from "./step.ts";
+ * import { MODELS } from "../models/registry.ts";
+ * const { run, optimizer } = createTrainStep(MODELS.vae.build({ latentDim: 2, seed: 0 }), {
+ *   loss: "bce",
+ *   lr: 1e-3,
+ * });
  * ```
  */
 export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): TrainStep {

@@ -55,7 +55,9 @@ export function summarize(ae: Pick<Autoencoder, "parameters">): ModelSummary {
  *
  * @example
  * ```ts
- * // console.log(modelSummary(ae));
+ * import { modelSummary } from "./summary.ts";
+ * import { MODELS } from "../models/registry.ts";
+ * console.log(modelSummary(MODELS.vae.build({ latentDim: 2, seed: 0 })));
  * ```
  */
 export function modelSummary(ae: Pick<Autoencoder, "parameters">): string {

@@ -52,7 +52,11 @@ export interface Conditional {
  *
  * @example
  * ```ts
- * const { p } = conditionalProbabilities(neighbors, { perplexity: 30 });
+ * import { conditionalProbabilities } from "./affinities.ts";
+ * import { nearestNeighbors } from "./knn.ts";
+ * const points = new Float32Array(200).map(() => Math.random()); // 100 points in 2-D
+ * const neighbors = await nearestNeighbors(points, 2, { k: 20 });
+ * const { p } = conditionalProbabilities(neighbors, { perplexity: 5 });
  * ```
  */
 export function conditionalProbabilities(
@@ -99,7 +103,10 @@ export function conditionalProbabilities(
  *
  * @example
  * ```ts
- * const P = jointProbabilities(neighbors, { perplexity: 30 });
+ * import { jointProbabilities } from "./affinities.ts";
+ * import { nearestNeighbors } from "./knn.ts";
+ * const points = new Float32Array(200).map(() => Math.random()); // 100 points in 2-D
+ * const P = jointProbabilities(await nearestNeighbors(points, 2, { k: 20 }), { perplexity: 5 });
  * ```
  */
 export function jointProbabilities(neighbors: Neighbors, options: CalibrationOptions): Affinities {

@@ -8,7 +8,11 @@
  *
  * ```ts
  * import { tsneGradient } from "./gradient.ts";
- * const { gradient, kl } = await tsneGradient(embedding, affinities, { theta: 0.5 });
+ * import type { Affinities } from "./affinities.ts";
+ * async function descend(embedding: Float32Array, affinities: Affinities) {
+ *   const { gradient, kl } = await tsneGradient(embedding, affinities, { theta: 0.5 });
+ *   return { gradient, kl };
+ * }
  * ```
  *
  * @module
@@ -274,8 +278,13 @@ export interface GradientResult {
  *
  * @example
  * ```ts
- * const exact = await tsneGradient(y, p, { theta: 0 });
- * const approx = await tsneGradient(y, p, { theta: 0.5 });
+ * import { tsneGradient } from "./gradient.ts";
+ * import type { Affinities } from "./affinities.ts";
+ * async function compare(y: Float32Array, p: Affinities): Promise<number> {
+ *   const exact = await tsneGradient(y, p, { theta: 0 });
+ *   const approx = await tsneGradient(y, p, { theta: 0.5 });
+ *   return approx.kl - exact.kl;
+ * }
  * ```
  */
 export function tsneGradient(

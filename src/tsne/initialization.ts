@@ -22,7 +22,9 @@ export const INIT_STD = 1e-4;
  *
  * @example
  * ```ts
- * const y0 = pcaInit(features, 64);
+ * import { pcaInit } from "./initialization.ts";
+ * const features = new Float32Array(100 * 64).map(() => Math.random()); // 100 rows of 64
+ * const y0 = pcaInit(features, 64); // 100 x 2
  * ```
  */
 export function pcaInit(data: Float32Array, dims: number): Float32Array {

@@ -12,7 +12,8 @@
  */
 import { UserError } from "../errors.ts";
 import { readCsv } from "../io/csv.ts";
-import { type NpyArray, readNpy, readNpz } from "../io/npy.ts";
+import { type NpyArray, readNpy } from "../io/npy.ts";
+import { readNpz } from "../io/npz.ts";
 import { RUN_FILES } from "../run/run_folder.ts";
 
 /** Points to embed, with their labels if known. */

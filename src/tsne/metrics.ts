@@ -5,7 +5,8 @@
  *
  * ```ts
  * import { neighborAccuracy } from "./metrics.ts";
- * const acc = await neighborAccuracy(embedding, 2, labels, { k: 10 });
+ * const embedding = new Float32Array([0, 0, 0, 1, 9, 9, 9, 8]), labels = Uint8Array.of(0, 0, 1, 1);
+ * const acc = await neighborAccuracy(embedding, 2, labels, { k: 1 }); // 1
  * ```
  *
  * @module
@@ -26,8 +27,12 @@ export interface NeighborAccuracyOptions {
  *
  * @example
  * ```ts
- * const inputAcc = await neighborAccuracy(features, 64, labels);
- * const outputAcc = await neighborAccuracy(embedding, 2, labels);
+ * import { neighborAccuracy } from "./metrics.ts";
+ * async function kept(features: Float32Array, embedding: Float32Array, labels: Uint8Array) {
+ *   const inputAcc = await neighborAccuracy(features, 64, labels);
+ *   const outputAcc = await neighborAccuracy(embedding, 2, labels);
+ *   return outputAcc - inputAcc;
+ * }
  * ```
  */
 export function neighborAccuracy(

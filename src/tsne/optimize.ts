@@ -5,7 +5,10 @@
  *
  * ```ts
  * import { optimize } from "./optimize.ts";
- * const kl = optimize(state, { iterations: 1000, learningRate: 833 });
+ * import type { GradientState } from "./gradient.ts";
+ * function run(state: GradientState): number {
+ *   return optimize(state, { iterations: 1000, learningRate: 833 }); // the final KL
+ * }
  * ```
  *
  * @module
@@ -55,7 +58,11 @@ export interface OptimizeOptions {
  *
  * @example
  * ```ts
- * const kl = optimize(state, { learningRate: Math.max(n / 12, 200), onProgress: console.log });
+ * import { optimize } from "./optimize.ts";
+ * import type { GradientState } from "./gradient.ts";
+ * function run(state: GradientState, n: number): number {
+ *   return optimize(state, { learningRate: Math.max(n / 12, 200), onProgress: console.log });
+ * }
  * ```
  */
 export function optimize(state: GradientState, options: OptimizeOptions): number {

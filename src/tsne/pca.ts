@@ -43,6 +43,8 @@ const MAX_ITERATIONS = 30;
  *
  * @example
  * ```ts
+ * import { pca } from "./pca.ts";
+ * const features = new Float32Array(100 * 64).map(() => Math.random()); // 100 rows of 64
  * const { projected, variances } = pca(features, 64, { components: 50 });
  * ```
  */

@@ -102,6 +102,8 @@ export interface TsneResult {
  *
  * @example
  * ```ts
+ * import { tsne } from "./tsne.ts";
+ * const features = new Float32Array(300 * 64).map(() => Math.random()); // 300 rows of 64
  * const { embedding } = await tsne(features, {
  *   dims: 64,
  *   seed: 0,

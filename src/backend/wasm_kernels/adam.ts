@@ -4,8 +4,13 @@
  * float32 arithmetic in the same order as src/train/optimizer.ts.
  *
  * ```ts
- * // const [w1, m1, v1] = tf.engine().runKernel(ADAM, { w, g, m, v }, attrs) as tf.Tensor[];
- * // w.assign(w1); m.assign(m1); v.assign(v1);
+ * import { tf } from "../../deps.ts";
+ * import { ADAM, type AdamAttrs } from "./adam.ts";
+ * function update(w: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, attrs: AdamAttrs) {
+ *   const inputs = { w, g, m, v };
+ *   const [w1, m1, v1] = tf.engine().runKernel(ADAM, inputs, { ...attrs }) as tf.Tensor[];
+ *   w.assign(w1), m.assign(m1), v.assign(v1);
+ * }
  * ```
  * @module
  */

@@ -4,8 +4,13 @@
  * ones; src/train/losses.ts uses them where they are registered.
  *
  * ```ts
- * // const loss = tf.engine().runKernel(BCE, { p, y }) as tf.Scalar;
- * // const dp = tf.engine().runKernel(BCE_GRAD, { p, y, dy }) as tf.Tensor;
+ * import { tf } from "../../deps.ts";
+ * import { BCE, BCE_GRAD } from "./bce.ts";
+ * function lossAndGradient(p: tf.Tensor, y: tf.Tensor, dy: tf.Scalar) {
+ *   const loss = tf.engine().runKernel(BCE, { p, y }) as tf.Scalar;
+ *   const dp = tf.engine().runKernel(BCE_GRAD, { p, y, dy }) as tf.Tensor;
+ *   return { loss, dp };
+ * }
  * ```
  * @module
  */
