@@ -19,6 +19,7 @@ import { writeNpy } from "../src/io/npy.ts";
 import { scatterPlot } from "../src/plot/scatter.ts";
 import { scatterHtml } from "../src/plot/scatter_html.ts";
 import { loadTsneInput } from "../src/tsne/input.ts";
+import { RUN_FILES } from "../src/run/run_folder.ts";
 import { neighborAccuracy } from "../src/tsne/metrics.ts";
 import { tsne, type TsneProgress } from "../src/tsne/tsne.ts";
 
@@ -94,7 +95,7 @@ async function run(cmd: TsneCommand): Promise<void> {
   await writeFileAtomic(`${outDir}/embedding.npy`, writeNpy(result.embedding, [result.n, 2]));
   await writeFileAtomic(`${outDir}/tsne.json`, JSON.stringify(report, null, 2) + "\n");
   await writeFileAtomic(
-    `${outDir}/tsne.png`,
+    `${outDir}/${RUN_FILES.tsnePlot}`,
     scatterPlot(result.embedding, { labels: input.labels, title }).toPng(),
   );
   const subtitle =

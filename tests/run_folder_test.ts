@@ -70,3 +70,15 @@ Deno.test("wasm: a run that diverges stops with a NonFiniteLossError and leaves 
   assertEquals(run.state.epoch, 1);
   assert(run.autoencoder.parameters.getWeights().every((w) => w.dataSync().every(Number.isFinite)));
 });
+
+Deno.test("wasm: a checkpoint from before manifests is still checked: a cut weights.bin is named with its size", async () => {
+  const out = await tempRunDir();
+  await train(quick({ ...tiny, out, epochs: 1 }));
+  await Deno.remove(`${out}/checkpoint/manifest.json`);
+  const size = await truncate(`${out}/checkpoint/weights.bin`, 90);
+  const error = await assertRejects(
+    () => loadRun(out, { backend: "wasm" }),
+    `${out}/checkpoint/weights.bin has 90 bytes, expected ${size}`,
+  );
+  assertEquals(error.name, "CheckpointError");
+});

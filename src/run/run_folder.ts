@@ -378,9 +378,9 @@ async function readCheckpoint(dir: string): Promise<Map<string, Uint8Array> | un
   return await withPermission("read", dir, async () => {
     if (!(await exists(`${dir}/${CHECKPOINT.state}`))) return undefined;
     const files = new Map<string, Uint8Array>();
+    // Checkpoints written before manifests existed are checked against their tensor specs only.
     const manifest = await Deno.readTextFile(`${dir}/${CHECKPOINT.manifest}`).then(
       (t) => JSON.parse(t).files as Record<string, { bytes: number; sha256: string }>,
-      // Checkpoints written before manifests existed are read unchecked.
       () => undefined,
     );
     for (const name of Object.values(CHECKPOINT)) {
@@ -403,8 +403,34 @@ async function readCheckpoint(dir: string): Promise<Map<string, Uint8Array> | un
       }
       files.set(name, bytes);
     }
+    for (
+      const [specs, data] of [[CHECKPOINT.model, CHECKPOINT.weights], [
+        CHECKPOINT.optimizer,
+        CHECKPOINT.moments,
+      ]]
+    ) {
+      const expected = specBytes(dir, files, specs);
+      const got = files.get(data)!.length;
+      if (got !== expected) {
+        throw new CheckpointError(
+          `${dir}/${data} has ${got} bytes, expected ${expected} (cut short or damaged)`,
+        );
+      }
+    }
     return files;
   });
+}
+
+/** The bytes of the tensors a manifest file (`model.json`, `optimizer.json`) describes. */
+function specBytes(dir: string, files: Map<string, Uint8Array>, name: string): number {
+  let specs: tf.io.WeightsManifestEntry[];
+  try {
+    specs = (json(files, name).weightsManifest as tf.io.WeightsManifestConfig)[0].weights;
+  } catch {
+    throw new CheckpointError(`${dir}/${name} is not a weights manifest (cut short or damaged)`);
+  }
+  const width = (dtype: string) => (dtype === "bool" || dtype === "string" ? 1 : 4);
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * width(s.dtype), 0);
 }
 
 function json(files: Map<string, Uint8Array>, name: string) {
