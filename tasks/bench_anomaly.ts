@@ -20,11 +20,7 @@ import { parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
 import { loadMnist, packagedMnistDir } from "../src/data/mnist.ts";
 import { parseClassList } from "../src/data/classes.ts";
 import { getModel } from "../src/models/registry.ts";
-import {
-  ONE_CLASS_DETECTOR,
-  oneClassAuc,
-  type OneClassDetector,
-} from "../src/anomaly/one_class.ts";
+import { detectorSettings, oneClassAuc, type OneClassDetector } from "../src/anomaly/one_class.ts";
 import { type ScoreName, SCORES } from "../src/anomaly/scores.ts";
 import { backendOption } from "../src/cli/main.ts";
 import type { Dataset } from "../src/data/dataset.ts";
@@ -118,10 +114,7 @@ await runTask(async () => {
       backend: backendOption(values.backend),
     }).filter(([, v]) => v !== undefined),
   );
-  // Another model brings its own defaults, not those of the default detector's model.
-  const detector: OneClassDetector = given.model && given.model !== ONE_CLASS_DETECTOR.model
-    ? { score: "mse", ...given, model: given.model }
-    : { ...ONE_CLASS_DETECTOR, ...given };
+  const detector = detectorSettings(given);
   const spec = getModel(detector.model);
   const settings = { ...spec.defaults, ...detector };
   const name =

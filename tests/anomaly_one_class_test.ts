@@ -1,6 +1,6 @@
 /** The one-class protocol: training sees only the normal class, the AUC is over the whole test split. */
 import { assert, assertEquals } from "./_assert.ts";
-import { ONE_CLASS_DETECTOR, oneClassAuc } from "../src/anomaly/one_class.ts";
+import { detectorSettings, ONE_CLASS_DETECTOR, oneClassAuc } from "../src/anomaly/one_class.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { getModel } from "../src/models/registry.ts";
 import { SCORES } from "../src/anomaly/scores.ts";
@@ -26,4 +26,13 @@ Deno.test("the default detector names a model of the zoo and a score it can comp
   const spec = getModel(ONE_CLASS_DETECTOR.model);
   assert(SCORES.includes(ONE_CLASS_DETECTOR.score));
   assert(ONE_CLASS_DETECTOR.score !== "bce" || spec.defaults.scale === "unit");
+});
+
+Deno.test("another model starts from its own defaults, not the default detector's", () => {
+  assertEquals(detectorSettings({ model: "dense", epochs: 5 }), {
+    model: "dense",
+    score: "mse",
+    epochs: 5,
+  });
+  assertEquals(detectorSettings({ epochs: 3 }), { ...ONE_CLASS_DETECTOR, epochs: 3 });
 });

@@ -45,7 +45,7 @@ export interface DetectOptions {
   data?: string;
   /** Classes that are normal; every other labelled sample is an anomaly (default: the run's `trainClasses`, else the classes it did not exclude, else no labels-based metrics). */
   normalClasses?: number[];
-  /** Per-sample score (default: the model's loss; a VAE's negative ELBO). */
+  /** Per-sample score (default: the run's reconstruction loss, `--loss`; `elbo` for a VAE's negative ELBO). */
   score?: ScoreName;
   /** Threshold rule (default mean + 1 std of the training scores). */
   threshold?: ThresholdRule;
@@ -128,7 +128,7 @@ export interface DetectResult {
 export async function detect(runDir: string, options: DetectOptions = {}): Promise<DetectResult> {
   const run = await loadRun(runDir, { backend: options.backend });
   const { config, autoencoder } = run;
-  const score = options.score ?? defaultScore(config.loss, autoencoder.negativeElbo !== undefined);
+  const score = options.score ?? defaultScore(config.loss);
   const rule = options.threshold ?? DEFAULT_THRESHOLD_RULE;
   const data = await loadDetectionData(config, autoencoder.inputShape, { path: options.data });
   if (options.normalClasses && !data.labels) {

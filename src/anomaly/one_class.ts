@@ -34,7 +34,11 @@ export const ONE_CLASS_DETECTOR: OneClassDetector = {
   score: "mse",
 };
 
-/** Options for {@linkcode oneClassAuc}: the detector's settings (default {@linkcode ONE_CLASS_DETECTOR}'s) and the class. */
+/**
+ * Options for {@linkcode oneClassAuc}: the class, and the detector's settings,
+ * by default {@linkcode ONE_CLASS_DETECTOR}'s; another `model` starts from its
+ * own defaults and the `mse` score instead.
+ */
 export interface OneClassOptions extends Partial<OneClassDetector> {
   /** The normal class: the only one trained on. */
   normalClass: number;
@@ -62,7 +66,7 @@ export interface OneClassResult {
  */
 export async function oneClassAuc(options: OneClassOptions): Promise<OneClassResult> {
   const t0 = performance.now();
-  const { normalClass, test: given, score, ...settings } = { ...ONE_CLASS_DETECTOR, ...options };
+  const { normalClass, test: given, score, ...settings } = detectorSettings(options);
   const { autoencoder, config } = await train({
     ...settings,
     trainClasses: [normalClass],
@@ -79,4 +83,23 @@ export async function oneClassAuc(options: OneClassOptions): Promise<OneClassRes
     auc: rocAuc(anomalies, scores),
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * The detector `options` ask for: {@linkcode ONE_CLASS_DETECTOR} under them,
+ * unless they name another model, whose own defaults then apply (its seed's
+ * code size, epochs, ...), scored by `mse`.
+ *
+ * @example
+ * ```ts
+ * detectorSettings({ model: "dense", epochs: 5 }); // { score: "mse", model: "dense", epochs: 5 }
+ * ```
+ */
+export function detectorSettings<T extends Partial<OneClassDetector>>(
+  options: T,
+): OneClassDetector & T {
+  const base: OneClassDetector = options.model && options.model !== ONE_CLASS_DETECTOR.model
+    ? { model: options.model, score: "mse" }
+    : ONE_CLASS_DETECTOR;
+  return { ...base, ...options };
 }

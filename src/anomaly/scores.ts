@@ -35,16 +35,16 @@ export interface AnomalyScoresOptions {
 }
 
 /**
- * The score matching a model's training loss: its negative ELBO for a VAE,
- * `mae` for an L1 loss, else the loss itself.
+ * The score matching a run's reconstruction loss (`--loss`): `mae` for L1,
+ * else the loss itself. A VAE's is its reconstruction term's (BCE); its
+ * negative ELBO is `elbo`, asked for by name.
  *
  * @example
  * ```ts
- * defaultScore("l1", false); // "mae"
+ * defaultScore("l1"); // "mae"
  * ```
  */
-export function defaultScore(loss: LossName, hasElbo: boolean): ScoreName {
-  if (hasElbo) return "elbo";
+export function defaultScore(loss: LossName): ScoreName {
   return loss === "l1" ? "mae" : loss;
 }
 

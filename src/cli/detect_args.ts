@@ -33,7 +33,8 @@ Options:
                          (default: the run's own test split)
   --normal-classes 3,5   classes that are normal, every other one an anomaly (default: the run's
                          --train-classes); gives ROC-AUC, average precision, precision/recall/F1
-  --score mse|mae|bce|elbo   per-sample score (default: the model's loss; a VAE's negative ELBO)
+  --score mse|mae|bce|elbo   per-sample score (default: the run's --loss; elbo: a VAE's
+                             negative ELBO)
   --threshold RULE       mean+K*std of the training scores (default mean+1*std), or a number
   --contamination P      the (1-P) quantile of the training scores, as PyOD (P in (0, 0.5])
   --out DIR              where to write (default: the run folder)
