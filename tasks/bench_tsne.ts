@@ -14,7 +14,7 @@
  * @module
  */
 import { runTask } from "../src/cli/main.ts";
-import { parseArgs } from "node:util";
+import { parseBenchTsneArgs } from "../src/cli/bench_args.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { readNpy, writeNpy } from "../src/io/npy.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
@@ -92,20 +92,9 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      features: { type: "string" },
-      n: { type: "string", default: "10000" },
-      threads: { type: "string" },
-      seed: { type: "string", default: "0" },
-      "skip-sklearn": { type: "boolean" },
-      full: { type: "boolean" },
-    },
-  });
-  const seed = Number(values.seed);
-  const threads = values.threads ? Number(values.threads) : undefined;
-  const f = await benchFeatures(values.features, Number(values.n));
+  const cmd = parseBenchTsneArgs(Deno.args);
+  const { seed, threads } = cmd;
+  const f = await benchFeatures(cmd.features, cmd.n);
   const n = f.labels.length;
   const load = () => Deno.loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`t-SNE benchmark: ${n} x ${f.dims} from ${f.source}`);
@@ -133,7 +122,7 @@ async function main(): Promise<void> {
   const phases = Object.entries(ours.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
   console.log(`diabolo phases (s): ${phases}`);
 
-  if (!values["skip-sklearn"] && await sklearnAvailable()) {
+  if (!cmd.skipSklearn && await sklearnAvailable()) {
     const dir = await Deno.makeTempDir({ dir: ".tmp", prefix: "bench_tsne_" });
     try {
       await Deno.writeFile(`${dir}/features.npy`, writeNpy(f.data, [n, f.dims]));
@@ -157,9 +146,7 @@ async function main(): Promise<void> {
     }
   } else {
     console.log(
-      `(scikit-learn skipped: ${
-        values["skip-sklearn"] ? "--skip-sklearn" : `no sklearn in ${PYTHON}`
-      })`,
+      `(scikit-learn skipped: ${cmd.skipSklearn ? "--skip-sklearn" : `no sklearn in ${PYTHON}`})`,
     );
   }
 
@@ -184,7 +171,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`load average after: ${load()}`);
-  if (values.full) await full(seed, threads);
+  if (cmd.full) await full(seed, threads);
 }
 
 // All 70,000 MNIST images, PCA-50 of the pixels, with time and peak resident memory.

@@ -15,6 +15,8 @@ import { packagedMnistDir } from "../src/data/mnist.ts";
 import { deflateRawSync, gzipSync } from "node:zlib";
 import { decodeIdx, IdxError } from "../src/data/gunzip_idx.ts";
 import { Rng } from "../src/random.ts";
+import { parseFuzzArgs } from "../src/cli/bench_args.ts";
+import { runTask } from "../src/cli/main.ts";
 
 /** Options for {@linkcode fuzzGzip}. */
 export interface FuzzGzipOptions {
@@ -183,16 +185,14 @@ export async function fuzzGzip(options: FuzzGzipOptions = {}): Promise<FuzzGzipR
 }
 
 if (import.meta.main) {
-  const arg = (flag: string, fallback: number) => {
-    const i = Deno.args.indexOf(flag);
-    return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-  };
-  const start = performance.now();
-  const report = await fuzzGzip({ cases: arg("--fuzz", 10000), seed: arg("--seed", 0) });
-  const seconds = ((performance.now() - start) / 1000).toFixed(1);
-  console.log(`${report.cases} cases in ${seconds} s: ${report.decoded} decoded intact`);
-  const kinds = Object.entries(report.rejected).sort((a, b) => b[1] - a[1]);
-  for (const [kind, n] of kinds) console.log(`${String(n).padStart(6)}  ${kind}`);
-  for (const f of report.failures) console.error(`FAIL ${f}`);
-  if (report.failures.length) Deno.exit(1);
+  await runTask(async () => {
+    const start = performance.now();
+    const report = await fuzzGzip(parseFuzzArgs(Deno.args));
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    console.log(`${report.cases} cases in ${seconds} s: ${report.decoded} decoded intact`);
+    const kinds = Object.entries(report.rejected).sort((a, b) => b[1] - a[1]);
+    for (const [kind, n] of kinds) console.log(`${String(n).padStart(6)}  ${kind}`);
+    for (const f of report.failures) console.error(`FAIL ${f}`);
+    if (report.failures.length) Deno.exit(1);
+  });
 }

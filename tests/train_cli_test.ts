@@ -76,7 +76,7 @@ Deno.test("training into a folder that already holds a run is refused, pointing 
 });
 
 Deno.test("every task answers an unknown option with one error line and status 2", async () => {
-  for (const task of ["train", "embed", "report", "tsne", "quality"]) {
+  for (const task of ["train", "embed", "report", "tsne", "quality", "bench_tsne", "fuzz_gzip"]) {
     const out = await new Deno.Command("deno", {
       args: ["run", `tasks/${task}.ts`, "--no-such-option"],
       stdout: "piped",
