@@ -7,6 +7,7 @@ import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { tempRunDir } from "./_train_fixture.ts";
 import { train } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
+import { EarlyStopping } from "../src/train/callbacks.ts";
 import { NonFiniteLossError } from "../src/train/loss_meter.ts";
 
 const tiny = { backend: "wasm" as const, trainSize: 64, testSize: 32, batchSize: 32 };
@@ -80,4 +81,29 @@ Deno.test("wasm: a diverging run stops with the epoch and step of the first NaN 
     error.message,
   );
   assert(error.message.includes("lower the learning rate"), error.message);
+});
+
+Deno.test("wasm: EarlyStopping alone (no run folder) stops and restores the best epoch's weights from memory", async () => {
+  const base = {
+    model: "dense",
+    backend: "wasm" as const,
+    trainSize: 256,
+    testSize: 100,
+    batchSize: 32,
+    epochs: 10,
+    lr: 0.03,
+  };
+  const standard = await train({
+    ...base,
+    earlyStopping: 2,
+    out: await tempRunDir(),
+    quiet: true,
+    log: () => {},
+  });
+  const alone = await train({ ...base, callbacks: [new EarlyStopping({ patience: 2 })] });
+  assertEquals(alone.metrics.map((m) => m.val_loss), standard.metrics.map((m) => m.val_loss));
+  assertEquals(alone.state.bestEpoch! + 2, alone.metrics.length, "stopped 2 epochs after the best");
+  const weights = (r: typeof alone) =>
+    r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
+  assertEquals(weights(alone), weights(standard), "the best epoch's weights, as from best/");
 });
