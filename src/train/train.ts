@@ -29,7 +29,7 @@ import {
 } from "../run/run_folder.ts";
 import { resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
-import { createTrainStep } from "./step.ts";
+import { createTrainStep, type TrainStep } from "./step.ts";
 import { NonFiniteLossError } from "./loss_meter.ts";
 import { EarlyStopping, ProgressBar, RunFolderWriter, TrainLog } from "./callbacks.ts";
 
@@ -157,20 +157,10 @@ async function run(
   });
   const ae = getModel(config.model).build(config);
   const step = createTrainStep(ae, config);
-  let state: TrainingState = { epoch: 0 };
-  let metrics: EpochMetrics[] = [];
   const log = options.log ?? ((line: string) => console.log(line));
-  if (resuming) {
-    const loaded = await loadCheckpoint(runDir, {
-      parameters: ae.parameters,
-      optimizer: step.optimizer,
-    });
-    if (loaded.fellBack) {
-      log(`${loaded.fellBack}: resuming from the previous checkpoint, ${loaded.dir}`);
-    }
-    state = loaded.state;
-    metrics = (await readMetrics(runDir)).slice(0, state.epoch);
-  }
+  const { state, metrics } = resuming
+    ? await restore(runDir, ae, step, log)
+    : { state: { epoch: 0 }, metrics: [] };
   const writer = new RunFolderWriter(runDir, config, backend);
   const callbacks = options.callbacks ?? standardCallbacks(writer, {
     ...options,
@@ -196,6 +186,24 @@ async function run(
     throw e;
   });
   return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
+}
+
+/** Loads the run's checkpoint into the model and its optimizer; the state and metrics it had. */
+async function restore(
+  runDir: string,
+  ae: Autoencoder,
+  step: TrainStep,
+  log: (line: string) => void,
+): Promise<{ state: TrainingState; metrics: EpochMetrics[] }> {
+  const loaded = await loadCheckpoint(runDir, {
+    parameters: ae.parameters,
+    optimizer: step.optimizer,
+  });
+  if (loaded.fellBack) {
+    log(`${loaded.fellBack}: resuming from the previous checkpoint, ${loaded.dir}`);
+  }
+  const metrics = (await readMetrics(runDir)).slice(0, loaded.state.epoch);
+  return { state: loaded.state, metrics };
 }
 
 /** What `train()` installs: log lines, the progress bar (or per-epoch lines), the run folder, early stopping. */
