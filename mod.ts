@@ -157,6 +157,7 @@ export {
   type ReadNpyOptions,
   writeNpy,
 } from "./src/io/npy.ts";
+export { CsvError, type CsvTable, readCsv, type ReadCsvOptions } from "./src/io/csv.ts";
 export { type NpzEntry, readNpz, writeNpz } from "./src/io/npz.ts";
 export { PermissionError } from "./src/io/permissions.ts";
 export { UserError } from "./src/errors.ts";
@@ -194,3 +195,19 @@ export {
   type DetectRecord,
   type DetectResult,
 } from "./src/anomaly/detect.ts";
+export {
+  detectorSettings,
+  ONE_CLASS_DETECTOR,
+  oneClassAuc,
+  type OneClassDetector,
+  type OneClassOptions,
+  type OneClassResult,
+} from "./src/anomaly/one_class.ts";
+export {
+  splitTable,
+  tabularAutoencoder,
+  tabularOneClass,
+  type TabularOneClassOptions,
+  type TabularOneClassResult,
+  type TabularSplit,
+} from "./src/anomaly/tabular.ts";

@@ -8,8 +8,14 @@
  * 2,000 images of the digit) and PCA-32 reconstruction error. Prints the
  * per-digit table, the means, the seconds and the load average.
  *
+ * The tabular case (`--csv PATH --label-column NAME --normal VALUES`) splits a
+ * CSV's rows (60/40 per label, seeded), trains a dense autoencoder of the
+ * table's width on the normal training rows (min-max scaled by them), and
+ * compares its test ROC-AUC with the same three baselines on the same split.
+ *
  * ```sh
  * deno task bench:anomaly
+ * deno task bench:anomaly --csv data/breast_cancer.csv --label-column diagnosis --normal benign
  * deno task bench:anomaly --digits 2,5,8 --model dense --latent-dim 16 --epochs 50 --score mse
  * deno task bench:anomaly --skip-sklearn
  * ```
@@ -24,6 +30,9 @@ import { detectorSettings, oneClassAuc, type OneClassDetector } from "../src/ano
 import { type ScoreName, SCORES } from "../src/anomaly/scores.ts";
 import { backendOption } from "../src/cli/main.ts";
 import type { Dataset } from "../src/data/dataset.ts";
+import { readCsv } from "../src/io/csv.ts";
+import { writeNpy } from "../src/io/npy.ts";
+import { tabularOneClass } from "../src/anomaly/tabular.ts";
 
 const PYTHONS = [".tmp/py/bin/python3", "/usr/bin/python3"];
 const REFERENCE = new URL("./reference/anomaly_sklearn.py", import.meta.url).pathname;
@@ -33,6 +42,8 @@ interface BaselineRow extends Record<Baseline, number> {
   digit: number;
   seconds: Record<Baseline, number>;
   sklearn: string;
+  /** PCA's components: 32, or half the columns of a narrower table. */
+  pca_components: number;
 }
 
 function load(): string {
@@ -55,9 +66,9 @@ async function findPython(given?: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function baselines(python: string, digits: number[]): Promise<BaselineRow[]> {
+async function baselines(python: string, args: string[]): Promise<BaselineRow[]> {
   const out = await new Deno.Command(python, {
-    args: [REFERENCE, packagedMnistDir(), digits.join(",")],
+    args: [REFERENCE, ...args],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -82,9 +93,19 @@ await runTask(async () => {
       seed: { type: "string" },
       backend: { type: "string" },
       python: { type: "string" },
+      csv: { type: "string" },
+      "label-column": { type: "string" },
+      normal: { type: "string" },
       "skip-sklearn": { type: "boolean" },
     },
   });
+  if (values.csv !== undefined) {
+    return await tabularBench(values.csv, values["label-column"], values.normal, {
+      seed: values.seed === undefined ? 0 : Number(values.seed),
+      epochs: values.epochs === undefined ? undefined : Number(values.epochs),
+      python: values["skip-sklearn"] ? null : values.python,
+    });
+  }
   const digits = values.digits === undefined
     ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     : parseClassList(values.digits, "--digits");
@@ -133,7 +154,7 @@ await runTask(async () => {
       } (python3 -m venv .tmp/py && .tmp/py/bin/pip install scikit-learn numpy)`;
     } else {
       const t = performance.now();
-      rows = await baselines(python, digits);
+      rows = await baselines(python, [packagedMnistDir(), digits.join(",")]);
       skLine = `scikit-learn ${rows[0]?.sklearn} (${python}): ${
         ((performance.now() - t) / 1000).toFixed(1)
       } s for the three baselines, load average ${load()}`;
@@ -199,3 +220,65 @@ await runTask(async () => {
   }
   console.log(`load average at the end ${load()}`);
 });
+
+/** The tabular case: one CSV, diabolo's dense detector and the baselines on one split. */
+async function tabularBench(
+  path: string,
+  labelColumn: string | undefined,
+  normal: string | undefined,
+  options: { seed: number; epochs?: number; python: string | null | undefined },
+): Promise<void> {
+  if (labelColumn === undefined || normal === undefined) {
+    throw new UsageError("--csv needs --label-column NAME and --normal VALUE[,VALUE...]");
+  }
+  const table = readCsv(await Deno.readTextFile(path), { source: path, labelColumn });
+  console.log(
+    `tabular one-class protocol: ${path}, ${table.rows} rows x ${table.cols} columns, normal ${normal}; load average ${load()}`,
+  );
+  const result = await tabularOneClass(table, {
+    normal: normal.split(",").map((v) => v.trim()),
+    seed: options.seed,
+    epochs: options.epochs,
+  });
+  const { split } = result;
+  const nTest = split.testAnomalies.length;
+  const anomalies = split.testAnomalies.reduce((a, b) => a + b, 0);
+  console.log(
+    `split: ${
+      split.train.length / split.dims
+    } normal training rows; ${nTest} test rows, ${anomalies} anomalies`,
+  );
+  let row: BaselineRow | undefined;
+  const python = options.python === null ? undefined : await findPython(options.python);
+  if (python) {
+    const dir = ".tmp/bench_anomaly";
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeFile(
+      `${dir}/train.npy`,
+      writeNpy(split.train, [split.train.length / split.dims, split.dims]),
+    );
+    await Deno.writeFile(`${dir}/test.npy`, writeNpy(split.test, [nTest, split.dims]));
+    await Deno.writeFile(`${dir}/test_anomalies.npy`, writeNpy(split.testAnomalies, [nTest]));
+    [row] = await baselines(python, ["--npy", dir]);
+  } else {
+    console.log("scikit-learn baselines skipped (--skip-sklearn, or no Python with scikit-learn)");
+  }
+  const cols = [
+    "diabolo dense AE",
+    ...(row ? ["IsolationForest", "OneClassSVM", `PCA-${row.pca_components}`] : []),
+  ];
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  console.log(
+    "\n" + [
+      line(["data", ...cols]),
+      line(["---", ...cols.map(() => "---")]),
+      line([path, result.auc.toFixed(4), ...(row ? BASELINES.map((b) => row[b].toFixed(4)) : [])]),
+      line([
+        "seconds",
+        result.seconds.toFixed(1),
+        ...(row ? BASELINES.map((b) => row.seconds[b].toFixed(1)) : []),
+      ]),
+    ].join("\n") + "\n",
+  );
+  console.log(`load average at the end ${load()}`);
+}

@@ -16,14 +16,19 @@ import { UserError } from "../errors.ts";
 export interface CsvTable {
   /** rows x cols, row-major. */
   data: Float32Array;
+  /** Data rows (the header line not counted). */
   rows: number;
+  /** Numeric columns (the label column not counted). */
   cols: number;
-  /** The column names, when the first line is not numeric. */
+  /** The column names, when the first line is not numeric (the label column's included). */
   header?: string[];
+  /** The label column's cells, as text, when `labelColumn` was given. */
+  labels?: string[];
 }
 
 /** A malformed CSV table. */
 export class CsvError extends UserError {
+  /** Printed before the message, in `String(error)` and stack traces. */
   override name = "CsvError";
 }
 
@@ -31,6 +36,11 @@ export class CsvError extends UserError {
 export interface ReadCsvOptions {
   /** Named in errors (default "csv"). */
   source?: string;
+  /**
+   * A column of the header holding each row's label (numbers or text),
+   * returned as `labels` and left out of `data` (default: none).
+   */
+  labelColumn?: string;
 }
 
 /**
@@ -56,16 +66,35 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvTable {
     header = head;
     first++;
   }
-  const cols = header?.length ?? head.length;
+  const width = header?.length ?? head.length;
+  let labelAt = -1;
+  if (options.labelColumn !== undefined) {
+    labelAt = header?.indexOf(options.labelColumn) ?? -1;
+    if (labelAt < 0) {
+      throw new CsvError(
+        `${source}: no column "${options.labelColumn}"${
+          header ? ` (columns: ${header.join(", ")})` : " (the file has no header line)"
+        }`,
+      );
+    }
+  }
+  const cols = width - (labelAt >= 0 ? 1 : 0);
   const values: number[] = [];
+  const labels: string[] = [];
   let rows = 0;
   for (let l = first; l < lines.length; l++) {
     if (lines[l].trim() === "") continue;
     const fields = split(lines[l]);
-    if (fields.length !== cols) {
-      throw new CsvError(`${source}: line ${l + 1}: expected ${cols} fields, got ${fields.length}`);
+    if (fields.length !== width) {
+      throw new CsvError(
+        `${source}: line ${l + 1}: expected ${width} fields, got ${fields.length}`,
+      );
     }
-    for (let c = 0; c < cols; c++) {
+    for (let c = 0; c < width; c++) {
+      if (c === labelAt) {
+        labels.push(fields[c]);
+        continue;
+      }
       const v = Number(fields[c]);
       if (fields[c] === "" || Number.isNaN(v)) {
         throw new CsvError(
@@ -77,5 +106,11 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvTable {
     rows++;
   }
   if (rows === 0) throw new CsvError(`${source}: no data rows`);
-  return { data: Float32Array.from(values), rows, cols, header };
+  return {
+    data: Float32Array.from(values),
+    rows,
+    cols,
+    header,
+    ...(labelAt >= 0 && { labels }),
+  };
 }

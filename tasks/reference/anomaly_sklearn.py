@@ -8,6 +8,12 @@ Prints one JSON object per digit on stdout:
 {"digit", "iforest", "ocsvm", "pca32", "seconds": {...}, "sklearn"}.
 
     python3 anomaly_sklearn.py <mnist-dir> 0,1,2,...
+
+The tabular case takes the split `deno task bench:anomaly --csv` wrote
+(train.npy: the normal training rows, test.npy, test_anomalies.npy) and
+prints one object; PCA keeps min(32, columns // 2) components there.
+
+    python3 anomaly_sklearn.py --npy <dir>
 """
 import gzip
 import json
@@ -35,7 +41,37 @@ def idx(path):
     raise FileNotFoundError(path)
 
 
+def baselines(normal, test, anomaly, row):
+    t = time.perf_counter()
+    forest = IsolationForest(random_state=0).fit(normal)
+    row["iforest"] = roc_auc_score(anomaly, -forest.score_samples(test))
+    row["seconds"]["iforest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    sub = np.random.default_rng(0).choice(len(normal), min(2000, len(normal)), replace=False)
+    svm = OneClassSVM(kernel="rbf", gamma="scale").fit(normal[sub])
+    row["ocsvm"] = roc_auc_score(anomaly, -svm.score_samples(test))
+    row["seconds"]["ocsvm"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    k = min(32, normal.shape[1] // 2)
+    pca = PCA(n_components=k, random_state=0).fit(normal)
+    recon = pca.inverse_transform(pca.transform(test))
+    row["pca32"] = roc_auc_score(anomaly, ((test - recon) ** 2).mean(axis=1))
+    row["pca_components"] = k
+    row["seconds"]["pca32"] = time.perf_counter() - t
+    return row
+
+
 def main():
+    if sys.argv[1] == "--npy":
+        folder = sys.argv[2]
+        normal = np.load(f"{folder}/train.npy")
+        test = np.load(f"{folder}/test.npy")
+        anomaly = np.load(f"{folder}/test_anomalies.npy")
+        row = {"sklearn": sklearn.__version__, "seconds": {}}
+        print(json.dumps(baselines(normal, test, anomaly, row)), flush=True)
+        return
     folder, digits = sys.argv[1], [int(d) for d in sys.argv[2].split(",")]
     x_train = idx(f"{folder}/train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255
     y_train = idx(f"{folder}/train-labels-idx1-ubyte")
@@ -45,23 +81,7 @@ def main():
         normal = x_train[y_train == c]
         anomaly = (y_test != c).astype(int)
         row = {"digit": c, "sklearn": sklearn.__version__, "seconds": {}}
-
-        t = time.perf_counter()
-        forest = IsolationForest(random_state=0).fit(normal)
-        row["iforest"] = roc_auc_score(anomaly, -forest.score_samples(x_test))
-        row["seconds"]["iforest"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        sub = np.random.default_rng(0).choice(len(normal), min(2000, len(normal)), replace=False)
-        svm = OneClassSVM(kernel="rbf", gamma="scale").fit(normal[sub])
-        row["ocsvm"] = roc_auc_score(anomaly, -svm.score_samples(x_test))
-        row["seconds"]["ocsvm"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        pca = PCA(n_components=32, random_state=0).fit(normal)
-        recon = pca.inverse_transform(pca.transform(x_test))
-        row["pca32"] = roc_auc_score(anomaly, ((x_test - recon) ** 2).mean(axis=1))
-        row["seconds"]["pca32"] = time.perf_counter() - t
+        baselines(normal, x_test, anomaly, row)
         print(json.dumps(row), flush=True)
 
 
