@@ -8,7 +8,7 @@
  * import { encode, loadMnist, train, tsne } from "./mod.ts";
  *
  * const { autoencoder, metrics } = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500 });
- * console.log(metrics[0].val_loss);
+ * console.log(metrics[0].test_loss);
  * const { test } = await loadMnist({ testSize: 500 });
  * const codes = encode(autoencoder, test.images);
  * const { embedding } = await tsne(codes, { dims: 64, seed: 0 });

@@ -33,7 +33,7 @@ interface Goal {
 const GOALS: Record<string, Goal> = {
   conv: {
     epochs: 5,
-    metric: "val_loss",
+    metric: "test_loss",
     label: "test BCE, 5 epochs",
     bound: 0.096,
     direction: "max",
@@ -41,7 +41,7 @@ const GOALS: Record<string, Goal> = {
   },
   dense: {
     epochs: 5,
-    metric: "val_loss",
+    metric: "test_loss",
     label: "test MSE, 5 epochs",
     bound: 0.084,
     direction: "max",
@@ -49,7 +49,7 @@ const GOALS: Record<string, Goal> = {
   },
   vae: {
     epochs: 5,
-    metric: "val_loss",
+    metric: "test_loss",
     label: "test loss / image, 5 epochs",
     bound: 158.5,
     direction: "max",

@@ -25,8 +25,12 @@ await runTask(async () => {
     const accuracy = typeof last.best_test_accuracy === "number"
       ? `; best test accuracy ${last.best_test_accuracy.toFixed(2)} %`
       : "";
-    const loss = last.val_loss.toFixed(4);
-    console.log(`done: ${result.runDir} (test loss ${loss} after epoch ${last.epoch}${accuracy})`);
+    const val = last.val_loss === undefined ? "" : `validation loss ${last.val_loss.toFixed(4)}, `;
+    console.log(
+      `done: ${result.runDir} (${val}test loss ${
+        last.test_loss.toFixed(4)
+      } after epoch ${last.epoch}${accuracy})`,
+    );
   }
   if (cmd.report) {
     console.log(`wrote ${await writeReport(result.runDir, { backend: result.backend.name })}`);

@@ -49,6 +49,16 @@ export function assertAllClose(
   }
 }
 
+/** Fails unless `fn` throws synchronously; returns what it threw. */
+export function assertThrows(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new AssertionError("expected an error");
+}
+
 /** Fails unless `fn` throws an error whose message includes every one of `parts`. */
 export async function assertRejects(
   fn: () => unknown,

@@ -2,8 +2,17 @@
  * The fit loop calls its callbacks in order and does nothing else: with no
  * callbacks a run writes and prints nothing; a callback can stop it; a NaN
  * loss stops it with the epoch and the steps it lies in, and what to try.
+ * The best epoch and early stopping select on the validation set, never on
+ * the test set.
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { initBackend } from "../src/backend/backend.ts";
+import { loadMnist } from "../src/data/mnist.ts";
+import { MODELS } from "../src/models/registry.ts";
+import { resolveConfig } from "../src/train/config.ts";
+import { createTrainStep } from "../src/train/step.ts";
+import { fit } from "../src/train/fit.ts";
+import { UserError } from "../src/errors.ts";
 import { tempRunDir } from "./_train_fixture.ts";
 import { train } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
@@ -100,10 +109,68 @@ Deno.test("wasm: EarlyStopping alone (no run folder) stops and restores the best
     quiet: true,
     log: () => {},
   });
-  const alone = await train({ ...base, callbacks: [new EarlyStopping({ patience: 2 })] });
-  assertEquals(alone.metrics.map((m) => m.val_loss), standard.metrics.map((m) => m.val_loss));
+  const alone = await train({
+    ...base,
+    valSplit: 0.1,
+    callbacks: [new EarlyStopping({ patience: 2 })],
+  });
+  assertEquals(alone.metrics.map((m) => m.test_loss), standard.metrics.map((m) => m.test_loss));
   assertEquals(alone.state.bestEpoch! + 2, alone.metrics.length, "stopped 2 epochs after the best");
   const weights = (r: typeof alone) =>
     r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(weights(alone), weights(standard), "the best epoch's weights, as from best/");
+});
+
+Deno.test("wasm: the best epoch and early stopping follow the validation loss, not the test loss", async () => {
+  const backend = await initBackend({ backend: "wasm" });
+  const settings = resolveConfig({ model: "dense", epochs: 5, lr: 0.01, batchSize: 32, seed: 0 });
+  const { train, test } = await loadMnist({ trainSize: 320, testSize: 200, seed: 0 });
+  // Validation: digits like the training data, whose loss falls as training goes. Test:
+  // the same digits inverted (white background), whose loss rises as the model learns
+  // dark backgrounds, so a selection on the test set would pick the first epoch.
+  const validation = { ...test, count: 100, images: test.images.slice(0, 100 * 784) };
+  const inverted = { ...test, images: test.images.map((x) => 1 - x) };
+  const autoencoder = MODELS.dense.build(settings);
+  const { metrics, state } = await fit({
+    autoencoder,
+    step: createTrainStep(autoencoder, settings),
+    train,
+    validation,
+    test: inverted,
+    settings,
+    backend,
+    callbacks: [new EarlyStopping({ patience: 2 })],
+  });
+  const argmin = (key: "val_loss" | "test_loss") =>
+    metrics.reduce((b, m) => (m[key]! < b[key]! ? m : b)).epoch;
+  assert(
+    argmin("test_loss") !== argmin("val_loss"),
+    `the two sets disagree on the best epoch (val ${metrics.map((m) => m.val_loss)}, ` +
+      `test ${metrics.map((m) => m.test_loss)})`,
+  );
+  assertEquals(state.bestEpoch, argmin("val_loss"));
+  assertEquals(state.bestValLoss, Math.min(...metrics.map((m) => m.val_loss!)));
+  assertEquals(
+    metrics.length,
+    Math.min(5, state.bestEpoch! + 2),
+    "stopped by patience on validation only",
+  );
+});
+
+Deno.test("wasm: without a validation set there is no best epoch, and EarlyStopping refuses to run", async () => {
+  const { metrics, state } = await train({ model: "dense", ...tiny, epochs: 2, callbacks: [] });
+  assertEquals(
+    metrics.map((m) => "val_loss" in m),
+    [false, false],
+    "no val_loss without a validation set",
+  );
+  assertEquals([state.bestEpoch, state.bestValLoss], [undefined, undefined]);
+  const error = await train({
+    model: "dense",
+    ...tiny,
+    epochs: 2,
+    callbacks: [new EarlyStopping({ patience: 1 })],
+  }).then(() => undefined, (e) => e);
+  assert(error instanceof UserError, String(error));
+  assert(error.message.includes("validation set"), error.message);
 });

@@ -34,11 +34,11 @@ for (const name of Object.keys(MODELS)) {
     );
     const [a, b] = metrics.slice(-2);
     assert(b.train_loss < a.train_loss, `${name}: ${a.train_loss} -> ${b.train_loss}`);
-    assert(Number.isFinite(b.val_loss), `${name}: test loss ${b.val_loss}`);
+    assert(Number.isFinite(b.test_loss), `${name}: test loss ${b.test_loss}`);
     assertEquals(metrics.at(-1)!.num_tensors, metrics.at(-2)!.num_tensors, "flat tensor count");
     if (name === "vae") {
       const m = metrics.at(-1)!;
-      assertClose(m.val_loss, Number(m.reconstruction) + Number(m.kl), 1e-5 * m.val_loss);
+      assertClose(m.test_loss, Number(m.reconstruction) + Number(m.kl), 1e-5 * m.test_loss);
       for (const f of ["samples.png", "manifold.png", "latent_scatter.png", "interpolation.png"]) {
         assert((await Deno.stat(`${out}/${f}`)).size > 0, `${f} written`);
       }
@@ -98,14 +98,14 @@ Deno.test("the contractive penalty's closed form equals ||dz/dx||_F^2 by automat
   assertClose(closed, squares / 3, 1e-5 * closed);
 });
 
-Deno.test("wasm: early stopping stops after <patience> epochs without a better test loss and keeps the best", async () => {
+Deno.test("wasm: early stopping stops after <patience> epochs without a better validation loss and keeps the best", async () => {
   const out = await tempRunDir();
   const { metrics, state, autoencoder } = await train(
     quick({ ...small, model: "dense", out, epochs: 10, lr: 0.03, earlyStopping: 2 }),
   );
   const best = state.bestEpoch!;
   assertEquals(metrics.length, best + 2, `stopped 2 epochs after the best (${best})`);
-  const bestLoss = Math.min(...metrics.map((m) => m.val_loss));
+  const bestLoss = Math.min(...metrics.map((m) => m.val_loss!));
   assertEquals(metrics[best - 1].val_loss, bestLoss);
   const weights = async (folder: "best" | "checkpoint") => {
     const fresh = MODELS.dense.build({ latentDim: 32, seed: 9 });
@@ -140,8 +140,8 @@ Deno.test("wasm: a multi-phase run with noise and dropout, resumed across a phas
   await train(quick({ ...base, out, epochs: 0 }));
   const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
   assertEquals(
-    resumed.metrics.map((m) => [m.train_loss, m.val_loss, m.test_accuracy]),
-    straight.metrics.map((m) => [m.train_loss, m.val_loss, m.test_accuracy]),
+    resumed.metrics.map((m) => [m.train_loss, m.test_loss, m.test_accuracy]),
+    straight.metrics.map((m) => [m.train_loss, m.test_loss, m.test_accuracy]),
   );
   const weights = (r: typeof straight) =>
     r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);

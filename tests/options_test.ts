@@ -43,3 +43,18 @@ Deno.test("every option is declared once, with a flag, a help line, and the mode
   assertEquals(optionsOf("deepconv").some((o) => o.key === "latentDim"), false);
   validateSettings({ model: "deepconv", epochs: 3 });
 });
+
+Deno.test("valSplit defaults to 0.1 with early stopping, else 0; early stopping refuses valSplit 0", () => {
+  assertEquals(resolveConfig({ model: "dense" }).valSplit, 0);
+  assertEquals(resolveConfig({ model: "dense", earlyStopping: 3 }).valSplit, 0.1);
+  assertEquals(resolveConfig({ model: "dense", earlyStopping: 3, valSplit: 0.25 }).valSplit, 0.25);
+  assertEquals(resolveConfig({ model: "dense", valSplit: 0.2 }).valSplit, 0.2);
+  let error: unknown;
+  try {
+    resolveConfig({ model: "dense", earlyStopping: 3, valSplit: 0 });
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof OptionError && error.message.includes("--val-split"), String(error));
+  assert(optionsOf("conv").some((o) => o.flag === "--val-split"), "every model takes --val-split");
+});

@@ -21,10 +21,13 @@ Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run wri
   assertEquals(backend.name, "wasm");
   assertEquals(metrics.length, 2);
   assert(
-    metrics[1].val_loss < metrics[0].val_loss,
-    `test loss falls: ${metrics.map((m) => m.val_loss)}`,
+    metrics[1].test_loss < metrics[0].test_loss,
+    `test loss falls: ${metrics.map((m) => m.test_loss)}`,
   );
-  assert(metrics[1].val_loss < 0.5, `test BCE ${metrics[1].val_loss} is below 0.5 after 32 steps`);
+  assert(
+    metrics[1].test_loss < 0.5,
+    `test BCE ${metrics[1].test_loss} is below 0.5 after 32 steps`,
+  );
   for (
     const f of [
       "config.json",
@@ -42,7 +45,7 @@ Deno.test("wasm: the conv AE's loss falls on a 2,000-image subset, and a run wri
   const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").map((l) =>
     JSON.parse(l)
   );
-  for (const key of ["epoch", "train_loss", "val_loss", "epoch_s", "images_per_s", "backend"]) {
+  for (const key of ["epoch", "train_loss", "test_loss", "epoch_s", "images_per_s", "backend"]) {
     assert(key in lines[0], `metrics has ${key}`);
   }
   const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
@@ -72,8 +75,8 @@ Deno.test("wasm: 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs",
   await train(quick({ ...base, out, epochs: 1 }));
   const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
   assertEquals(
-    resumed.metrics.map((m) => [m.train_loss, m.val_loss]),
-    straight.metrics.map((m) => [m.train_loss, m.val_loss]),
+    resumed.metrics.map((m) => [m.train_loss, m.test_loss]),
+    straight.metrics.map((m) => [m.train_loss, m.test_loss]),
   );
   const a = straight.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   const b = resumed.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
@@ -100,7 +103,7 @@ const onWasm = () =>
   wasmRun ??= (async () => train(quick({ ...tiny, out: await tempRunDir(), backend: "wasm" })))();
 
 function assertSameLosses(a: EpochMetrics[], b: EpochMetrics[], rel: number) {
-  for (const key of ["train_loss", "val_loss"] as const) {
+  for (const key of ["train_loss", "test_loss"] as const) {
     const [x, y] = [a[0][key], b[0][key]];
     assert(Math.abs(x - y) <= rel * Math.abs(y), `${key}: ${x} vs ${y} on wasm`);
   }

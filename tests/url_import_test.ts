@@ -43,7 +43,7 @@ const { loadMnist } = await import("http://${host}/mod.ts");
 const { test } = await loadMnist({ testSize: 500 });
 const features = encode(autoencoder, test.images);
 const { embedding, kl } = await tsne(features, { dims: features.length / 500, iterations: 300, seed: 1 });
-console.log(JSON.stringify({ runDir, loss: metrics[0].val_loss, points: embedding.length / 2, kl }));
+console.log(JSON.stringify({ runDir, loss: metrics[0].test_loss, points: embedding.length / 2, kl }));
 `,
   );
   try {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Dataset } from "./dataset.ts";
+import { type Dataset, take } from "./dataset.ts";
 import { UserError } from "../errors.ts";
 
 /** Options for {@linkcode selectClasses}: give one of `keep` and `drop`. */
@@ -60,17 +60,7 @@ export function selectClasses(data: Dataset, options: SelectClassesOptions): Dat
   if (pick.length === 0) {
     throw new UserError(`dropping class ${named.join(", ")} leaves no samples`);
   }
-  const pixels = data.height * data.width;
-  const images = new Float32Array(pick.length * pixels);
-  pick.forEach((src, i) =>
-    images.set(data.images.subarray(src * pixels, (src + 1) * pixels), i * pixels)
-  );
-  return {
-    ...data,
-    images,
-    labels: Uint8Array.from(pick, (i) => data.labels[i]),
-    count: pick.length,
-  };
+  return take(data, pick);
 }
 
 /**

@@ -27,7 +27,7 @@ export interface LoadRunOptions {
   /** Backend to run the model on (default `auto`). */
   backend?: BackendRequest;
   /**
-   * Which weights: `best` (the best test loss, kept by `--early-stopping`;
+   * Which weights: `best` (the best validation loss, kept by `--early-stopping`;
    * the last epoch's when the run has none) or `last` (default `best`).
    */
   weights?: "best" | "last";
@@ -39,7 +39,7 @@ export interface LoadedRun {
   runDir: string;
   /** The settings from its `config.json`. */
   config: RunConfig;
-  /** Where training stood at the loaded checkpoint (epochs done, best test loss). */
+  /** Where training stood at the loaded checkpoint (epochs done, best validation loss). */
   state: TrainingState;
   /** The backend the model now runs on, and why it was chosen. */
   backend: BackendChoice;

@@ -41,7 +41,7 @@ export const RUN_FILES = {
   config: "config.json",
   /** One JSON line of metrics per epoch. */
   metrics: "metrics.jsonl",
-  /** Train and test loss per epoch. */
+  /** Train, validation (when the run has a validation set) and test loss per epoch. */
   lossChart: "loss.png",
   /** Test images over their reconstructions. */
   reconstructions: "reconstructions.png",
@@ -148,13 +148,21 @@ export async function writeRunRecord(
   await writeRunFile(runDir, RUN_FILES.config, JSON.stringify(record, null, 2) + "\n");
 }
 
-/** The lines of `<runDir>/metrics.jsonl`, none if the run has not finished an epoch. */
+/**
+ * The lines of `<runDir>/metrics.jsonl`, none if the run has not finished an
+ * epoch. Lines written before validation splits, whose `val_loss` was the
+ * test set's loss, read with it as `test_loss`.
+ */
 export async function readMetrics(runDir: string): Promise<EpochMetrics[]> {
   const text = await readRunFile(runDir, RUN_FILES.metrics);
   if (!text) return [];
-  return new TextDecoder().decode(text).split("\n").filter((l) => l.trim()).map((l) =>
-    JSON.parse(l)
-  );
+  return new TextDecoder().decode(text).split("\n").filter((l) => l.trim()).map((l) => {
+    const line = JSON.parse(l);
+    if ("test_loss" in line || !("val_loss" in line)) return line;
+    return Object.fromEntries(
+      Object.entries(line).map(([k, v]) => [k === "val_loss" ? "test_loss" : k, v]),
+    ) as EpochMetrics;
+  });
 }
 
 /** Replaces `<runDir>/metrics.jsonl` with these epochs' lines. */

@@ -31,6 +31,7 @@ import type { RunConfig } from "./config.ts";
 import type { BatchEnd, EpochBegin, EpochEnd, FitCallback, FitRun, TrainEnd } from "./fit.ts";
 import { modelSummary } from "./summary.ts";
 import { formatSeconds, Progress } from "../cli/progress.ts";
+import { UserError } from "../errors.ts";
 
 /**
  * Writes the run folder: `config.json` before the first epoch, then after
@@ -90,9 +91,17 @@ export class RunFolderWriter implements FitCallback {
   #lossChart(run: FitRun): Uint8Array {
     const { metrics, lossName } = run;
     const epochs = metrics.map((m) => m.epoch);
+    const validated = metrics.filter((m) => m.val_loss !== undefined);
     return lineChart([
       { name: "train", x: epochs, y: metrics.map((m) => m.train_loss) },
-      { name: "test", x: epochs, y: metrics.map((m) => m.val_loss) },
+      ...(validated.length
+        ? [{
+          name: "validation",
+          x: validated.map((m) => m.epoch),
+          y: validated.map((m) => m.val_loss!),
+        }]
+        : []),
+      { name: "test", x: epochs, y: metrics.map((m) => m.test_loss) },
     ], {
       title: `${this.config.model}: ${lossName === "loss" ? "" : `${lossName} `}loss`,
       xLabel: "epoch",
@@ -124,7 +133,7 @@ export class RunFolderWriter implements FitCallback {
 
 /** Options of {@linkcode EarlyStopping}. */
 export interface EarlyStoppingOptions {
-  /** Epochs without a better test loss (in the last phase) before training stops. */
+  /** Epochs without a better validation loss (in the last phase) before training stops. */
   patience: number;
   /**
    * Loads the best epoch's weights back at the end; by default the callback
@@ -137,8 +146,9 @@ export interface EarlyStoppingOptions {
 }
 
 /**
- * Stops training when the test loss has not improved for `patience` epochs
- * of the last phase, and restores the best epoch's weights at the end.
+ * Stops training when the validation loss has not improved for `patience`
+ * epochs of the last phase, and restores the best epoch's weights at the
+ * end. It needs a validation set: the test set chooses nothing.
  */
 export class EarlyStopping implements FitCallback {
   #best: tf.Tensor[] | undefined;
@@ -150,13 +160,23 @@ export class EarlyStopping implements FitCallback {
    */
   constructor(readonly options: EarlyStoppingOptions) {}
 
+  /** Refuses a run without a validation set. */
+  onTrainBegin(run: FitRun): void {
+    if (!run.validation) {
+      throw new UserError(
+        "early stopping selects on a validation set, and this run has none " +
+          "(--val-split, or fit's `validation`); the test set is never used to choose",
+      );
+    }
+  }
+
   /** Stops before an epoch once patience has run out. */
   onEpochBegin({ phase }: EpochBegin, run: FitRun): void {
     const { state } = run;
     const { patience } = this.options;
     if (phase.last && state.bestEpoch && state.epoch - state.bestEpoch >= patience) {
       run.stop(
-        `early stopping after epoch ${state.epoch}: no better test loss in ${patience} epochs ` +
+        `early stopping after epoch ${state.epoch}: no better validation loss in ${patience} epochs ` +
           `(best ${state.bestValLoss?.toFixed(4)} at epoch ${state.bestEpoch})`,
       );
     }
@@ -177,7 +197,7 @@ export class EarlyStopping implements FitCallback {
     if (bestEpoch !== undefined && bestEpoch < epoch) {
       if (this.options.restoreBest) await this.options.restoreBest(run);
       else if (this.#best) run.autoencoder.parameters.setWeights(this.#best);
-      log(`kept the best epoch, ${bestEpoch} (test loss ${bestValLoss?.toFixed(4)})`);
+      log(`kept the best epoch, ${bestEpoch} (validation loss ${bestValLoss?.toFixed(4)})`);
     }
     tf.dispose(this.#best ?? []);
     this.#best = undefined;
@@ -235,11 +255,7 @@ export class ProgressBar implements FitCallback {
 
   /** Ends it with the epoch's losses, metrics and throughput. */
   onEpochEnd({ metrics: m }: EpochEnd, run: FitRun): void {
-    this.#bar?.finish(
-      `train ${run.lossName} ${m.train_loss.toFixed(4)}  test ${run.lossName} ${
-        m.val_loss.toFixed(4)
-      }${extras(m)}  ${m.images_per_s} img/s`,
-    );
+    this.#bar?.finish(`${losses(m, run.lossName)}${extras(m)}  ${m.images_per_s} img/s`);
   }
 }
 
@@ -271,11 +287,17 @@ export class TrainLog implements FitCallback {
 
   /** The backend, the data, the model and, when resuming, from where. */
   onTrainBegin(run: FitRun): void {
-    const { train, test, backend } = run;
+    const { train, validation, test, backend } = run;
     this.#log(`backend: ${backend.name} (${backend.reason})`);
     const classes = this.options.classes ? ` (${this.options.classes})` : "";
+    const held = validation
+      ? ` / ${validation.count} validation (a seeded ${
+        Math.round(1000 * validation.count / (validation.count + train.count)) / 10
+      }% of the training data)`
+      : "";
     this.#log(
-      `data: ${train.count} train${classes} / ${test.count} test images, ${train.height}x${train.width}`,
+      `data: ${train.count} train${classes}${held} / ${test.count} test images, ` +
+        `${train.height}x${train.width}`,
     );
     this.#log(modelSummary(run.autoencoder));
     if (this.options.resumed) {
@@ -292,11 +314,17 @@ export class TrainLog implements FitCallback {
   onEpochEnd({ metrics: m }: EpochEnd, run: FitRun): void {
     if (!this.options.epochs) return;
     this.#log(
-      `epoch ${m.epoch}/${run.totalEpochs}: train ${m.train_loss.toFixed(4)} test ${
-        m.val_loss.toFixed(4)
-      }${extras(m)} (${formatSeconds(m.epoch_s)})`,
+      `epoch ${m.epoch}/${run.totalEpochs}: ${losses(m)}${extras(m)} (${formatSeconds(m.epoch_s)})`,
     );
   }
+}
+
+/** `train <loss> X  val <loss> Y  test <loss> Z`, `val` only with a validation set. */
+function losses(m: EpochEnd["metrics"], lossName?: string): string {
+  const name = lossName ? ` ${lossName}` : "";
+  return [["train", m.train_loss], ["val", m.val_loss], ["test", m.test_loss]]
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}${name} ${(v as number).toFixed(4)}`).join("  ");
 }
 
 /** `  name value` for each of the model's test metrics. */
@@ -306,6 +334,7 @@ function extras(m: EpochEnd["metrics"]): string {
     "phase",
     "train_loss",
     "val_loss",
+    "test_loss",
     "epoch_s",
     "eval_s",
     "images_per_s",

@@ -14,13 +14,13 @@
 import type { BackendRequest } from "../backend/backend.ts";
 import { getModel } from "../models/registry.ts";
 import type { ModelDefaults, ModelOwnSettings, NoiseName } from "../models/model.ts";
-import { optionsOf, validateSettings } from "./options.ts";
+import { OptionError, optionsOf, validateSettings } from "./options.ts";
 
 /** Settings every model takes, with their defaults. */
 export interface CommonSettings {
   /** Dropout rate after every hidden layer (default 0: none). */
   dropout: number;
-  /** Stop when the test loss has not improved for this many epochs, keeping the best (default 0: never). */
+  /** Stop when the validation loss has not improved for this many epochs, keeping the best (default 0: never). */
   earlyStopping: number;
   /** Corrupt training inputs (default `none`, the denoising AE's own otherwise). */
   noise: NoiseName;
@@ -41,6 +41,12 @@ export interface RunSettings
   data?: string;
   /** Keep a seeded subset of the training set (default: all). */
   trainSize?: number;
+  /**
+   * Hold out this seeded fraction of the training data (after `trainSize`
+   * and the class selection) as the validation set that early stopping and
+   * `best/` select on (default 0.1 with `earlyStopping`, else 0: none).
+   */
+  valSplit?: number;
   /** Keep a seeded subset of the test set (default: all). */
   testSize?: number;
   /** Train on these classes only, e.g. `[3]` for the one-class protocol (default: all); the test set keeps all. */
@@ -64,6 +70,12 @@ export interface RunConfig
   trainSize: number | null;
   /** Size of the seeded test subset, or `null` for all of it. */
   testSize: number | null;
+  /**
+   * Fraction of the training data held out for validation (0: none). Absent
+   * in runs made before validation splits, whose early stopping and `best/`
+   * selected on the test set.
+   */
+  valSplit?: number;
   /** The only classes trained on, or `null` for all (absent in runs made before the option). */
   trainClasses?: number[] | null;
   /** The classes left out of training, or `null` for none (absent in older runs). */
@@ -73,7 +85,9 @@ export interface RunConfig
 /**
  * The full settings of a new run: `settings` over the model's defaults,
  * after checking each against its declaration (an option the model does not
- * take, or a value out of range, is an `OptionError`).
+ * take, or a value out of range, is an `OptionError`). Early stopping
+ * selects on a validation set, so it holds one out by default and refuses
+ * `valSplit: 0`.
  *
  * @example
  * ```ts
@@ -95,6 +109,14 @@ export function resolveConfig(settings: RunSettings): RunConfig {
     trainClasses: null,
     excludeClasses: null,
   };
+  const earlyStopping = settings.earlyStopping ?? 0;
+  if (earlyStopping > 0 && settings.valSplit === 0) {
+    throw new OptionError(
+      "--early-stopping selects the best epoch on a validation set: --val-split must be above 0 " +
+        "(default 0.1 with early stopping)",
+    );
+  }
+  defaults.valSplit = earlyStopping > 0 ? 0.1 : 0;
   const given = Object.keys(defaults).filter((k) => settings[k as keyof RunSettings] !== undefined)
     .map((k) => [k, settings[k as keyof RunSettings]]);
   return { model: spec.name, ...defaults, ...Object.fromEntries(given) } as unknown as RunConfig;

@@ -21,7 +21,7 @@
  * const { train, test } = await loadMnist({ scale: settings.scale, trainSize: 512, testSize: 100 });
  * const step = createTrainStep(autoencoder, settings);
  * const { metrics } = await fit({ autoencoder, step, train, test, settings, backend });
- * console.log(metrics[0].val_loss);
+ * console.log(metrics[0].test_loss);
  * ```
  *
  * @module
@@ -42,7 +42,10 @@ import type { TrainStep } from "./step.ts";
 export interface TrainingState {
   /** Epochs completed. */
   epoch: number;
-  /** Best test loss so far, over the last training phase only (unset before its first epoch). */
+  /**
+   * Best validation loss so far, over the last training phase only (unset
+   * before its first epoch, and in runs without a validation set).
+   */
   bestValLoss?: number;
   /** The epoch (1-based) that reached `bestValLoss`. */
   bestEpoch?: number;
@@ -54,11 +57,16 @@ export interface EpochMetrics {
   epoch: number;
   /** Mean loss over the epoch's training batches (the model's own loss if it has one). */
   train_loss: number;
-  /** The same loss over the whole test set after the epoch, with dropout off. */
-  val_loss: number;
+  /**
+   * The same loss over the validation set after the epoch, with dropout off;
+   * only in runs with a validation set. Early stopping and the best epoch select on it.
+   */
+  val_loss?: number;
+  /** The same loss over the whole test set after the epoch; reported, never used to choose. */
+  test_loss: number;
   /** Seconds of the epoch's training steps. */
   epoch_s: number;
-  /** Seconds of the test-set evaluation that followed. */
+  /** Seconds of the evaluation (validation and test sets) that followed. */
   eval_s: number;
   /** Training images per second, over `epoch_s`. */
   images_per_s: number;
@@ -67,7 +75,7 @@ export interface EpochMetrics {
   /** Live tfjs tensors after the epoch; growth between epochs means a leak. */
   num_tensors: number;
   /** Extras: the model's test metrics, `best_*accuracy`, `psnr_*` with noise, `phase`. */
-  [extra: string]: number | string;
+  [extra: string]: number | string | undefined;
 }
 
 /** The settings the fit loop reads. */
@@ -84,7 +92,9 @@ export interface FitOptions {
   step: TrainStep;
   /** Training set. */
   train: Dataset;
-  /** Test set, evaluated after every epoch. */
+  /** Validation set, evaluated after every epoch; the best epoch is chosen on it (default none). */
+  validation?: Dataset;
+  /** Test set, evaluated after every epoch and reported only. */
   test: Dataset;
   /** Seed, batch size, epochs, the reconstruction loss's name, noise, pixel scale. */
   settings: FitSettings;
@@ -144,7 +154,7 @@ export interface EpochEnd {
   metrics: EpochMetrics;
   /** Its phase. */
   phase: PhaseInfo;
-  /** Whether it reached the best test loss so far (last phase only). */
+  /** Whether it reached the best validation loss so far (last phase, with a validation set, only). */
   best: boolean;
 }
 
@@ -162,6 +172,8 @@ export interface FitRun {
   readonly step: TrainStep;
   /** The training set. */
   readonly train: Dataset;
+  /** The validation set, if the run has one. */
+  readonly validation?: Dataset;
   /** The test set. */
   readonly test: Dataset;
   /** Makes batches of either set as the loop does (noise included). */
@@ -221,20 +233,22 @@ export interface FitResult {
 
 /**
  * Trains `options.autoencoder` through its phases up to the total of their
- * epochs, evaluating on the test set after every epoch and calling the
- * callbacks; resolves to the final state and every epoch's metrics.
+ * epochs, evaluating on the validation set (if given) and the test set after
+ * every epoch and calling the callbacks; the best epoch is the one of least
+ * validation loss (none without a validation set: the test set chooses
+ * nothing). Resolves to the final state and every epoch's metrics.
  *
  * @example
  * ```ts
  * import { fit, type FitOptions } from "./fit.ts";
  * async function lastTestLoss(options: FitOptions): Promise<number | undefined> {
  *   const { metrics } = await fit({ ...options, callbacks: [] });
- *   return metrics.at(-1)?.val_loss;
+ *   return metrics.at(-1)?.test_loss;
  * }
  * ```
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
-  const { autoencoder: ae, step, train, test, settings } = options;
+  const { autoencoder: ae, step, train, validation, test, settings } = options;
   const phases = ae.phases ?? [{ name: "train", epochs: settings.epochs }];
   let stoppedBy: string | undefined;
   const metrics = [...options.metrics ?? []];
@@ -243,6 +257,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     autoencoder: ae,
     step,
     train,
+    validation,
     test,
     batches: new Batches(ae.inputShape, settings, train.height * train.width, ae.usesLabels),
     evalSeed: deriveSeed(settings.seed, 0xe7a1),
@@ -273,7 +288,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     const trained = await trainEpoch(run, epoch, steps, notify);
     const m = await measure(run, epoch, phase, trained);
     metrics.push(m);
-    const best = phase.last &&
+    const best = phase.last && m.val_loss !== undefined &&
       (run.state.bestValLoss === undefined || m.val_loss < run.state.bestValLoss);
     Object.assign(run.state, {
       epoch: epoch + 1,
@@ -317,7 +332,7 @@ async function trainEpoch(
   return { loss: await meter.mean(), seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The epoch's metrics: the training loss, the test set's loss and metrics, timings. */
+/** The epoch's metrics: the training loss, the validation loss, the test set's loss and metrics, timings. */
 async function measure(
   run: FitRun,
   epoch: number,
@@ -325,23 +340,29 @@ async function measure(
   trained: { loss: number; seconds: number },
 ): Promise<EpochMetrics> {
   const t1 = performance.now();
-  const evaluation = await evaluate(run.test, {
-    batches: run.batches,
-    step: run.step,
-    autoencoder: run.autoencoder,
-    seed: run.evalSeed,
-  });
-  if (!Number.isFinite(evaluation.loss)) {
-    throw new UserError(
-      `epoch ${epoch + 1}: the test loss became ${evaluation.loss} ` +
-        "(lower the learning rate, or check the data for NaN)",
-    );
-  }
+  const evaluateOn = async (data: Dataset, name: string) => {
+    const evaluation = await evaluate(data, {
+      batches: run.batches,
+      step: run.step,
+      autoencoder: run.autoencoder,
+      seed: run.evalSeed,
+    });
+    if (!Number.isFinite(evaluation.loss)) {
+      throw new UserError(
+        `epoch ${epoch + 1}: the ${name} loss became ${evaluation.loss} ` +
+          "(lower the learning rate, or check the data for NaN)",
+      );
+    }
+    return evaluation;
+  };
+  const validation = run.validation && await evaluateOn(run.validation, "validation");
+  const evaluation = await evaluateOn(run.test, "test");
   return {
     epoch: epoch + 1,
     ...(phase.count > 1 && { phase: phase.name }),
     train_loss: trained.loss,
-    val_loss: evaluation.loss,
+    ...(validation && { val_loss: validation.loss }),
+    test_loss: evaluation.loss,
     ...evaluation.metrics,
     ...bestAccuracies(evaluation.metrics, run.metrics),
     epoch_s: round(trained.seconds),

@@ -79,8 +79,17 @@ const SHARED: Shared[] = [
     type: "integer",
     min: 0,
     default: 0,
-    help: "stop when the test loss has not improved for N epochs; keeps the best epoch's " +
-      "weights in <run>/best",
+    help: "stop when the validation loss has not improved for N epochs; keeps the best " +
+      "epoch's weights in <run>/best",
+  },
+  {
+    key: "valSplit",
+    type: "number",
+    min: 0,
+    below: 1,
+    value: "F",
+    help: "hold out a seeded fraction F of the training data as the validation set, which " +
+      "early stopping and best/ select on (default 0.1 with --early-stopping, else 0)",
   },
   {
     key: "noise",

@@ -9,13 +9,14 @@
  * ```ts
  * import { train } from "./train.ts";
  * const result = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500, out: "runs/quick" });
- * console.log(result.metrics.at(-1)?.val_loss);
+ * console.log(result.metrics.at(-1)?.test_loss);
  * ```
  *
  * @module
  */
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { loadMnist } from "../data/mnist.ts";
+import { holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
 import { PermissionError } from "../io/permissions.ts";
@@ -75,7 +76,7 @@ export interface TrainResult {
   metrics: EpochMetrics[];
   /** The trained model; with early stopping on, it holds the best epoch's weights. */
   autoencoder: Autoencoder;
-  /** Where training ended: epochs done, best test loss and its epoch. */
+  /** Where training ended: epochs done, best validation loss and its epoch (with a validation set). */
   state: TrainingState;
 }
 
@@ -86,8 +87,10 @@ function timestamp(): string {
 /**
  * Trains a model of the zoo into a new run folder, writing after every epoch
  * a line of `metrics.jsonl`, a checkpoint, `loss.png`, `reconstructions.png`
- * and the model's own figures; with early stopping, the best epoch is kept
- * in `best/` and its weights are the ones returned.
+ * and the model's own figures. With `valSplit` (0.1 by default under early
+ * stopping) a seeded part of the training data becomes the validation set;
+ * early stopping keeps the epoch of least validation loss in `best/` and
+ * returns its weights. The test set is reported, never used to choose.
  *
  * @example
  * ```ts
@@ -117,7 +120,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 /**
  * Continues the run in `runDir` from its last complete epoch, with the same
  * data order, noise and optimizer state an uninterrupted run would have had.
- * A damaged last checkpoint is passed over for the previous epoch's.
+ * A damaged last checkpoint is passed over for the previous epoch's. A run
+ * made before validation splits (whose early stopping selected on the test
+ * set) continues without a validation set and without early stopping.
  *
  * @example
  * ```ts
@@ -136,6 +141,16 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   }
   if (options.epochs !== undefined) config.epochs = options.epochs;
   if (options.backend !== undefined) config.backend = options.backend;
+  if (config.valSplit === undefined) {
+    config.valSplit = 0;
+    if (config.earlyStopping > 0) {
+      config.earlyStopping = 0;
+      (options.log ?? console.log)(
+        `${runDir} was made before validation splits: its early stopping selected on the test ` +
+          "set, so it continues without early stopping (its training data stays as it was)",
+      );
+    }
+  }
   return await run(runDir, config, true, options);
 }
 
@@ -146,7 +161,7 @@ async function run(
   options: RunOutputOptions,
 ): Promise<TrainResult> {
   const backend = await initBackend({ backend: config.backend });
-  const { train: trainSet, test: testSet } = await loadMnist({
+  const { train: all, test: testSet } = await loadMnist({
     dir: config.data ?? undefined,
     scale: config.scale,
     trainSize: config.trainSize ?? undefined,
@@ -155,11 +170,16 @@ async function run(
     trainClasses: config.trainClasses ?? undefined,
     excludeClasses: config.excludeClasses ?? undefined,
   });
+  const { rest: trainSet, held: validation } = holdOut(all, {
+    fraction: config.valSplit ?? 0,
+    seed: config.seed,
+    name: "validation set (--val-split)",
+  });
   const ae = getModel(config.model).build(config);
   const step = createTrainStep(ae, config);
   const log = options.log ?? ((line: string) => console.log(line));
   const { state, metrics } = resuming
-    ? await restore(runDir, ae, step, log)
+    ? await restore(runDir, ae, step, log, validation !== undefined)
     : { state: { epoch: 0 }, metrics: [] };
   const writer = new RunFolderWriter(runDir, config, backend);
   const callbacks = options.callbacks ?? standardCallbacks(writer, {
@@ -171,6 +191,7 @@ async function run(
     autoencoder: ae,
     step,
     train: trainSet,
+    validation,
     test: testSet,
     settings: config,
     backend,
@@ -188,12 +209,18 @@ async function run(
   return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
 }
 
-/** Loads the run's checkpoint into the model and its optimizer; the state and metrics it had. */
+/**
+ * Loads the run's checkpoint into the model and its optimizer; the state and
+ * metrics it had. Without a validation set there is no best epoch: a run
+ * made before validation splits recorded one chosen on the test set, which
+ * is dropped.
+ */
 async function restore(
   runDir: string,
   ae: Autoencoder,
   step: TrainStep,
   log: (line: string) => void,
+  validated: boolean,
 ): Promise<{ state: TrainingState; metrics: EpochMetrics[] }> {
   const loaded = await loadCheckpoint(runDir, {
     parameters: ae.parameters,
@@ -203,7 +230,7 @@ async function restore(
     log(`${loaded.fellBack}: resuming from the previous checkpoint, ${loaded.dir}`);
   }
   const metrics = (await readMetrics(runDir)).slice(0, loaded.state.epoch);
-  return { state: loaded.state, metrics };
+  return { state: validated ? loaded.state : { epoch: loaded.state.epoch }, metrics };
 }
 
 /** What `train()` installs: log lines, the progress bar (or per-epoch lines), the run folder, early stopping. */
