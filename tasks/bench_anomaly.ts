@@ -22,13 +22,11 @@
  *
  * @module
  */
-import { parseTaskArgs, runTask, UsageError } from "../src/cli/main.ts";
+import { runTask } from "../src/cli/main.ts";
+import { type BenchAnomalyCommand, parseBenchAnomalyArgs } from "../src/cli/bench_args.ts";
 import { loadMnist, packagedMnistDir } from "../src/data/mnist.ts";
-import { parseClassList } from "../src/data/classes.ts";
 import { getModel } from "../src/models/registry.ts";
-import { detectorSettings, oneClassAuc, type OneClassDetector } from "../src/anomaly/one_class.ts";
-import { type ScoreName, SCORES } from "../src/anomaly/scores.ts";
-import { backendOption } from "../src/cli/main.ts";
+import { detectorSettings, oneClassAuc } from "../src/anomaly/one_class.ts";
 import type { Dataset } from "../src/data/dataset.ts";
 import { readCsv } from "../src/io/csv.ts";
 import { writeNpy } from "../src/io/npy.ts";
@@ -80,62 +78,10 @@ async function baselines(python: string, args: string[]): Promise<BaselineRow[]>
 
 await runTask(async () => {
   const start = performance.now();
-  const { values } = parseTaskArgs({
-    args: Deno.args,
-    options: {
-      digits: { type: "string" },
-      model: { type: "string" },
-      epochs: { type: "string" },
-      "latent-dim": { type: "string" },
-      "batch-size": { type: "string" },
-      lr: { type: "string" },
-      score: { type: "string" },
-      seed: { type: "string" },
-      backend: { type: "string" },
-      python: { type: "string" },
-      csv: { type: "string" },
-      "label-column": { type: "string" },
-      normal: { type: "string" },
-      "skip-sklearn": { type: "boolean" },
-    },
-  });
-  if (values.csv !== undefined) {
-    return await tabularBench(values.csv, values["label-column"], values.normal, {
-      seed: values.seed === undefined ? 0 : Number(values.seed),
-      epochs: values.epochs === undefined ? undefined : Number(values.epochs),
-      python: values["skip-sklearn"] ? null : values.python,
-    });
-  }
-  const digits = values.digits === undefined
-    ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-    : parseClassList(values.digits, "--digits");
-  const positive = (flag: string, raw: string | undefined, integer = true) => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!(n > 0) || (integer && !Number.isInteger(n))) {
-      throw new UsageError(
-        `--${flag} ${raw}: expected a positive ${integer ? "integer" : "number"}`,
-      );
-    }
-    return n;
-  };
-  if (values.score !== undefined && !(SCORES as readonly string[]).includes(values.score)) {
-    throw new UsageError(`--score ${values.score}: expected one of ${SCORES.join(", ")}`);
-  }
-  if (values.model !== undefined) getModel(values.model);
-  const given: Partial<OneClassDetector> = Object.fromEntries(
-    Object.entries({
-      model: values.model,
-      epochs: positive("epochs", values.epochs),
-      latentDim: positive("latent-dim", values["latent-dim"]),
-      batchSize: positive("batch-size", values["batch-size"]),
-      lr: positive("lr", values.lr, false),
-      score: values.score as ScoreName | undefined,
-      seed: values.seed === undefined ? undefined : Number(values.seed),
-      backend: backendOption(values.backend),
-    }).filter(([, v]) => v !== undefined),
-  );
-  const detector = detectorSettings(given);
+  const cmd = parseBenchAnomalyArgs(Deno.args);
+  if (cmd.kind === "csv") return await tabularBench(cmd);
+  const { digits } = cmd;
+  const detector = detectorSettings(cmd.detector);
   const spec = getModel(detector.model);
   const settings = { ...spec.defaults, ...detector };
   const name =
@@ -144,13 +90,13 @@ await runTask(async () => {
 
   let rows: BaselineRow[] = [];
   let skLine = "";
-  if (values["skip-sklearn"]) {
+  if (cmd.python === null) {
     skLine = "scikit-learn baselines skipped (--skip-sklearn)";
   } else {
-    const python = await findPython(values.python);
+    const python = await findPython(cmd.python);
     if (!python) {
       skLine = `scikit-learn baselines skipped: no Python with scikit-learn and numpy at ${
-        values.python ?? PYTHONS.join(" or ")
+        cmd.python ?? PYTHONS.join(" or ")
       } (python3 -m venv .tmp/py && .tmp/py/bin/pip install scikit-learn numpy)`;
     } else {
       const t = performance.now();
@@ -223,23 +169,17 @@ await runTask(async () => {
 
 /** The tabular case: one CSV, diabolo's dense detector and the baselines on one split. */
 async function tabularBench(
-  path: string,
-  labelColumn: string | undefined,
-  normal: string | undefined,
-  options: { seed: number; epochs?: number; python: string | null | undefined },
+  cmd: Extract<BenchAnomalyCommand, { kind: "csv" }>,
 ): Promise<void> {
-  if (labelColumn === undefined || normal === undefined) {
-    throw new UsageError("--csv needs --label-column NAME and --normal VALUE[,VALUE...]");
-  }
+  const { csv: path, labelColumn, normal } = cmd;
+  const { seed, epochs, batchSize, lr, latentDim } = cmd.detector;
   const table = readCsv(await Deno.readTextFile(path), { source: path, labelColumn });
   console.log(
-    `tabular one-class protocol: ${path}, ${table.rows} rows x ${table.cols} columns, normal ${normal}; load average ${load()}`,
+    `tabular one-class protocol: ${path}, ${table.rows} rows x ${table.cols} columns, normal ${
+      normal.join(",")
+    }; load average ${load()}`,
   );
-  const result = await tabularOneClass(table, {
-    normal: normal.split(",").map((v) => v.trim()),
-    seed: options.seed,
-    epochs: options.epochs,
-  });
+  const result = await tabularOneClass(table, { normal, seed, epochs, batchSize, lr, latentDim });
   const { split } = result;
   const nTest = split.testAnomalies.length;
   const anomalies = split.testAnomalies.reduce((a, b) => a + b, 0);
@@ -249,7 +189,7 @@ async function tabularBench(
     } normal training rows; ${nTest} test rows, ${anomalies} anomalies`,
   );
   let row: BaselineRow | undefined;
-  const python = options.python === null ? undefined : await findPython(options.python);
+  const python = cmd.python === null ? undefined : await findPython(cmd.python);
   if (python) {
     const dir = ".tmp/bench_anomaly";
     await Deno.mkdir(dir, { recursive: true });

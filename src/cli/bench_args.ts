@@ -1,6 +1,6 @@
 /**
- * The command lines of the developers' tasks: `deno task bench:tsne` and
- * `deno task fuzz:gzip`.
+ * The command lines of the developers' tasks: `deno task bench:tsne`,
+ * `deno task bench:anomaly` and `deno task fuzz:gzip`.
  *
  * ```ts
  * import { parseFuzzArgs } from "./bench_args.ts";
@@ -9,7 +9,11 @@
  *
  * @module
  */
-import { numberOption, parseTaskArgs } from "./main.ts";
+import { backendOption, numberOption, parseTaskArgs, UsageError } from "./main.ts";
+import { parseClassList } from "../data/classes.ts";
+import { MODELS } from "../models/registry.ts";
+import { type ScoreName, SCORES } from "../anomaly/scores.ts";
+import type { OneClassDetector } from "../anomaly/one_class.ts";
 
 /** What `deno task bench:tsne` measures. */
 export interface BenchTsneCommand {
@@ -75,5 +79,91 @@ export function parseFuzzArgs(args: string[]): { cases: number; seed: number } {
   return {
     cases: numberOption("--fuzz", values.fuzz, { integer: true, min: 1 }) ?? 10000,
     seed: numberOption("--seed", values.seed, { integer: true, min: 0 }) ?? 0,
+  };
+}
+
+/** What `deno task bench:anomaly` measures. */
+export type BenchAnomalyCommand =
+  & {
+    /** The detector's settings given on the command line (the rest: the default detector's). */
+    detector: Partial<OneClassDetector>;
+    /** A Python to run the scikit-learn baselines with, `null` to skip them (default: search). */
+    python?: string | null;
+  }
+  & (
+    | { kind: "mnist"; digits: number[] }
+    | { kind: "csv"; csv: string; labelColumn: string; normal: string[] }
+  );
+
+/**
+ * Parses `deno task bench:anomaly` arguments: the digits, or a CSV with its
+ * label column and normal labels; the detector's model, code size, epochs,
+ * batch size, learning rate, score, seed and backend.
+ *
+ * @example
+ * ```ts
+ * import { parseBenchAnomalyArgs } from "./bench_args.ts";
+ * parseBenchAnomalyArgs(["--digits", "2,5", "--latent-dim", "8"]).detector; // { latentDim: 8 }
+ * ```
+ */
+export function parseBenchAnomalyArgs(args: string[]): BenchAnomalyCommand {
+  const { values } = parseTaskArgs({
+    args,
+    options: {
+      digits: { type: "string" },
+      model: { type: "string" },
+      epochs: { type: "string" },
+      "latent-dim": { type: "string" },
+      "batch-size": { type: "string" },
+      lr: { type: "string" },
+      score: { type: "string" },
+      seed: { type: "string" },
+      backend: { type: "string" },
+      python: { type: "string" },
+      csv: { type: "string" },
+      "label-column": { type: "string" },
+      normal: { type: "string" },
+      "skip-sklearn": { type: "boolean" },
+    },
+  });
+  if (values.model !== undefined && !MODELS[values.model]) {
+    throw new UsageError(
+      `--model ${values.model}: expected one of ${Object.keys(MODELS).join(", ")}`,
+    );
+  }
+  if (values.score !== undefined && !(SCORES as readonly string[]).includes(values.score)) {
+    throw new UsageError(`--score ${values.score}: expected one of ${SCORES.join(", ")}`);
+  }
+  const positiveInteger = { integer: true, min: 1 };
+  const detector: Partial<OneClassDetector> = Object.fromEntries(
+    Object.entries({
+      model: values.model,
+      epochs: numberOption("--epochs", values.epochs, positiveInteger),
+      latentDim: numberOption("--latent-dim", values["latent-dim"], positiveInteger),
+      batchSize: numberOption("--batch-size", values["batch-size"], positiveInteger),
+      lr: numberOption("--lr", values.lr, { above: 0 }),
+      score: values.score as ScoreName | undefined,
+      seed: numberOption("--seed", values.seed, { integer: true, min: 0 }),
+      backend: backendOption(values.backend),
+    }).filter(([, v]) => v !== undefined),
+  );
+  const python = values["skip-sklearn"] ? null : values.python;
+  if (values.csv === undefined) {
+    const digits = values.digits === undefined
+      ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+      : parseClassList(values.digits, "--digits");
+    return { kind: "mnist", digits, detector, python };
+  }
+  if (values["label-column"] === undefined || values.normal === undefined) {
+    throw new UsageError("--csv needs --label-column NAME and --normal VALUE[,VALUE...]");
+  }
+  if (values.digits !== undefined) throw new UsageError("--digits is for MNIST, not --csv");
+  return {
+    kind: "csv",
+    csv: values.csv,
+    labelColumn: values["label-column"],
+    normal: values.normal.split(",").map((v) => v.trim()),
+    detector,
+    python,
   };
 }

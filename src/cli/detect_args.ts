@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { backendOption, parseTaskArgs, UsageError } from "./main.ts";
+import { backendOption, numberOption, parseTaskArgs, UsageError } from "./main.ts";
 import { parseClassList } from "../data/classes.ts";
 import { type ScoreName, SCORES } from "../anomaly/scores.ts";
 import { contaminationRule, parseThresholdRule } from "../anomaly/threshold.ts";
@@ -83,13 +83,7 @@ export function parseDetectArgs(args: string[]): DetectCommand {
   if (values.threshold !== undefined && values.contamination !== undefined) {
     throw new UsageError("--threshold and --contamination: give one of them, not both");
   }
-  if (values.top !== undefined) {
-    const n = Number(values.top);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new UsageError(`--top ${values.top}: expected a positive integer`);
-    }
-    options.top = n;
-  }
+  options.top = numberOption("--top", values.top, { integer: true, min: 1 });
   try {
     if (values.threshold !== undefined) options.threshold = parseThresholdRule(values.threshold);
     if (values.contamination !== undefined) {

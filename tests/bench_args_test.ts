@@ -1,0 +1,82 @@
+/** The developers' task command lines: bench:anomaly's digits or CSV, detector settings, and bad values naming their flag. */
+import { assert, assertEquals } from "./_assert.ts";
+import { parseBenchAnomalyArgs } from "../src/cli/bench_args.ts";
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "";
+}
+
+Deno.test("bench:anomaly: all ten digits by default, the detector's settings as given", () => {
+  assertEquals(parseBenchAnomalyArgs([]), {
+    kind: "mnist",
+    digits: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    detector: {},
+    python: undefined,
+  });
+  assertEquals(
+    parseBenchAnomalyArgs([
+      "--digits",
+      "2,5",
+      "--model",
+      "dense",
+      "--latent-dim",
+      "16",
+      "--lr",
+      "0.002",
+      "--score",
+      "mae",
+      "--seed",
+      "1",
+      "--skip-sklearn",
+    ]),
+    {
+      kind: "mnist",
+      digits: [2, 5],
+      detector: { model: "dense", latentDim: 16, lr: 0.002, score: "mae", seed: 1 },
+      python: null,
+    },
+  );
+});
+
+Deno.test("bench:anomaly --csv needs the label column and the normal labels", () => {
+  const cmd = parseBenchAnomalyArgs([
+    "--csv",
+    "data/t.csv",
+    "--label-column",
+    "y",
+    "--normal",
+    "B, C",
+    "--epochs",
+    "5",
+  ]);
+  assertEquals(cmd, {
+    kind: "csv",
+    csv: "data/t.csv",
+    labelColumn: "y",
+    normal: ["B", "C"],
+    detector: { epochs: 5 },
+    python: undefined,
+  });
+  assert(message(() => parseBenchAnomalyArgs(["--csv", "t.csv"])).includes("--label-column"));
+});
+
+Deno.test("bench:anomaly: a bad value names its flag", () => {
+  const cases: [string[], string][] = [
+    [["--model", "pca"], "--model pca: expected one of"],
+    [["--score", "l2"], "--score l2: expected one of"],
+    [["--epochs", "0"], "--epochs 0: expected an integer of at least 1"],
+    [["--lr=-1"], "--lr -1: expected a number above 0"],
+    [["--seed", "x"], "--seed x"],
+    [["--digits", "2,a"], "--digits 2,a"],
+    [["--nope"], "nope"],
+  ];
+  for (const [args, mention] of cases) {
+    const m = message(() => parseBenchAnomalyArgs(args));
+    assert(m.includes(mention), `${args.join(" ")}: ${m}`);
+  }
+});
