@@ -147,3 +147,23 @@ Deno.test("report.html gains a Detection section with the figures once detect.js
   assert(html.includes("<h2>Detection</h2>") && html.includes("ROC-AUC"), "detection section");
   assertEquals(html.match(/<figcaption>(scores|roc|pr|anomalies)<\/figcaption>/g)?.length, 4);
 });
+
+Deno.test("a run with a validation set fits the threshold on the validation scores", async () => {
+  const dir = await tempRunDir("detect_val_");
+  await train({
+    model: "dense",
+    epochs: 1,
+    trainSize: 200,
+    testSize: 100,
+    valSplit: 0.25,
+    trainClasses: [0],
+    backend: "cpu",
+    quiet: true,
+    log: () => {},
+    out: dir,
+  });
+  const { code, stderr } = await detectTask([dir, "--contamination", "0.1"]);
+  assertEquals(code, 0, stderr);
+  const record = JSON.parse(await Deno.readTextFile(`${dir}/detect.json`));
+  assertEquals(record.threshold.fitted_on, "the run's 50 validation samples");
+});

@@ -1,6 +1,6 @@
 /**
- * Anomaly detection with a trained run: scores the run's training data to
- * fit the threshold, scores the data to check (the run's test split by
+ * Anomaly detection with a trained run: scores the run's validation data
+ * (`--val-split`), or else its training data, to fit the threshold, scores the data to check (the run's test split by
  * default), and writes `scores.npy`, `anomalies.csv`, `detect.json` and the
  * figures `scores.png`, `roc.png`, `pr.png`, `anomalies.png` into the run
  * folder (or `out`). With labels that say what is normal (`normalClasses`,
@@ -21,6 +21,7 @@ import { loadRun } from "../inference/load_run.ts";
 import { reconstruct } from "../inference/codec.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { loadMnist } from "../data/mnist.ts";
+import { holdOut } from "../data/dataset.ts";
 import { UserError } from "../errors.ts";
 import { ensureDir } from "../io/atomic.ts";
 import { RUN_FILES, writeRunFile } from "../run/run_folder.ts";
@@ -177,8 +178,15 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
       trainClasses: config.trainClasses ?? undefined,
       excludeClasses: config.excludeClasses ?? undefined,
     });
-    detector.fit(train.images);
-    fittedOn = `the run's ${train.count} training samples`;
+    // The samples training set aside (--val-split), as training drew them, else those it fitted.
+    const { rest, held } = holdOut(train, {
+      fraction: config.valSplit ?? 0,
+      seed: config.seed,
+      name: "validation set",
+    });
+    const fitted = held ?? rest;
+    detector.fit(fitted.images);
+    fittedOn = `the run's ${fitted.count} ${held ? "validation" : "training"} samples`;
   }
   const scores = detector.scores(data.images);
   const threshold = detector.threshold;

@@ -25,7 +25,7 @@ export type DetectCommand =
 export const DETECT_HELP = `Usage: deno task detect runs/<name> [options]
 
 Scores every sample by how badly the run's model reconstructs it, flags those above a threshold
-fitted on the run's training scores, and writes scores.npy, anomalies.csv, detect.json, scores.png,
+fitted on the run's validation scores (--val-split) or else its training scores, and writes scores.npy, anomalies.csv, detect.json, scores.png,
 roc.png, pr.png and anomalies.png into the run folder (or --out).
 
 Options:
