@@ -105,6 +105,18 @@ Deno.test("--out, a fixed threshold and --normal-classes go where asked", async 
   assertEquals(record.threshold.fitted_on, "nothing (a fixed value)");
 });
 
+Deno.test("--anomaly-label marks one label as the anomalies and every other label as normal", async () => {
+  const out = `${runDir}/by_label`;
+  const { code, stderr } = await detectTask([runDir, "--out", out, "--anomaly-label", "7"]);
+  assertEquals(code, 0, stderr);
+  const record = JSON.parse(await Deno.readTextFile(`${out}/detect.json`));
+  assertEquals(record.anomaly_label, 7);
+  assert(!record.normal_classes.includes(7) && record.normal_classes.includes(1));
+  const rows = (await Deno.readTextFile(`${out}/anomalies.csv`)).trim().split("\n").slice(1);
+  const cells = rows.map((r) => r.split(","));
+  assert(cells.every((c) => (c[3] === "7") === (c[5] === "1")), "label 7 is the anomaly");
+});
+
 Deno.test("every bad input: one error line, exit 2, nothing written", async () => {
   const empty = await tempRunDir("detect_bad_");
   await Deno.copyFile(`${runDir}/config.json`, `${empty}/config.json`);
@@ -121,6 +133,8 @@ Deno.test("every bad input: one error line, exit 2, nothing written", async () =
     [[runDir, "--score", "l2"], "--score l2: expected one of"],
     [[runDir, "--contamination", "0.7"], "--contamination 0.7"],
     [[runDir, "--threshold", "1", "--contamination", "0.1"], "not both"],
+    [[runDir, "--anomaly-label", "12"], "--anomaly-label: class 12 does not occur"],
+    [[runDir, "--anomaly-label", "1", "--normal-classes", "2"], "not both"],
   ];
   for (const [args, mention] of cases) {
     const { code, stderr } = await detectTask([...args, "--out", out]);

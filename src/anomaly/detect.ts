@@ -46,6 +46,8 @@ export interface DetectOptions {
   data?: string;
   /** Classes that are normal; every other labelled sample is an anomaly (default: the run's `trainClasses`, else the classes it did not exclude, else no labels-based metrics). */
   normalClasses?: number[];
+  /** The label that marks anomalies, every other label being normal (a source whose labels are 0/1 for normal/anomaly); an alternative to `normalClasses`. */
+  anomalyLabel?: number;
   /** Per-sample score (default: the run's reconstruction loss, `--loss`; `elbo` for a VAE's negative ELBO). */
   score?: ScoreName;
   /** Threshold rule (default mean + 1 std of the training scores). */
@@ -84,6 +86,8 @@ export interface DetectRecord {
   positive_class: "anomaly";
   /** The normal classes, when labels say what is normal. */
   normal_classes: number[] | null;
+  /** The label that marks anomalies, when `--anomaly-label` said so. */
+  anomaly_label: number | null;
   /** Anomalies among the samples by the labels, when known. */
   anomalies: number | null;
   /** The metrics, when labels say what is normal. */
@@ -132,22 +136,29 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
   const score = options.score ?? defaultScore(config.loss);
   const rule = options.threshold ?? DEFAULT_THRESHOLD_RULE;
   const data = await loadDetectionData(config, autoencoder.inputShape, { path: options.data });
-  if (options.normalClasses && !data.labels) {
+  const flagName = options.anomalyLabel !== undefined ? "--anomaly-label" : "--normal-classes";
+  if (options.normalClasses && options.anomalyLabel !== undefined) {
+    throw new UserError("--normal-classes and --anomaly-label: give one of them, not both");
+  }
+  if ((options.normalClasses || options.anomalyLabel !== undefined) && !data.labels) {
     throw new UserError(
-      `${data.source} has no labels, so --normal-classes cannot say which samples are anomalies`,
+      `${data.source} has no labels, so ${flagName} cannot say which samples are anomalies`,
     );
   }
   // Without labels, the run's own classes cannot be checked: scores and flags only.
-  const normal = data.labels
-    ? normalClasses(options.normalClasses, config, data.labels)
-    : undefined;
+  const present = new Set(data.labels);
+  const normal = !data.labels
+    ? undefined
+    : options.anomalyLabel !== undefined
+    ? [...present].filter((c) => c !== options.anomalyLabel)
+    : normalClasses(options.normalClasses, config, data.labels);
   let truth: Uint8Array | undefined;
   if (normal && data.labels) {
-    const present = new Set(data.labels);
-    const absent = normal.filter((c) => !present.has(c));
+    const asked = options.anomalyLabel !== undefined ? [options.anomalyLabel] : normal;
+    const absent = asked.filter((c) => !present.has(c));
     if (absent.length) {
       throw new UserError(
-        `--normal-classes: class ${absent.join(", ")} does not occur in ${data.source} (classes: ${
+        `${flagName}: class ${absent.join(", ")} does not occur in ${data.source} (classes: ${
           [...present].sort((a, b) => a - b).join(", ")
         })`,
       );
@@ -241,6 +252,7 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
     flagged: flags.reduce((s, f) => s + f, 0),
     positive_class: "anomaly",
     normal_classes: normal ?? null,
+    anomaly_label: options.anomalyLabel ?? null,
     anomalies: truth ? truth.reduce((s, t) => s + t, 0) : null,
     metrics: metrics
       ? {
