@@ -9,6 +9,9 @@ import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { loadNumpyImages, numpyKind } from "../src/data/numpy_images.ts";
 import { loadData } from "../src/data/load.ts";
 import { readNpy } from "../src/io/npy.ts";
+import { train } from "../src/train/train.ts";
+import { detect } from "../src/anomaly/detect.ts";
+import { tempRunDir } from "./_train_fixture.ts";
 
 const DIR = "tests/fixtures/npy";
 
@@ -103,4 +106,20 @@ Deno.test("loadData tells a NumPy file from an IDX folder by content, and applie
   });
   assertEquals([train.count, test.count], [6, 5]);
   assertEquals([...new Set(train.labels)].sort(), [1, 2]);
+});
+
+Deno.test("wasm: detect reads a run trained from a .npz with the same test split, labels included", async () => {
+  const out = await tempRunDir();
+  await train({
+    model: "dense",
+    data: `${DIR}/images_keras.npz`,
+    epochs: 1,
+    batchSize: 4,
+    backend: "wasm",
+    out,
+    quiet: true,
+    log: () => {},
+  });
+  const { record } = await detect(out, { backend: "wasm", normalClasses: [0] });
+  assertEquals([record.samples, record.anomalies], [8, 6]);
 });

@@ -16,11 +16,11 @@
  *
  * @module
  */
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
 import { readNpy } from "../io/npy.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
-import type { RunConfig } from "../train/config.ts";
+import { dataOptions, type RunConfig } from "../train/config.ts";
 
 /** Samples to score, with their labels when the source has them. */
 export interface DetectionData {
@@ -65,12 +65,13 @@ export async function loadDetectionData(
   if (path?.endsWith(".npy")) {
     data = await readNpyImages(path, config);
   } else {
-    const { test } = await loadMnist({
-      dir: path ?? config.data ?? undefined,
-      scale: config.scale,
-      testSize: path ? undefined : config.testSize ?? undefined,
-      seed: config.seed,
-    });
+    // The run's own source as training read it, or another IDX folder given with --data.
+    const { test } = await loadData(
+      path ? { data: path, scale: config.scale, seed: config.seed } : {
+        ...dataOptions(config),
+        testSize: config.testSize ?? undefined,
+      },
+    );
     data = { ...test, source: `${path ?? config.data ?? "MNIST"} (test split)` };
   }
   const sample = data.height * data.width;

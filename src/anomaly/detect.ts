@@ -20,7 +20,8 @@
 import { loadRun } from "../inference/load_run.ts";
 import { reconstruct } from "../inference/codec.ts";
 import type { BackendRequest } from "../backend/backend.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
+import { dataOptions } from "../train/config.ts";
 import { holdOut } from "../data/dataset.ts";
 import { UserError } from "../errors.ts";
 import { ensureDir } from "../io/atomic.ts";
@@ -181,11 +182,9 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
   });
   let fittedOn = "nothing (a fixed value)";
   if (rule.kind !== "value") {
-    const { train } = await loadMnist({
-      dir: config.data ?? undefined,
-      scale: config.scale,
+    const { train } = await loadData({
+      ...dataOptions(config),
       trainSize: config.trainSize ?? undefined,
-      seed: config.seed,
       trainClasses: config.trainClasses ?? undefined,
       excludeClasses: config.excludeClasses ?? undefined,
     });
