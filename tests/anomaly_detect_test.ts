@@ -117,11 +117,28 @@ Deno.test("--anomaly-label marks one label as the anomalies and every other labe
   assert(cells.every((c) => (c[3] === "7") === (c[5] === "1")), "label 7 is the anomaly");
 });
 
+Deno.test("a .npy of images scores the same whatever its integer dtype (pixels / 255)", async () => {
+  const dir = await tempRunDir("detect_dtypes_");
+  const pixels = Uint8Array.from({ length: 6 * 784 }, (_, i) => (i * 37) % 256);
+  await Deno.writeFile(`${dir}/u8.npy`, writeNpy(pixels, [6, 28, 28]));
+  await Deno.writeFile(`${dir}/i32.npy`, writeNpy(Int32Array.from(pixels), [6, 28, 28]));
+  const scores = [];
+  for (const name of ["u8", "i32"]) {
+    const out = `${dir}/${name}`;
+    const args = [runDir, "--data", `${dir}/${name}.npy`, "--threshold", "0.1", "--out", out];
+    const { code, stderr } = await detectTask(args);
+    assertEquals(code, 0, stderr);
+    scores.push(readNpy(await Deno.readFile(`${out}/scores.npy`)).data);
+  }
+  assertEquals(scores[1], scores[0]);
+});
+
 Deno.test("every bad input: one error line, exit 2, nothing written", async () => {
   const empty = await tempRunDir("detect_bad_");
   await Deno.copyFile(`${runDir}/config.json`, `${empty}/config.json`);
   await Deno.writeFile(`${empty}/small.npy`, writeNpy(new Uint8Array(5 * 100), [5, 10, 10]));
   await Deno.writeFile(`${empty}/rows.npy`, writeNpy(new Float32Array(3 * 784), [3, 784]));
+  await Deno.writeFile(`${empty}/wide.npy`, writeNpy(new Int16Array(784).fill(300), [1, 784]));
   const out = `${empty}/out`;
   const cases: [string[], string][] = [
     [[empty], "no checkpoint"],
@@ -133,6 +150,7 @@ Deno.test("every bad input: one error line, exit 2, nothing written", async () =
     [[runDir, "--score", "l2"], "--score l2: expected one of"],
     [[runDir, "--contamination", "0.7"], "--contamination 0.7"],
     [[runDir, "--threshold", "1", "--contamination", "0.1"], "not both"],
+    [[runDir, "--data", `${empty}/wide.npy`], "element 0 is 300; integer images must hold 0-255"],
     [[runDir, "--anomaly-label", "12"], "--anomaly-label: class 12 does not occur"],
     [[runDir, "--anomaly-label", "1", "--normal-classes", "2"], "not both"],
   ];

@@ -1,7 +1,8 @@
 /**
  * The samples a detection scores: a run's own test split by default, or
  * `--data PATH`, an MNIST-format IDX folder (its test split) or a `.npy` of
- * images (N x H x W, or N x D), scaled as the run's model was trained.
+ * images (N x H x W, or N x D), scaled as the run's model was trained
+ * (integer pixels of any dtype / 255, floats in [0, 1], as training reads them).
  * Samples whose size differs from the model's input are refused here,
  * before anything is scored or written.
  *
@@ -18,6 +19,7 @@
  */
 import { loadData } from "../data/load.ts";
 import { readNpy } from "../io/npy.ts";
+import { scalePixels } from "../data/numpy_images.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
 import { dataOptions, type RunConfig } from "../train/config.ts";
@@ -98,11 +100,6 @@ async function readNpyImages(path: string, config: RunConfig): Promise<Detection
     );
   }
   const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
-  // Integer pixels are 0-255, as the IDX files are; float arrays are taken as already in [0, 1].
-  const unit = Float32Array.from(
-    array.data as ArrayLike<number>,
-    array.dtype === "uint8" ? (v) => v / 255 : (v) => v,
-  );
-  const images = config.scale === "symmetric" ? unit.map((v) => v * 2 - 1) : unit;
+  const images = scalePixels(array, path, config.scale);
   return { images, count, height, width, source: path };
 }

@@ -213,17 +213,19 @@ function layoutOf(
 }
 
 /**
- * The images of `a` (one channel, so every layout is the same memory order)
- * scaled to the pixel range, with their labels from `y` (zeros without).
+ * The pixels of image array `a` scaled to the run's range: integer pixels
+ * (any integer dtype) must hold 0-255 and are divided by 255, float pixels
+ * must lie in [0, 1]; a value outside is an error naming the element.
+ *
+ * @example
+ * ```ts
+ * import { scalePixels } from "./numpy_images.ts";
+ * import { readNpy, writeNpy } from "../io/npy.ts";
+ * const a = readNpy(writeNpy(new Uint8Array([0, 255]), [1, 2]));
+ * scalePixels(a, "x.npy", "symmetric"); // Float32Array [-1, 1]
+ * ```
  */
-function toDataset(
-  a: NpyArray,
-  y: NpyArray | undefined,
-  name: string,
-  labelsName: string,
-  scale: "unit" | "symmetric",
-): Dataset {
-  const count = a.shape[0];
+export function scalePixels(a: NpyArray, name: string, scale: "unit" | "symmetric"): Float32Array {
   const integer = /int/.test(a.dtype);
   const images = new Float32Array(a.data.length);
   for (let i = 0; i < a.data.length; i++) {
@@ -240,6 +242,22 @@ function toDataset(
     const unit = integer ? v / 255 : v;
     images[i] = scale === "symmetric" ? unit * 2 - 1 : unit;
   }
+  return images;
+}
+
+/**
+ * The images of `a` (one channel, so every layout is the same memory order)
+ * scaled to the pixel range, with their labels from `y` (zeros without).
+ */
+function toDataset(
+  a: NpyArray,
+  y: NpyArray | undefined,
+  name: string,
+  labelsName: string,
+  scale: "unit" | "symmetric",
+): Dataset {
+  const count = a.shape[0];
+  const images = scalePixels(a, name, scale);
   const labels = new Uint8Array(count);
   if (y) {
     if (y.shape.length !== 1 || y.shape[0] !== count) {
