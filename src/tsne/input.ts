@@ -13,6 +13,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import { exists } from "../io/atomic.ts";
 import { readCsv } from "../io/csv.ts";
 import { type NpyArray, readNpy } from "../io/npy.ts";
 import { readNpz } from "../io/npz.ts";
@@ -89,16 +90,6 @@ async function readLabels(path: string): Promise<Uint8Array> {
     throw new TsneInputError(`${path}: expected 1-D labels, got shape (${a.shape.join(", ")})`);
   }
   return labelArray(a.data, path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** The test features (and labels) of a `.npz` archive, by the keys of {@linkcode RUN_FOLDER_INPUT}. */
