@@ -13,6 +13,7 @@
  * deno task bench:train --steps 50 --models dense,vae --no-torch
  * deno task bench:train --rounds 3      # best of 3 interleaved rounds, for a busy machine
  * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
+ * deno task bench:train --backend webgpu --stock  # plus the path before: stock tfjs, a read a step
  * ```
  *
  * @module
@@ -20,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { tf } from "../src/deps.ts";
 import { BACKENDS, initBackend } from "../src/backend/backend.ts";
+import { useStockWebGpuKernels } from "../src/backend/webgpu.ts";
 import { type BackendCounts, watchBackend } from "../src/backend/watch.ts";
 import { LossMeter } from "../src/train/loss_meter.ts";
 import { getModel } from "../src/models/registry.ts";
@@ -52,7 +54,7 @@ export interface StepTiming {
  */
 export async function timeStep(
   model: string,
-  options: { steps: number; warmup: number; profile: boolean },
+  options: { steps: number; warmup: number; profile: boolean; readEveryStep?: boolean },
 ): Promise<StepTiming> {
   const spec = getModel(model);
   const { batchSize, lr, loss, optimizer, weightDecay, latentDim, scale } = spec.defaults;
@@ -63,7 +65,12 @@ export async function timeStep(
   // Warm-up compiles shaders (WebGPU) and lets V8 tier the kernels up.
   const run = async (label: string, steps: number, first: number) => {
     const meter = new LossMeter({ label, readEvery: 10 });
-    for (let i = 0; i < steps; i++) await meter.add(step.run(batch, { seed: first + i }), 1);
+    for (let i = 0; i < steps; i++) {
+      const loss = step.run(batch, { seed: first + i });
+      // The loop before LossMeter: every step waited for its loss.
+      if (options.readEveryStep) await loss.data();
+      await meter.add(loss, 1);
+    }
     return await meter.mean();
   };
   await run("warm-up", options.warmup, 0);
@@ -150,6 +157,7 @@ if (import.meta.main) {
       rounds: { type: "string", default: "1" },
       profile: { type: "boolean", default: false },
       "no-torch": { type: "boolean", default: false },
+      stock: { type: "boolean", default: false },
     },
   });
   const models = values.models.split(",");
@@ -162,11 +170,19 @@ if (import.meta.main) {
   if (!BACKENDS.includes(request) || request === "auto") {
     throw new Error(`--backend takes wasm, webgpu or cpu, not ${values.backend}`);
   }
-  // Any other backend runs next to wasm, model by model, so each pair sees the same load.
-  const backends = request === "wasm" ? ["wasm" as const] : [request, "wasm" as const];
+  // Any other backend runs next to wasm, model by model, so each sees the same load. --stock adds
+  // the path as it was before: a loss read after every step and, on WebGPU, tfjs's stock kernels.
+  const variants: { label: string; backend: typeof request; stock?: boolean }[] = [
+    ...(request === "wasm" ? [] : [{ label: request, backend: request }]),
+    ...(values.stock && request === "webgpu"
+      ? [{ label: "webgpu, stock, read/step", backend: request, stock: true }]
+      : []),
+    { label: "wasm", backend: "wasm" },
+    ...(values.stock ? [{ label: "wasm, read/step", backend: "wasm" as const, stock: true }] : []),
+  ];
   const startLoad = loadLine();
   let adapter = "";
-  for (const b of backends) adapter ||= (await initBackend({ backend: b })).adapter ?? "";
+  for (const v of variants) adapter ||= (await initBackend({ backend: v.backend })).adapter ?? "";
   // Model by model, each backend then PyTorch, so that they see the same load;
   // with several rounds, each figure is its best round.
   const timings = new Map<string, StepTiming>();
@@ -175,10 +191,19 @@ if (import.meta.main) {
     : { version: "", ms: new Map() };
   for (let round = 0; round < rounds; round++) {
     for (const m of models) {
-      for (const b of backends) {
-        await initBackend({ backend: b });
-        const t = await timeStep(m, { steps, warmup, profile: values.profile && round === 0 });
-        const key = `${m} ${b}`;
+      for (const v of variants) {
+        await initBackend({ backend: v.backend });
+        if (v.backend === "webgpu") useStockWebGpuKernels(v.stock === true);
+        const t = {
+          ...await timeStep(m, {
+            steps,
+            warmup,
+            profile: values.profile && round === 0,
+            readEveryStep: v.stock,
+          }),
+          backend: v.label,
+        };
+        const key = `${m} ${v.label}`;
         const best = timings.get(key);
         if (!best || t.msPerStep < best.msPerStep) {
           timings.set(key, { ...t, profile: best?.profile ?? t.profile });

@@ -16,6 +16,7 @@ import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import simdModule from "./_tfjs_wasm_binary.js";
 import { registerWasmKernels } from "./wasm_kernels/mod.ts";
+import { prepareWebGpu } from "./webgpu.ts";
 
 /** What `--backend` accepts. */
 export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"] as const;
@@ -61,7 +62,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const adapter = await findAdapter();
   if (request === "webgpu") {
     if (!adapter) throw new UserError("--backend webgpu: this runtime offers no WebGPU adapter");
-    return await activate("webgpu", `requested with --backend webgpu`, adapter.description);
+    return await activate("webgpu", `requested with --backend webgpu`, adapter);
   }
   if (!adapter) return await activate("wasm", "no WebGPU adapter; using WASM-SIMD");
   if (adapter.software) {
@@ -69,17 +70,22 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       "wasm",
       `WebGPU adapter "${adapter.description}" is a software rasteriser, slower than WASM-SIMD; ` +
         "using WASM-SIMD (--backend webgpu forces it)",
-      adapter.description,
+      adapter,
     );
   }
   return await activate(
     "webgpu",
     `hardware WebGPU adapter "${adapter.description}"`,
-    adapter.description,
+    adapter,
   );
 }
 
-async function findAdapter(): Promise<{ description: string; software: boolean } | undefined> {
+interface Adapter {
+  description: string;
+  software: boolean;
+}
+
+async function findAdapter(): Promise<Adapter | undefined> {
   const gpu = (navigator as { gpu?: GPU }).gpu;
   if (!gpu) return undefined;
   const adapter = await gpu.requestAdapter().catch(() => null);
@@ -94,15 +100,15 @@ async function findAdapter(): Promise<{ description: string; software: boolean }
 async function activate(
   name: BackendChoice["name"],
   reason: string,
-  adapter?: string,
+  adapter?: Adapter,
 ): Promise<BackendChoice> {
   // PROD drops tfjs's debug checks and its advice to install tfjs-node, which does not apply to Deno.
   tf.env().set("PROD", true);
   if (name === "wasm") prepareWasm();
-  if (name === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
+  if (name === "webgpu") await prepareWebGpu({ software: adapter!.software });
   if (!(await tf.setBackend(name))) throw new UserError(`tfjs could not start the ${name} backend`);
   await tf.ready();
-  return adapter ? { name, reason, adapter } : { name, reason };
+  return adapter ? { name, reason, adapter: adapter.description } : { name, reason };
 }
 
 const WASM_KEY = "diabolo:tfjs-backend-wasm-simd.wasm";

@@ -14,8 +14,7 @@
  */
 import { loadRun } from "../inference/load_run.ts";
 import { encode } from "../inference/codec.ts";
-import { loadData } from "../data/load.ts";
-import { dataOptions } from "../train/config.ts";
+import { loadMnist } from "../data/mnist.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { modelSummary } from "../train/summary.ts";
 import type { EpochMetrics } from "../train/fit.ts";
@@ -56,6 +55,8 @@ const METRIC_KEYS_SKIPPED = new Set([
   "eval_s",
   "images_per_s",
   "num_tensors",
+  "num_bytes",
+  "gpu_bytes",
 ]);
 
 /**
@@ -130,7 +131,12 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
 
   const points = options.tsnePoints ?? 2000;
   if (points > 0) {
-    const { test } = await loadData({ ...dataOptions(config), testSize: points });
+    const { test } = await loadMnist({
+      dir: config.data ?? undefined,
+      scale: config.scale,
+      testSize: points,
+      seed: config.seed,
+    });
     const features = encode(run.autoencoder, test.images);
     const dims = features.length / test.count;
     const t0 = performance.now();

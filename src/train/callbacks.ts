@@ -269,8 +269,6 @@ export interface TrainLogOptions {
   resumed?: string;
   /** Which classes the training set holds, when not all, e.g. `classes 3 only`. */
   classes?: string;
-  /** What the data was read from and how, when not IDX (shape, dtype, layout, scaling, test split). */
-  source?: string;
 }
 
 /** Log lines: the backend, data and model before training, and one line per epoch if asked. */
@@ -291,7 +289,6 @@ export class TrainLog implements FitCallback {
   onTrainBegin(run: FitRun): void {
     const { train, validation, test, backend } = run;
     this.#log(`backend: ${backend.name} (${backend.reason})`);
-    if (this.options.source) this.#log(`source: ${this.options.source}`);
     const classes = this.options.classes ? ` (${this.options.classes})` : "";
     const held = validation
       ? ` / ${validation.count} validation (a seeded ${
@@ -343,6 +340,8 @@ function extras(m: EpochEnd["metrics"]): string {
     "images_per_s",
     "backend",
     "num_tensors",
+    "num_bytes",
+    "gpu_bytes",
   ]);
   return Object.entries(m)
     .filter(([k, v]) => !skip.has(k) && !k.startsWith("best_") && typeof v === "number")

@@ -74,7 +74,12 @@ export interface EpochMetrics {
   backend: string;
   /** Live tfjs tensors after the epoch; growth between epochs means a leak. */
   num_tensors: number;
-  /** Extras: the model's test metrics, `best_*accuracy`, `psnr_*` with noise, `phase`. */
+  /** Bytes of those tensors. */
+  num_bytes: number;
+  /**
+   * Extras: the model's test metrics, `best_*accuracy`, `psnr_*` with noise, `phase`, and on
+   * WebGPU `gpu_bytes`, the GPU buffers the backend holds (its pool of freed ones included).
+   */
   [extra: string]: number | string | undefined;
 }
 
@@ -369,7 +374,17 @@ async function measure(
     eval_s: round((performance.now() - t1) / 1000),
     images_per_s: Math.round(run.train.count / trained.seconds),
     backend: run.backend.name,
-    num_tensors: tf.memory().numTensors,
+    ...memoryUse(),
+  };
+}
+
+function memoryUse(): { num_tensors: number; num_bytes: number; gpu_bytes?: number } {
+  const memory = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+  const gpu = memory.numBytesAllocatedInGPU;
+  return {
+    num_tensors: memory.numTensors,
+    num_bytes: memory.numBytes,
+    ...(gpu !== undefined && { gpu_bytes: gpu }),
   };
 }
 
