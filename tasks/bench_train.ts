@@ -18,9 +18,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { runTask } from "../src/cli/main.ts";
+import { parseBenchTrainArgs } from "../src/cli/bench_args.ts";
 import { tf } from "../src/deps.ts";
-import { BACKENDS, initBackend } from "../src/backend/backend.ts";
+import { initBackend } from "../src/backend/backend.ts";
 import { useStockWebGpuKernels } from "../src/backend/webgpu.ts";
 import { type BackendCounts, watchBackend } from "../src/backend/watch.ts";
 import { LossMeter } from "../src/train/loss_meter.ts";
@@ -146,39 +147,19 @@ function loadLine(): string {
   }
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      backend: { type: "string", default: "wasm" },
-      models: { type: "string", default: "conv,dense,vae" },
-      steps: { type: "string", default: "20" },
-      warmup: { type: "string", default: "5" },
-      rounds: { type: "string", default: "1" },
-      profile: { type: "boolean", default: false },
-      "no-torch": { type: "boolean", default: false },
-      stock: { type: "boolean", default: false },
-    },
-  });
-  const models = values.models.split(",");
-  const steps = Number(values.steps), warmup = Number(values.warmup);
-  const rounds = Number(values.rounds);
-  if (!(steps > 0) || !(warmup >= 0) || !(rounds >= 1)) {
-    throw new Error("--steps and --rounds must be > 0 and --warmup >= 0");
-  }
-  const request = values.backend as typeof BACKENDS[number];
-  if (!BACKENDS.includes(request) || request === "auto") {
-    throw new Error(`--backend takes wasm, webgpu or cpu, not ${values.backend}`);
-  }
+async function main(): Promise<void> {
+  const { backend: request, models, steps, warmup, rounds, ...flags } = parseBenchTrainArgs(
+    Deno.args,
+  );
   // Any other backend runs next to wasm, model by model, so each sees the same load. --stock adds
   // the path as it was before: a loss read after every step and, on WebGPU, tfjs's stock kernels.
   const variants: { label: string; backend: typeof request; stock?: boolean }[] = [
     ...(request === "wasm" ? [] : [{ label: request, backend: request }]),
-    ...(values.stock && request === "webgpu"
+    ...(flags.stock && request === "webgpu"
       ? [{ label: "webgpu, stock, read/step", backend: request, stock: true }]
       : []),
     { label: "wasm", backend: "wasm" },
-    ...(values.stock ? [{ label: "wasm, read/step", backend: "wasm" as const, stock: true }] : []),
+    ...(flags.stock ? [{ label: "wasm, read/step", backend: "wasm" as const, stock: true }] : []),
   ];
   const startLoad = loadLine();
   let adapter = "";
@@ -186,7 +167,7 @@ if (import.meta.main) {
   // Model by model, each backend then PyTorch, so that they see the same load;
   // with several rounds, each figure is its best round.
   const timings = new Map<string, StepTiming>();
-  let torch: TorchTimings = values["no-torch"]
+  let torch: TorchTimings = flags.noTorch
     ? { error: "skipped (--no-torch)" }
     : { version: "", ms: new Map() };
   for (let round = 0; round < rounds; round++) {
@@ -198,7 +179,7 @@ if (import.meta.main) {
           ...await timeStep(m, {
             steps,
             warmup,
-            profile: values.profile && round === 0,
+            profile: flags.profile && round === 0,
             readEveryStep: v.stock,
           }),
           backend: v.label,
@@ -262,3 +243,5 @@ if (import.meta.main) {
     }
   }
 }
+
+if (import.meta.main) await runTask(main);

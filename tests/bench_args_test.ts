@@ -1,6 +1,6 @@
-/** The developers' task command lines: bench:anomaly's digits or CSV, detector settings, and bad values naming their flag. */
+/** The developers' task command lines: bench:train's backends and counts, bench:anomaly's digits or CSV, detector settings, and bad values naming their flag. */
 import { assert, assertEquals } from "./_assert.ts";
-import { parseBenchAnomalyArgs } from "../src/cli/bench_args.ts";
+import { parseBenchAnomalyArgs, parseBenchTrainArgs } from "../src/cli/bench_args.ts";
 
 function message(f: () => unknown): string {
   try {
@@ -79,4 +79,22 @@ Deno.test("bench:anomaly: a bad value names its flag", () => {
     const m = message(() => parseBenchAnomalyArgs(args));
     assert(m.includes(mention), `${args.join(" ")}: ${m}`);
   }
+});
+
+Deno.test("bench:train: wasm and three models by default; a bad backend, model or count names its flag", () => {
+  assertEquals(parseBenchTrainArgs([]), {
+    backend: "wasm",
+    models: ["conv", "dense", "vae"],
+    steps: 20,
+    warmup: 5,
+    rounds: 1,
+    profile: false,
+    noTorch: false,
+    stock: false,
+  });
+  const webgpu = parseBenchTrainArgs(["--backend", "webgpu", "--models", "conv", "--stock"]);
+  assertEquals([webgpu.backend, webgpu.models, webgpu.stock], ["webgpu", ["conv"], true]);
+  assert(message(() => parseBenchTrainArgs(["--backend", "auto"])).startsWith("--backend auto"));
+  assert(message(() => parseBenchTrainArgs(["--models", "conv,unet"])).includes("unet unknown"));
+  assert(message(() => parseBenchTrainArgs(["--steps", "0"])).startsWith("--steps 0"));
 });

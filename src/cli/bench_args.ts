@@ -1,6 +1,6 @@
 /**
- * The command lines of the developers' tasks: `deno task bench:tsne`,
- * `deno task bench:anomaly` and `deno task fuzz:gzip`.
+ * The command lines of the developers' tasks: `deno task bench:train`,
+ * `deno task bench:tsne`, `deno task bench:anomaly` and `deno task fuzz:gzip`.
  *
  * ```ts
  * import { parseFuzzArgs } from "./bench_args.ts";
@@ -14,6 +14,71 @@ import { parseClassList } from "../data/classes.ts";
 import { MODELS } from "../models/registry.ts";
 import { type ScoreName, SCORES } from "../anomaly/scores.ts";
 import type { OneClassDetector } from "../anomaly/one_class.ts";
+
+/** What `deno task bench:train` measures. */
+export interface BenchTrainCommand {
+  /** The backend timed next to wasm (`wasm` alone by default). */
+  backend: "wasm" | "webgpu" | "cpu";
+  /** Models of the zoo (default conv, dense, vae). */
+  models: string[];
+  /** Timed steps (default 20), after `warmup` untimed ones (default 5). */
+  steps: number;
+  warmup: number;
+  /** Rounds; each figure is its best round (default 1). */
+  rounds: number;
+  /** Print a kernel profile of one step per model and backend. */
+  profile: boolean;
+  /** Leave PyTorch out. */
+  noTorch: boolean;
+  /** Also time the path before: a loss read every step and, on WebGPU, tfjs's stock kernels. */
+  stock: boolean;
+}
+
+/**
+ * Parses `deno task bench:train` arguments.
+ *
+ * @example
+ * ```ts
+ * import { parseBenchTrainArgs } from "./bench_args.ts";
+ * parseBenchTrainArgs(["--backend", "webgpu", "--models", "conv"]).models; // ["conv"]
+ * ```
+ */
+export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
+  const { values } = parseTaskArgs({
+    args,
+    options: {
+      backend: { type: "string" },
+      models: { type: "string" },
+      steps: { type: "string" },
+      warmup: { type: "string" },
+      rounds: { type: "string" },
+      profile: { type: "boolean" },
+      "no-torch": { type: "boolean" },
+      stock: { type: "boolean" },
+    },
+  });
+  const backend = values.backend ?? "wasm";
+  if (backend !== "wasm" && backend !== "webgpu" && backend !== "cpu") {
+    throw new UsageError(`--backend ${backend}: expected wasm, webgpu or cpu`);
+  }
+  const models = (values.models ?? "conv,dense,vae").split(",");
+  const unknown = models.filter((m) => !MODELS[m]);
+  if (unknown.length) {
+    throw new UsageError(
+      `--models: ${unknown.join(", ")} unknown; expected some of ${Object.keys(MODELS).join(", ")}`,
+    );
+  }
+  return {
+    backend,
+    models,
+    steps: numberOption("--steps", values.steps, { integer: true, min: 1 }) ?? 20,
+    warmup: numberOption("--warmup", values.warmup, { integer: true, min: 0 }) ?? 5,
+    rounds: numberOption("--rounds", values.rounds, { integer: true, min: 1 }) ?? 1,
+    profile: values.profile === true,
+    noTorch: values["no-torch"] === true,
+    stock: values.stock === true,
+  };
+}
 
 /** What `deno task bench:tsne` measures. */
 export interface BenchTsneCommand {
