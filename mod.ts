@@ -49,7 +49,23 @@ export {
   type Mnist,
   packagedMnistDir,
 } from "./src/data/mnist.ts";
-export type { Dataset } from "./src/data/dataset.ts";
+export {
+  type Dataset,
+  type HeldOut,
+  holdOut,
+  type HoldOutOptions,
+  take,
+} from "./src/data/dataset.ts";
+export { selectSplits, type SelectSplitsOptions } from "./src/data/selection.ts";
+export { loadData, type LoadDataOptions, type LoadedData } from "./src/data/load.ts";
+export {
+  type Layout,
+  LAYOUTS,
+  loadNumpyImages,
+  type LoadNumpyImagesOptions,
+  type NumpyImages,
+  numpyKind,
+} from "./src/data/numpy_images.ts";
 export { parseClassList, selectClasses, type SelectClassesOptions } from "./src/data/classes.ts";
 export { addNoise, type AddNoiseOptions, type NoiseKind } from "./src/noise.ts";
 export { getModel, MODELS } from "./src/models/registry.ts";

@@ -105,11 +105,40 @@ Deno.test("--out, a fixed threshold and --normal-classes go where asked", async 
   assertEquals(record.threshold.fitted_on, "nothing (a fixed value)");
 });
 
+Deno.test("--anomaly-label marks one label as the anomalies and every other label as normal", async () => {
+  const out = `${runDir}/by_label`;
+  const { code, stderr } = await detectTask([runDir, "--out", out, "--anomaly-label", "7"]);
+  assertEquals(code, 0, stderr);
+  const record = JSON.parse(await Deno.readTextFile(`${out}/detect.json`));
+  assertEquals(record.anomaly_label, 7);
+  assert(!record.normal_classes.includes(7) && record.normal_classes.includes(1));
+  const rows = (await Deno.readTextFile(`${out}/anomalies.csv`)).trim().split("\n").slice(1);
+  const cells = rows.map((r) => r.split(","));
+  assert(cells.every((c) => (c[3] === "7") === (c[5] === "1")), "label 7 is the anomaly");
+});
+
+Deno.test("a .npy of images scores the same whatever its integer dtype (pixels / 255)", async () => {
+  const dir = await tempRunDir("detect_dtypes_");
+  const pixels = Uint8Array.from({ length: 6 * 784 }, (_, i) => (i * 37) % 256);
+  await Deno.writeFile(`${dir}/u8.npy`, writeNpy(pixels, [6, 28, 28]));
+  await Deno.writeFile(`${dir}/i32.npy`, writeNpy(Int32Array.from(pixels), [6, 28, 28]));
+  const scores = [];
+  for (const name of ["u8", "i32"]) {
+    const out = `${dir}/${name}`;
+    const args = [runDir, "--data", `${dir}/${name}.npy`, "--threshold", "0.1", "--out", out];
+    const { code, stderr } = await detectTask(args);
+    assertEquals(code, 0, stderr);
+    scores.push(readNpy(await Deno.readFile(`${out}/scores.npy`)).data);
+  }
+  assertEquals(scores[1], scores[0]);
+});
+
 Deno.test("every bad input: one error line, exit 2, nothing written", async () => {
   const empty = await tempRunDir("detect_bad_");
   await Deno.copyFile(`${runDir}/config.json`, `${empty}/config.json`);
   await Deno.writeFile(`${empty}/small.npy`, writeNpy(new Uint8Array(5 * 100), [5, 10, 10]));
   await Deno.writeFile(`${empty}/rows.npy`, writeNpy(new Float32Array(3 * 784), [3, 784]));
+  await Deno.writeFile(`${empty}/wide.npy`, writeNpy(new Int16Array(784).fill(300), [1, 784]));
   const out = `${empty}/out`;
   const cases: [string[], string][] = [
     [[empty], "no checkpoint"],
@@ -121,6 +150,9 @@ Deno.test("every bad input: one error line, exit 2, nothing written", async () =
     [[runDir, "--score", "l2"], "--score l2: expected one of"],
     [[runDir, "--contamination", "0.7"], "--contamination 0.7"],
     [[runDir, "--threshold", "1", "--contamination", "0.1"], "not both"],
+    [[runDir, "--data", `${empty}/wide.npy`], "element 0 is 300; integer images must hold 0-255"],
+    [[runDir, "--anomaly-label", "12"], "--anomaly-label: class 12 does not occur"],
+    [[runDir, "--anomaly-label", "1", "--normal-classes", "2"], "not both"],
   ];
   for (const [args, mention] of cases) {
     const { code, stderr } = await detectTask([...args, "--out", out]);
@@ -146,4 +178,24 @@ Deno.test("report.html gains a Detection section with the figures once detect.js
   const html = await Deno.readTextFile(path);
   assert(html.includes("<h2>Detection</h2>") && html.includes("ROC-AUC"), "detection section");
   assertEquals(html.match(/<figcaption>(scores|roc|pr|anomalies)<\/figcaption>/g)?.length, 4);
+});
+
+Deno.test("a run with a validation set fits the threshold on the validation scores", async () => {
+  const dir = await tempRunDir("detect_val_");
+  await train({
+    model: "dense",
+    epochs: 1,
+    trainSize: 200,
+    testSize: 100,
+    valSplit: 0.25,
+    trainClasses: [0],
+    backend: "cpu",
+    quiet: true,
+    log: () => {},
+    out: dir,
+  });
+  const { code, stderr } = await detectTask([dir, "--contamination", "0.1"]);
+  assertEquals(code, 0, stderr);
+  const record = JSON.parse(await Deno.readTextFile(`${dir}/detect.json`));
+  assertEquals(record.threshold.fitted_on, "the run's 50 validation samples");
 });

@@ -1,11 +1,16 @@
 /**
- * `.npy` reading and writing: round trips, the three format versions, byte
- * order, specific errors, and interchange with NumPy itself when
+ * `.npy` and `.npz` reading and writing: round trips, the three format
+ * versions, every dtype NumPy writes for numbers (bool, int8-int64,
+ * uint8-uint64, float16/32/64) in both byte orders and C and Fortran order,
+ * read from files NumPy wrote (`tests/fixtures/npy/`, made by its
+ * `make_fixtures.py`); errors naming the file and offset for object and text
+ * dtypes and truncated files; and interchange with NumPy itself when
  * /usr/bin/python3 has it (skipped otherwise).
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { NpyError, readNpy, writeNpy } from "../src/io/npy.ts";
 import { readNpz } from "../src/io/npz.ts";
+import { loadTsneInput } from "../src/tsne/input.ts";
 import { fflate } from "../src/deps.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -75,16 +80,11 @@ Deno.test("npy errors name the file, the offset and what was expected", async ()
     "b.npy",
     "needs 8 data bytes",
   );
-  const fortran = concat(
-    header(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2), }"),
-    new Uint8Array(8),
-  );
-  await assertRejects(() => readNpy(fortran), "Fortran-order");
   const complex = concat(
     header(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }"),
     new Uint8Array(8),
   );
-  const e = await assertRejects(() => readNpy(complex), "'<c8'", "float32");
+  const e = await assertRejects(() => readNpy(complex), "'<c8'", "complex");
   assert(e instanceof NpyError);
   await assertRejects(() => writeNpy(new Float32Array(3), [2, 2]), "holds 4 values");
 });
@@ -98,6 +98,139 @@ Deno.test("npz archives are read by array name", () => {
   assertEquals(Object.keys(arrays).sort(), ["test_features", "test_labels"]);
   assertEquals(arrays.test_features.shape, [2, 2]);
   assertEquals([...arrays.test_labels.data], [3, 9]);
+});
+
+const FIXTURES = "tests/fixtures/npy";
+const DTYPES = [
+  "bool",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "float16",
+  "float32",
+  "float64",
+];
+
+/** Fails unless the arrays hold the same numbers (NaN, infinities and -0 included). */
+function assertSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string) {
+  assertEquals(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    assert(Object.is(actual[i], expected[i]), `${what}[${i}]: ${actual[i]} != ${expected[i]}`);
+  }
+}
+
+Deno.test("every dtype NumPy writes, in both byte orders and C and Fortran order, reads as NumPy wrote it", async () => {
+  const arrays = readNpz(await Deno.readFile(`${FIXTURES}/dtypes.npz`), { source: "dtypes.npz" });
+  let read = 0;
+  for (const dtype of DTYPES) {
+    const expected = arrays[`expected_${dtype}`];
+    for (const order of ["na", "le", "be"]) {
+      for (const layout of ["c", "f"]) {
+        const a = arrays[`${dtype}_${order}_${layout}`];
+        if (!a) continue;
+        const what = `${dtype}_${order}_${layout}`;
+        assertEquals([a.dtype, a.shape], [dtype, [2, 3, 4]], what);
+        assertSame(a.data, expected.data, what);
+        read++;
+      }
+    }
+  }
+  assertEquals(
+    read,
+    3 * 2 + 9 * 4,
+    "3 one-byte dtypes x C/F (bool, int8, uint8), 9 others x 2 orders x C/F",
+  );
+  const f16 = arrays.float16_be_f.data;
+  assertEquals([f16[0], f16[4], f16[8], f16[23]], [-65504, 2 ** -24, -Infinity, 65504]);
+  assertEquals(arrays.int64_le_c.data[0], -(2 ** 53 - 1));
+  assertEquals(arrays.uint64_be_c.data[23], 2 ** 53 - 1);
+});
+
+Deno.test("a Fortran-order .npy reads in C order; a compressed .npz reads like a stored one", async () => {
+  const a = readNpy(await Deno.readFile(`${FIXTURES}/features_f8_fortran.npy`));
+  assertEquals(a.shape, [12, 2]);
+  assertSame(
+    a.data,
+    Array.from({ length: 24 }, (_, i) => i / 4),
+    "np.arange(24.0).reshape(12, 2) / 4",
+  );
+  const { x, y } = readNpz(await Deno.readFile(`${FIXTURES}/compressed.npz`));
+  assertEquals([x.dtype, x.shape, [...x.data]], ["uint8", [2, 3], [0, 1, 2, 3, 4, 5]]);
+  assertEquals([y.dtype, [...y.data]], ["int64", [3, 1]]);
+});
+
+Deno.test("int64 labels, numpy's default integers, are accepted by tsne's reader", async () => {
+  const features = `${FIXTURES}/features_f8_fortran.npy`;
+  const labels = `${FIXTURES}/labels_int64.npy`;
+  const input = await loadTsneInput(features, { labels });
+  assertEquals([input.n, input.dims], [12, 2]);
+  assertEquals([...input.labels!], Array.from({ length: 12 }, (_, i) => i % 3));
+  assertEquals(input.data[1], 0.25, "row 0 is (0, 0.25); the file's second value is 0.5");
+});
+
+Deno.test("tsne reads a .npz by the keys Keras' archives use, int64 labels included", async () => {
+  const input = await loadTsneInput(`${FIXTURES}/keras_test.npz`);
+  assertEquals([input.n, input.dims, [...input.labels!]], [5, 3, [0, 1, 1, 7, 2]]);
+  assertEquals(input.defaultOutDir, FIXTURES);
+});
+
+Deno.test("object, structured and text dtypes are refused naming the file, offset and why", async () => {
+  for (
+    const [name, why] of [
+      ["object.npy", "dtype '|O': an object array"],
+      ["structured.npy", "structured"],
+      ["text.npy", "a string array holds text"],
+    ]
+  ) {
+    const path = `${FIXTURES}/${name}`;
+    const e = await assertRejects(
+      async () => readNpy(await Deno.readFile(path), { source: path }),
+      `${path}: at byte 10:`,
+      why,
+    );
+    assert(e instanceof NpyError, String(e));
+  }
+});
+
+Deno.test("truncated .npy and .npz files are errors naming the file and the offset where they end", async () => {
+  const bytes = await Deno.readFile(`${FIXTURES}/labels_int64.npy`);
+  // 12 int64 labels after a 128-byte header: cut inside element 5.
+  await assertRejects(
+    () => readNpy(bytes.subarray(0, 128 + 5 * 8 + 3), { source: "y.npy" }),
+    "y.npy: at byte 168:",
+    "ends in element 5 (truncated)",
+  );
+  await assertRejects(
+    () => readNpy(bytes.subarray(0, 40), { source: "y.npy" }),
+    "y.npy: at byte 40:",
+    "runs past the end (truncated)",
+  );
+  const zip = await Deno.readFile(`${FIXTURES}/compressed.npz`);
+  await assertRejects(
+    () => readNpz(zip.subarray(0, 200), { source: "d.npz" }),
+    "d.npz: at byte 200:",
+    "truncated",
+  );
+  await assertRejects(() => readNpz(bytes, { source: "y.npy" }), "y.npy: at byte 0:", "zip");
+});
+
+Deno.test("int64 values beyond 2^53 are refused, naming the element and its offset", async () => {
+  const big = new Uint8Array(16);
+  new DataView(big.buffer).setBigInt64(8, 2n ** 60n, true);
+  await assertRejects(
+    () =>
+      readNpy(
+        concat(header(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), big),
+        { source: "z.npy" },
+      ),
+    "z.npy: at byte 136:",
+    "element 1 exceeds 2^53",
+  );
 });
 
 async function numpyAvailable(): Promise<boolean> {

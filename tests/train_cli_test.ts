@@ -147,3 +147,64 @@ Deno.test("a denied permission names the task that is running and what it grants
   );
   assert(stderr.includes("tasks/embed.ts"), stderr);
 });
+
+Deno.test("--data x.npy trains from NumPy images, saying what it read; bad NumPy input is one error line and leaves no run folder", async () => {
+  const dir = "tests/fixtures/npy";
+  const out = ".tmp/npy_run_" + crypto.randomUUID().slice(0, 8);
+  const flags = [`--allow-read=${dir},.tmp`, "--allow-write=.tmp"];
+  const base = ["dense", "--epochs", "1", "--batch-size", "8", "--backend", "wasm", "--quiet"];
+  const run = await new Deno.Command("deno", {
+    args: [
+      "run",
+      ...flags,
+      "tasks/train.ts",
+      ...base,
+      "--out",
+      out,
+      "--data",
+      `${dir}/images_nhw_u8.npy`,
+      "--labels",
+      `${dir}/images_labels.npy`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(run.stdout);
+  assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+  assert(
+    stdout.includes(
+      `source: ${dir}/images_nhw_u8.npy + ${dir}/images_labels.npy: (20, 28, 28) uint8, layout nhw`,
+    ),
+    stdout,
+  );
+  assert(stdout.includes("data: 16 train / 4 test images, 28x28"), stdout);
+  const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`)).config;
+  assertEquals([config.data, config.labels], [
+    `${dir}/images_nhw_u8.npy`,
+    `${dir}/images_labels.npy`,
+  ]);
+  for (
+    const [file, mention] of [
+      ["images_32x32.npy", "shapes other than 28x28 are not supported yet"],
+      ["object.npy", "object array"],
+    ]
+  ) {
+    const bad = `${out}_bad`;
+    const { code, stderr } = await trainTask(flags, [
+      ...base,
+      "--out",
+      bad,
+      "--data",
+      `${dir}/${file}`,
+    ]);
+    assertEquals(code, 2, stderr);
+    const lines = stderr.trim().split("\n");
+    assertEquals(lines.length, 1, stderr);
+    assert(
+      lines[0].startsWith("error: ") && lines[0].includes(`${dir}/${file}`) &&
+        lines[0].includes(mention),
+      stderr,
+    );
+    assert(!(await Deno.stat(bad).then(() => true, () => false)), "no run folder left behind");
+  }
+});

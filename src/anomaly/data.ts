@@ -1,7 +1,8 @@
 /**
  * The samples a detection scores: a run's own test split by default, or
  * `--data PATH`, an MNIST-format IDX folder (its test split) or a `.npy` of
- * images (N x H x W, or N x D), scaled as the run's model was trained.
+ * images (N x H x W, or N x D), scaled as the run's model was trained
+ * (integer pixels of any dtype / 255, floats in [0, 1], as training reads them).
  * Samples whose size differs from the model's input are refused here,
  * before anything is scored or written.
  *
@@ -16,11 +17,12 @@
  *
  * @module
  */
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
 import { readNpy } from "../io/npy.ts";
+import { scalePixels } from "../data/numpy_images.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
-import type { RunConfig } from "../train/config.ts";
+import { dataOptions, type RunConfig } from "../train/config.ts";
 
 /** Samples to score, with their labels when the source has them. */
 export interface DetectionData {
@@ -65,12 +67,13 @@ export async function loadDetectionData(
   if (path?.endsWith(".npy")) {
     data = await readNpyImages(path, config);
   } else {
-    const { test } = await loadMnist({
-      dir: path ?? config.data ?? undefined,
-      scale: config.scale,
-      testSize: path ? undefined : config.testSize ?? undefined,
-      seed: config.seed,
-    });
+    // The run's own source as training read it, or another IDX folder given with --data.
+    const { test } = await loadData(
+      path ? { data: path, scale: config.scale, seed: config.seed } : {
+        ...dataOptions(config),
+        testSize: config.testSize ?? undefined,
+      },
+    );
     data = { ...test, source: `${path ?? config.data ?? "MNIST"} (test split)` };
   }
   const sample = data.height * data.width;
@@ -97,11 +100,6 @@ async function readNpyImages(path: string, config: RunConfig): Promise<Detection
     );
   }
   const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
-  // Integer pixels are 0-255, as the IDX files are; float arrays are taken as already in [0, 1].
-  const unit = Float32Array.from(
-    array.data as ArrayLike<number>,
-    array.dtype === "uint8" ? (v) => v / 255 : (v) => v,
-  );
-  const images = config.scale === "symmetric" ? unit.map((v) => v * 2 - 1) : unit;
+  const images = scalePixels(array, path, config.scale);
   return { images, count, height, width, source: path };
 }

@@ -1,6 +1,6 @@
 /**
- * Anomaly detection with a trained run: scores the run's training data to
- * fit the threshold, scores the data to check (the run's test split by
+ * Anomaly detection with a trained run: scores the run's validation data
+ * (`--val-split`), or else its training data, to fit the threshold, scores the data to check (the run's test split by
  * default), and writes `scores.npy`, `anomalies.csv`, `detect.json` and the
  * figures `scores.png`, `roc.png`, `pr.png`, `anomalies.png` into the run
  * folder (or `out`). With labels that say what is normal (`normalClasses`,
@@ -20,7 +20,9 @@
 import { loadRun } from "../inference/load_run.ts";
 import { reconstruct } from "../inference/codec.ts";
 import type { BackendRequest } from "../backend/backend.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
+import { dataOptions } from "../train/config.ts";
+import { holdOut } from "../data/dataset.ts";
 import { UserError } from "../errors.ts";
 import { ensureDir } from "../io/atomic.ts";
 import { RUN_FILES, writeRunFile } from "../run/run_folder.ts";
@@ -45,6 +47,8 @@ export interface DetectOptions {
   data?: string;
   /** Classes that are normal; every other labelled sample is an anomaly (default: the run's `trainClasses`, else the classes it did not exclude, else no labels-based metrics). */
   normalClasses?: number[];
+  /** The label that marks anomalies, every other label being normal (a source whose labels are 0/1 for normal/anomaly); an alternative to `normalClasses`. */
+  anomalyLabel?: number;
   /** Per-sample score (default: the run's reconstruction loss, `--loss`; `elbo` for a VAE's negative ELBO). */
   score?: ScoreName;
   /** Threshold rule (default mean + 1 std of the training scores). */
@@ -83,6 +87,8 @@ export interface DetectRecord {
   positive_class: "anomaly";
   /** The normal classes, when labels say what is normal. */
   normal_classes: number[] | null;
+  /** The label that marks anomalies, when `--anomaly-label` said so. */
+  anomaly_label: number | null;
   /** Anomalies among the samples by the labels, when known. */
   anomalies: number | null;
   /** The metrics, when labels say what is normal. */
@@ -131,22 +137,29 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
   const score = options.score ?? defaultScore(config.loss);
   const rule = options.threshold ?? DEFAULT_THRESHOLD_RULE;
   const data = await loadDetectionData(config, autoencoder.inputShape, { path: options.data });
-  if (options.normalClasses && !data.labels) {
+  const flagName = options.anomalyLabel !== undefined ? "--anomaly-label" : "--normal-classes";
+  if (options.normalClasses && options.anomalyLabel !== undefined) {
+    throw new UserError("--normal-classes and --anomaly-label: give one of them, not both");
+  }
+  if ((options.normalClasses || options.anomalyLabel !== undefined) && !data.labels) {
     throw new UserError(
-      `${data.source} has no labels, so --normal-classes cannot say which samples are anomalies`,
+      `${data.source} has no labels, so ${flagName} cannot say which samples are anomalies`,
     );
   }
   // Without labels, the run's own classes cannot be checked: scores and flags only.
-  const normal = data.labels
-    ? normalClasses(options.normalClasses, config, data.labels)
-    : undefined;
+  const present = new Set(data.labels);
+  const normal = !data.labels
+    ? undefined
+    : options.anomalyLabel !== undefined
+    ? [...present].filter((c) => c !== options.anomalyLabel)
+    : normalClasses(options.normalClasses, config, data.labels);
   let truth: Uint8Array | undefined;
   if (normal && data.labels) {
-    const present = new Set(data.labels);
-    const absent = normal.filter((c) => !present.has(c));
+    const asked = options.anomalyLabel !== undefined ? [options.anomalyLabel] : normal;
+    const absent = asked.filter((c) => !present.has(c));
     if (absent.length) {
       throw new UserError(
-        `--normal-classes: class ${absent.join(", ")} does not occur in ${data.source} (classes: ${
+        `${flagName}: class ${absent.join(", ")} does not occur in ${data.source} (classes: ${
           [...present].sort((a, b) => a - b).join(", ")
         })`,
       );
@@ -169,16 +182,21 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
   });
   let fittedOn = "nothing (a fixed value)";
   if (rule.kind !== "value") {
-    const { train } = await loadMnist({
-      dir: config.data ?? undefined,
-      scale: config.scale,
+    const { train } = await loadData({
+      ...dataOptions(config),
       trainSize: config.trainSize ?? undefined,
-      seed: config.seed,
       trainClasses: config.trainClasses ?? undefined,
       excludeClasses: config.excludeClasses ?? undefined,
     });
-    detector.fit(train.images);
-    fittedOn = `the run's ${train.count} training samples`;
+    // The samples training set aside (--val-split), as training drew them, else those it fitted.
+    const { rest, held } = holdOut(train, {
+      fraction: config.valSplit ?? 0,
+      seed: config.seed,
+      name: "validation set",
+    });
+    const fitted = held ?? rest;
+    detector.fit(fitted.images);
+    fittedOn = `the run's ${fitted.count} ${held ? "validation" : "training"} samples`;
   }
   const scores = detector.scores(data.images);
   const threshold = detector.threshold;
@@ -233,6 +251,7 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
     flagged: flags.reduce((s, f) => s + f, 0),
     positive_class: "anomaly",
     normal_classes: normal ?? null,
+    anomaly_label: options.anomalyLabel ?? null,
     anomalies: truth ? truth.reduce((s, t) => s + t, 0) : null,
     metrics: metrics
       ? {

@@ -14,8 +14,8 @@
  * @module
  */
 import { train } from "../train/train.ts";
-import type { RunSettings } from "../train/config.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { dataOptions, type RunSettings } from "../train/config.ts";
+import { loadData } from "../data/load.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { anomalyScores, type ScoreName } from "./scores.ts";
 import { rocAuc } from "./metrics.ts";
@@ -75,7 +75,7 @@ export async function oneClassAuc(options: OneClassOptions): Promise<OneClassRes
     callbacks: [],
   });
   const test = given ??
-    (await loadMnist({ dir: config.data ?? undefined, scale: config.scale })).test;
+    (await loadData(dataOptions(config))).test;
   const scores = anomalyScores(autoencoder, test.images, { score, scale: config.scale });
   const anomalies = test.labels.map((l) => (l === normalClass ? 0 : 1));
   return {

@@ -25,7 +25,7 @@ export type DetectCommand =
 export const DETECT_HELP = `Usage: deno task detect runs/<name> [options]
 
 Scores every sample by how badly the run's model reconstructs it, flags those above a threshold
-fitted on the run's training scores, and writes scores.npy, anomalies.csv, detect.json, scores.png,
+fitted on the run's validation scores (--val-split) or else its training scores, and writes scores.npy, anomalies.csv, detect.json, scores.png,
 roc.png, pr.png and anomalies.png into the run folder (or --out).
 
 Options:
@@ -33,6 +33,8 @@ Options:
                          (default: the run's own test split)
   --normal-classes 3,5   classes that are normal, every other one an anomaly (default: the run's
                          --train-classes); gives ROC-AUC, average precision, precision/recall/F1
+  --anomaly-label 1      the label that marks anomalies, every other label being normal (for data
+                         labelled 0/1 as normal/anomaly); instead of --normal-classes
   --score mse|mae|bce|elbo   per-sample score (default: the run's --loss; elbo: a VAE's
                              negative ELBO)
   --threshold RULE       mean+K*std of the training scores (default mean+1*std), or a number
@@ -58,6 +60,7 @@ export function parseDetectArgs(args: string[]): DetectCommand {
     options: {
       data: { type: "string" },
       "normal-classes": { type: "string" },
+      "anomaly-label": { type: "string" },
       score: { type: "string" },
       threshold: { type: "string" },
       contamination: { type: "string" },
@@ -84,6 +87,10 @@ export function parseDetectArgs(args: string[]): DetectCommand {
     throw new UsageError("--threshold and --contamination: give one of them, not both");
   }
   options.top = numberOption("--top", values.top, { integer: true, min: 1 });
+  options.anomalyLabel = numberOption("--anomaly-label", values["anomaly-label"], {
+    integer: true,
+    min: 0,
+  });
   try {
     if (values.threshold !== undefined) options.threshold = parseThresholdRule(values.threshold);
     if (values.contamination !== undefined) {

@@ -18,8 +18,9 @@ import type { TsneOptions } from "../tsne/tsne.ts";
 export const TSNE_HELP = `Usage: deno task tsne <input> [options]
 
 <input>: a run folder (its ${RUN_FOLDER_INPUT.archive} test features, or ${RUN_FOLDER_INPUT.features}
-         and ${RUN_FOLDER_INPUT.labels}), a 2-D .npy (float32/float64), or a numeric CSV (labels
-         from a column named "label").
+         and ${RUN_FOLDER_INPUT.labels}), a 2-D .npy of any numeric dtype, a .npz with
+         ${RUN_FOLDER_INPUT.archiveKeys.features.join(", ")} (and labels), or a numeric CSV
+         (labels from a column named "label").
 
 Options:
   --labels FILE        labels, one per row (.npy or one-column .csv)
@@ -60,7 +61,7 @@ const OPTIONS = {
 export interface TsneCommand {
   /** What to run. */
   kind: "run";
-  /** The input: a run folder, a `.npy` or a `.csv`. */
+  /** The input: a run folder, a `.npy`, a `.npz` or a `.csv`. */
   input: string;
   /** A file of labels, when given. */
   labels?: string;
@@ -135,7 +136,7 @@ export function tsneGrants(args: string[]): string {
     options: OPTIONS,
   });
   const input = String(positionals[0] ?? "<input>").replace(/\/+$/, "");
-  const inDir = /\.(npy|csv)$/.test(input) ? input.replace(/\/[^/]*$/, "") || "." : input;
+  const inDir = /\.(npy|npz|csv)$/.test(input) ? input.replace(/\/[^/]*$/, "") || "." : input;
   const outDir = typeof values.out === "string" ? values.out : inDir;
   const labels = typeof values.labels === "string" ? [values.labels] : [];
   const reads = [...new Set([inDir, outDir, ...labels])].join(",");

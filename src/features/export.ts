@@ -13,7 +13,8 @@
  */
 import { loadRun } from "../inference/load_run.ts";
 import { encode, latentSize } from "../inference/codec.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
+import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { writeNpz } from "../io/npz.ts";
 import { writeNpy } from "../io/npy.ts";
@@ -60,10 +61,7 @@ export async function exportFeatures(
   options: ExportFeaturesOptions = {},
 ): Promise<ExportedFeatures> {
   const run = await loadRun(runDir, { backend: options.backend });
-  const { train, test } = await loadMnist({
-    dir: run.config.data ?? undefined,
-    scale: run.config.scale,
-  });
+  const { train, test } = await loadData(dataOptions(run.config));
   const dims = latentSize(run.autoencoder);
   const arrays = {
     train_features: { data: encode(run.autoencoder, train.images), shape: [train.count, dims] },

@@ -1,6 +1,7 @@
 /**
- * Writes that never leave a half-written file: data goes to a temporary name
- * beside the target, then is renamed over it.
+ * The file-system steps every writer shares: writes that never leave a
+ * half-written file (data goes to a temporary name beside the target, then is
+ * renamed over it), folders made with their parents, and existence checks.
  *
  * ```ts
  * import { writeFileAtomic } from "./atomic.ts";
@@ -36,4 +37,22 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 /** Creates `dir` and its parents, with a permission hint if that is denied. */
 export async function ensureDir(dir: string): Promise<void> {
   await withPermission("write", `${dir}/`, () => Deno.mkdir(dir, { recursive: true }));
+}
+
+/**
+ * Whether `path` exists; a denied or failing stat (other than not found) is thrown.
+ *
+ * @example
+ * ```ts
+ * if (await exists("runs/a/checkpoint")) console.log("resumable");
+ * ```
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
 }

@@ -44,9 +44,21 @@ export function writeNpz(arrays: Record<string, NpzEntry>): Uint8Array {
   return fflate.zipSync(members, { level: 0, mtime: new Date("1980-01-01T00:00:00Z") });
 }
 
+/** Whether a zip's end-of-central-directory record (`PK\x05\x06`) sits in its last 64 KiB. */
+function hasEndOfDirectory(bytes: Uint8Array): boolean {
+  const last = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let o = bytes.length - 22; o >= last; o--) {
+    if (bytes[o] === 0x50 && bytes[o + 1] === 0x4b && bytes[o + 2] === 5 && bytes[o + 3] === 6) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Parses a NumPy `.npz` archive (stored or deflated) into its arrays, keyed
- * by name without `.npy`.
+ * by name without `.npy`; each member reads as {@linkcode readNpy} reads a
+ * file. A truncated archive is an error naming its length.
  *
  * @example
  * ```ts
@@ -56,11 +68,22 @@ export function writeNpz(arrays: Record<string, NpzEntry>): Uint8Array {
  */
 export function readNpz(bytes: Uint8Array, options: ReadNpyOptions = {}): Record<string, NpyArray> {
   const source = options.source ?? "npz";
+  const fail = (offset: number, what: string) =>
+    new NpyError(`${source}: at byte ${offset}: ${what}`);
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw fail(0, 'expected a zip archive ("PK"), as numpy.savez writes');
+  }
+  if (!hasEndOfDirectory(bytes)) {
+    throw fail(
+      bytes.length,
+      "the archive ends without its zip directory (truncated, or not a complete .npz)",
+    );
+  }
   let files: Record<string, Uint8Array>;
   try {
     files = fflate.unzipSync(bytes);
   } catch (e) {
-    throw new NpyError(`${source}: not a zip archive (${e instanceof Error ? e.message : e})`);
+    throw fail(0, `not a readable zip archive (${e instanceof Error ? e.message : e})`);
   }
   const out: Record<string, NpyArray> = {};
   for (const [name, content] of Object.entries(files)) {

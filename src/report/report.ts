@@ -14,7 +14,8 @@
  */
 import { loadRun } from "../inference/load_run.ts";
 import { encode } from "../inference/codec.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
+import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { modelSummary } from "../train/summary.ts";
 import type { EpochMetrics } from "../train/fit.ts";
@@ -131,12 +132,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
 
   const points = options.tsnePoints ?? 2000;
   if (points > 0) {
-    const { test } = await loadMnist({
-      dir: config.data ?? undefined,
-      scale: config.scale,
-      testSize: points,
-      seed: config.seed,
-    });
+    const { test } = await loadData({ ...dataOptions(config), testSize: points });
     const features = encode(run.autoencoder, test.images);
     const dims = features.length / test.count;
     const t0 = performance.now();

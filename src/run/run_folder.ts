@@ -30,7 +30,7 @@ import type { EpochMetrics, TrainingState } from "../train/fit.ts";
 import type { Adam } from "../train/optimizer.ts";
 import { UserError } from "../errors.ts";
 import { withPermission } from "../io/permissions.ts";
-import { ensureDir, writeFileAtomic } from "../io/atomic.ts";
+import { ensureDir, exists, writeFileAtomic } from "../io/atomic.ts";
 import { decodeTensors, encodeTensors, networkArtifacts } from "./_weights.ts";
 
 export { networkArtifacts };
@@ -454,14 +454,4 @@ function tensorsOf(files: Map<string, Uint8Array>, manifestFile: string): tf.Nam
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }

@@ -269,6 +269,8 @@ export interface TrainLogOptions {
   resumed?: string;
   /** Which classes the training set holds, when not all, e.g. `classes 3 only`. */
   classes?: string;
+  /** What the data was read from and how, when not IDX (shape, dtype, layout, scaling, test split). */
+  source?: string;
 }
 
 /** Log lines: the backend, data and model before training, and one line per epoch if asked. */
@@ -289,6 +291,7 @@ export class TrainLog implements FitCallback {
   onTrainBegin(run: FitRun): void {
     const { train, validation, test, backend } = run;
     this.#log(`backend: ${backend.name} (${backend.reason})`);
+    if (this.options.source) this.#log(`source: ${this.options.source}`);
     const classes = this.options.classes ? ` (${this.options.classes})` : "";
     const held = validation
       ? ` / ${validation.count} validation (a seeded ${

@@ -15,6 +15,8 @@ import type { BackendRequest } from "../backend/backend.ts";
 import { getModel } from "../models/registry.ts";
 import type { ModelDefaults, ModelOwnSettings, NoiseName } from "../models/model.ts";
 import { OptionError, optionsOf, validateSettings } from "./options.ts";
+import type { Layout } from "../data/numpy_images.ts";
+import type { LoadDataOptions } from "../data/load.ts";
 
 /** Settings every model takes, with their defaults. */
 export interface CommonSettings {
@@ -37,8 +39,14 @@ export interface RunSettings
   seed?: number;
   /** Backend (default `auto`). */
   backend?: BackendRequest;
-  /** Folder of the four IDX files (default: the packaged MNIST). */
+  /** Folder of the four IDX files, or a `.npy` / `.npz` of images (default: the packaged MNIST). */
   data?: string;
+  /** A `.npy` of labels for a `.npy` `data` (default: none, or the archive's). */
+  labels?: string;
+  /** The layout of `.npy` / `.npz` images (default: read from the shape). */
+  layout?: Layout;
+  /** Fraction of `.npy` / `.npz` data without a test split held out as the test set (default 0.2). */
+  testSplit?: number;
   /** Keep a seeded subset of the training set (default: all). */
   trainSize?: number;
   /**
@@ -64,8 +72,14 @@ export interface RunConfig
   seed: number;
   /** The backend asked for (`auto` chooses again when the run is resumed). */
   backend: BackendRequest;
-  /** Folder of the IDX files, or `null` for the packaged MNIST. */
+  /** Folder of the IDX files or `.npy` / `.npz` file, or `null` for the packaged MNIST. */
   data: string | null;
+  /** Labels file of a `.npy` source, or `null` (absent in runs made before NumPy sources). */
+  labels?: string | null;
+  /** Layout of a NumPy source's images, or `null` to read it from the shape (absent in older runs). */
+  layout?: Layout | null;
+  /** Test fraction of a NumPy source without a test split, or `null` for 0.2 (absent in older runs). */
+  testSplit?: number | null;
   /** Size of the seeded training subset, or `null` for all of it. */
   trainSize: number | null;
   /** Size of the seeded test subset, or `null` for all of it. */
@@ -104,6 +118,9 @@ export function resolveConfig(settings: RunSettings): RunConfig {
     ...Object.fromEntries(declared),
     ...spec.defaults,
     data: null,
+    labels: null,
+    layout: null,
+    testSplit: null,
     trainSize: null,
     testSize: null,
     trainClasses: null,
@@ -120,4 +137,27 @@ export function resolveConfig(settings: RunSettings): RunConfig {
   const given = Object.keys(defaults).filter((k) => settings[k as keyof RunSettings] !== undefined)
     .map((k) => [k, settings[k as keyof RunSettings]]);
   return { model: spec.name, ...defaults, ...Object.fromEntries(given) } as unknown as RunConfig;
+}
+
+/**
+ * What `loadData` needs of a run's settings to read its data as training
+ * did: the source, its labels, layout and test split, the pixel range and
+ * seed (the subsets and classes are the caller's to add).
+ *
+ * @example
+ * ```ts
+ * import { dataOptions, resolveConfig } from "./config.ts";
+ * import { loadData } from "../data/load.ts";
+ * const { test } = await loadData({ ...dataOptions(resolveConfig({ model: "conv" })), testSize: 100 });
+ * ```
+ */
+export function dataOptions(config: RunConfig): LoadDataOptions {
+  return {
+    data: config.data ?? undefined,
+    labels: config.labels ?? undefined,
+    layout: config.layout ?? undefined,
+    testSplit: config.testSplit ?? undefined,
+    scale: config.scale,
+    seed: config.seed,
+  };
 }

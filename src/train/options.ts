@@ -19,6 +19,7 @@
  * @module
  */
 import { BACKENDS } from "../backend/backend.ts";
+import { LAYOUTS } from "../data/numpy_images.ts";
 import { UserError } from "../errors.ts";
 import { LOSS_NAMES, type ModelSpec, NOISE_NAMES, OPTIMIZER_NAMES } from "../models/model.ts";
 import { getModel, MODELS } from "../models/registry.ts";
@@ -123,8 +124,30 @@ const SHARED: Shared[] = [
   {
     key: "data",
     type: "text",
-    value: "DIR",
-    help: "folder with the four MNIST-format IDX files, raw or .gz (default: packaged MNIST)",
+    value: "PATH",
+    help: "a folder with the four MNIST-format IDX files (raw or .gz), or a .npy / .npz of " +
+      "28x28 images (default: packaged MNIST)",
+  },
+  {
+    key: "labels",
+    type: "text",
+    value: "FILE",
+    help: "a .npy of integer labels, one per image of a .npy --data",
+  },
+  {
+    key: "layout",
+    type: "choice",
+    choices: LAYOUTS,
+    help: "the .npy/.npz images' layout (default: read from the shape, and said)",
+  },
+  {
+    key: "testSplit",
+    type: "number",
+    min: 0,
+    below: 1,
+    value: "F",
+    help: "hold out a seeded fraction F of .npy/.npz data without a test split as the test " +
+      "set (default 0.2)",
   },
   { key: "trainSize", type: "integer", min: 1, help: "train on a seeded subset of N images" },
   { key: "testSize", type: "integer", min: 1, help: "evaluate on a seeded subset of N images" },

@@ -15,7 +15,7 @@
  * @module
  */
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadData } from "../data/load.ts";
 import { holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
@@ -28,7 +28,7 @@ import {
   RUN_FILES,
   RunFolderError,
 } from "../run/run_folder.ts";
-import { resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
+import { dataOptions, resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
 import { NonFiniteLossError } from "./loss_meter.ts";
@@ -161,12 +161,10 @@ async function run(
   options: RunOutputOptions,
 ): Promise<TrainResult> {
   const backend = await initBackend({ backend: config.backend });
-  const { train: all, test: testSet } = await loadMnist({
-    dir: config.data ?? undefined,
-    scale: config.scale,
+  const { train: all, test: testSet, description } = await loadData({
+    ...dataOptions(config),
     trainSize: config.trainSize ?? undefined,
     testSize: config.testSize ?? undefined,
-    seed: config.seed,
     trainClasses: config.trainClasses ?? undefined,
     excludeClasses: config.excludeClasses ?? undefined,
   });
@@ -186,6 +184,7 @@ async function run(
     ...options,
     log,
     resumed: resuming ? runDir : undefined,
+    source: description,
   });
   const result = await fit({
     autoencoder: ae,
@@ -236,9 +235,9 @@ async function restore(
 /** What `train()` installs: log lines, the progress bar (or per-epoch lines), the run folder, early stopping. */
 function standardCallbacks(
   writer: RunFolderWriter,
-  options: { quiet?: boolean; log: (line: string) => void; resumed?: string },
+  options: { quiet?: boolean; log: (line: string) => void; resumed?: string; source?: string },
 ): FitCallback[] {
-  const { quiet, log, resumed } = options;
+  const { quiet, log, resumed, source } = options;
   const { runDir, config } = writer;
   const classes = config.trainClasses
     ? `classes ${config.trainClasses.join(",")} only`
@@ -246,7 +245,7 @@ function standardCallbacks(
     ? `without classes ${config.excludeClasses.join(",")}`
     : undefined;
   return [
-    new TrainLog({ log, epochs: quiet, resumed, classes }),
+    new TrainLog({ log, epochs: quiet, resumed, classes, source }),
     ...(quiet ? [] : [new ProgressBar()]),
     writer,
     ...(config.earlyStopping > 0

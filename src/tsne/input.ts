@@ -1,7 +1,9 @@
 /**
  * What `deno task tsne` embeds: a run folder's exported test features, a
- * 2-D `.npy` (with labels from another `.npy`), or a numeric CSV (labels from
- * a column named `label`).
+ * 2-D `.npy` of any numeric dtype (with labels from another `.npy`, int64
+ * as numpy writes them included), a `.npz` with the test features under a
+ * key its run-folder archive uses (`test_features`, `features`, `x_test`),
+ * or a numeric CSV (labels from a column named `label`).
  *
  * ```ts
  * import { loadTsneInput } from "./input.ts";
@@ -11,6 +13,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import { exists } from "../io/atomic.ts";
 import { readCsv } from "../io/csv.ts";
 import { type NpyArray, readNpy } from "../io/npy.ts";
 import { readNpz } from "../io/npz.ts";
@@ -89,37 +92,30 @@ async function readLabels(path: string): Promise<Uint8Array> {
   return labelArray(a.data, path);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
+/** The test features (and labels) of a `.npz` archive, by the keys of {@linkcode RUN_FOLDER_INPUT}. */
+async function loadArchive(archive: string): Promise<Omit<TsneInput, "defaultOutDir">> {
+  const arrays = readNpz(await Deno.readFile(archive), { source: archive });
+  const pick = (keys: readonly string[]) => keys.map((k) => arrays[k]).find((a) => a);
+  const features = pick(RUN_FOLDER_INPUT.archiveKeys.features);
+  if (!features) {
+    throw new TsneInputError(
+      `${archive}: no test features: expected one of ${
+        RUN_FOLDER_INPUT.archiveKeys.features.join(", ")
+      }, ` +
+        `found ${Object.keys(arrays).join(", ") || "nothing"}`,
+    );
   }
+  const labels = pick(RUN_FOLDER_INPUT.archiveKeys.labels);
+  return {
+    ...matrix(features, archive),
+    labels: labels ? labelArray(labels.data, archive) : undefined,
+    sources: [archive],
+  };
 }
 
 async function loadRunFolder(dir: string): Promise<Omit<TsneInput, "defaultOutDir">> {
   const archive = `${dir}/${RUN_FOLDER_INPUT.archive}`;
-  if (await exists(archive)) {
-    const arrays = readNpz(await Deno.readFile(archive), { source: archive });
-    const pick = (keys: readonly string[]) => keys.map((k) => arrays[k]).find((a) => a);
-    const features = pick(RUN_FOLDER_INPUT.archiveKeys.features);
-    if (!features) {
-      throw new TsneInputError(
-        `${archive}: no test features: expected one of ${
-          RUN_FOLDER_INPUT.archiveKeys.features.join(", ")
-        }, ` +
-          `found ${Object.keys(arrays).join(", ") || "nothing"}`,
-      );
-    }
-    const labels = pick(RUN_FOLDER_INPUT.archiveKeys.labels);
-    return {
-      ...matrix(features, archive),
-      labels: labels ? labelArray(labels.data, archive) : undefined,
-      sources: [archive],
-    };
-  }
+  if (await exists(archive)) return await loadArchive(archive);
   const features = `${dir}/${RUN_FOLDER_INPUT.features}`;
   if (!(await exists(features))) {
     throw new TsneInputError(
@@ -166,6 +162,8 @@ export async function loadTsneInput(
         ...matrix(readNpy(await Deno.readFile(clean), { source: clean }), clean),
         sources: [clean],
       };
+    } else if (clean.endsWith(".npz")) {
+      input = await loadArchive(clean);
     } else if (clean.endsWith(".csv")) {
       const t = readCsv(await Deno.readTextFile(clean), { source: clean });
       const labelCol = t.header?.findIndex((h) => h.toLowerCase() === "label") ?? -1;
@@ -187,7 +185,7 @@ export async function loadTsneInput(
         sources: [clean],
       };
     } else {
-      throw new TsneInputError(`${clean}: expected a run folder, a .npy or a .csv file`);
+      throw new TsneInputError(`${clean}: expected a run folder, a .npy, .npz or .csv file`);
     }
   }
   if (options.labels) {

@@ -1,0 +1,278 @@
+/**
+ * Training data from NumPy: a `.npy` of images with labels from another
+ * `.npy`, or a `.npz` holding images and labels under the keys Keras'
+ * `mnist.npz` (`x_train`, `y_train`, `x_test`, `y_test`), `data`/`labels` or
+ * `x`/`y` use. Images are 28x28 with one channel for now, as `(N, 28, 28)`,
+ * `(N, 28, 28, 1)` or `(N, 1, 28, 28)`; the layout is read from the shape
+ * (`layout` overrides) and stated. Integer pixels are divided by 255; float
+ * pixels must lie in [0, 1]. A source without a test split gets a seeded one.
+ *
+ * ```ts
+ * import { loadNumpyImages } from "./numpy_images.ts";
+ * const { train, test, description } = await loadNumpyImages("data/mnist.npz", { seed: 0 });
+ * console.log(train.count, test.count, description);
+ * ```
+ *
+ * @module
+ */
+import { type NpyArray, readNpy } from "../io/npy.ts";
+import { readNpz } from "../io/npz.ts";
+import { withPermission } from "../io/permissions.ts";
+import { UserError } from "../errors.ts";
+import { deriveSeed } from "../random.ts";
+import { type Dataset, holdOut } from "./dataset.ts";
+
+/** Where the channel axis of an image array is: none, last, or after N. */
+export const LAYOUTS = ["nhw", "nhwc", "nchw"] as const;
+
+/** An image array's layout. */
+export type Layout = typeof LAYOUTS[number];
+
+/** Options for {@linkcode loadNumpyImages}. */
+export interface LoadNumpyImagesOptions {
+  /** A `.npy` of one integer label per image (default: the archive's labels, or none). */
+  labels?: string;
+  /** The images' layout (default: read from the shape). */
+  layout?: Layout;
+  /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
+  scale?: "unit" | "symmetric";
+  /** Fraction held out as the test set when the source has none (default 0.2). */
+  testSplit?: number;
+  /** Seed of that test split (default 0). */
+  seed?: number;
+}
+
+/** The splits of a NumPy source, and a line that says what was read and how. */
+export interface NumpyImages {
+  /** The training images (all of them when the source has no test split, less the held-out part). */
+  train: Dataset;
+  /** The source's test images, or the seeded held-out part. */
+  test: Dataset;
+  /** For the log: shape, dtype, layout and whether assumed, scaling, where the test set came from. */
+  description: string;
+}
+
+/** The sizes supported so far. */
+const SIDE = 28;
+
+/** The first bytes of a `.npy` file and of a zip (`.npz`) archive. */
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** Whether `bytes` begins like a `.npy` file or an `.npz` archive (by content, not by name). */
+export function numpyKind(bytes: Uint8Array): "npy" | "npz" | undefined {
+  if (NPY_MAGIC.every((b, i) => bytes[i] === b)) return "npy";
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) return "npz";
+  return undefined;
+}
+
+/** Keys of an archive's images and labels, in the order they are tried. */
+const ARCHIVE_KEYS = [
+  { train: ["x_train", "y_train"], test: ["x_test", "y_test"] },
+  { train: ["data", "labels"] },
+  { train: ["x", "y"] },
+] as const;
+
+async function readFile(path: string): Promise<Uint8Array> {
+  return await withPermission("read", path, () => Deno.readFile(path)).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) throw new UserError(`${path}: no such file`);
+    throw e;
+  });
+}
+
+/**
+ * Reads a `.npy` or `.npz` of 28x28 single-channel images (and labels) into
+ * training and test sets; see the module doc for what is accepted.
+ *
+ * @example
+ * ```ts
+ * import { loadNumpyImages } from "./numpy_images.ts";
+ * const { train } = await loadNumpyImages("data/x.npy", { labels: "data/y.npy", layout: "nhw" });
+ * ```
+ */
+export async function loadNumpyImages(
+  path: string,
+  options: LoadNumpyImagesOptions = {},
+): Promise<NumpyImages> {
+  const bytes = await readFile(path);
+  const kind = numpyKind(bytes);
+  let x: NpyArray,
+    y: NpyArray | undefined,
+    xTest: NpyArray | undefined,
+    yTest: NpyArray | undefined;
+  let keys: readonly string[] = [];
+  if (kind === "npy") {
+    x = readNpy(bytes, { source: path });
+  } else if (kind === "npz") {
+    const arrays = readNpz(bytes, { source: path });
+    const found = ARCHIVE_KEYS.find((k) => arrays[k.train[0]]);
+    if (!found) {
+      throw new UserError(
+        `${path}: no images: expected the keys x_train/y_train (x_test/y_test), data/labels ` +
+          `or x/y, found ${Object.keys(arrays).join(", ") || "no arrays"}`,
+      );
+    }
+    keys = [...found.train, ...("test" in found ? found.test : [])];
+    [x, y, xTest, yTest] = keys.map((k) => arrays[k]);
+  } else {
+    throw new UserError(
+      `${path}: at byte 0: expected a .npy ("\\x93NUMPY") or .npz (zip) file, or a folder of IDX files`,
+    );
+  }
+  const name = (i: number) => keys[i] ? `${path}:${keys[i]}` : path;
+  if (options.labels && xTest) {
+    throw new UserError(
+      `--labels ${options.labels}: ${path} has its own labels for its train and test splits`,
+    );
+  }
+  if (options.labels) {
+    y = readNpy(await readFile(options.labels), { source: options.labels });
+  }
+  const scale = options.scale ?? "unit";
+  const layout = layoutOf(x, name(0), options.layout);
+  let train = toDataset(x, y, name(0), options.labels ?? name(1), scale);
+  let test: Dataset;
+  let split: string;
+  if (xTest) {
+    layoutOf(xTest, name(2), options.layout);
+    test = toDataset(xTest, yTest, name(2), name(3), scale);
+    split = `its test split, ${keys[2]}`;
+  } else {
+    const fraction = options.testSplit ?? 0.2;
+    if (fraction === 0) {
+      throw new UserError(`${path} has no test split: --test-split must be above 0`);
+    }
+    const parts = holdOut(train, {
+      fraction,
+      seed: deriveSeed(options.seed ?? 0, 0x7e57),
+      name: "test set (--test-split)",
+    });
+    [train, test] = [parts.rest, parts.held!];
+    split = `no test split in it: a seeded ${Math.round(fraction * 1000) / 10}% is the test set ` +
+      "(--test-split)";
+  }
+  const names = [name(0), ...(y ? [options.labels ?? name(1)] : [])].join(" + ");
+  const integer = !x.dtype.startsWith("float");
+  return {
+    train,
+    test,
+    description: `${names}: (${x.shape.join(", ")}) ${x.dtype}, layout ${layout.layout} ` +
+      `(${layout.assumed ? "assumed from the shape; --layout overrides" : "as given"}), ` +
+      `${integer ? "pixels / 255" : "float pixels used as they are"}` +
+      `${y ? "" : ", no labels"}; ${split}`,
+  };
+}
+
+/**
+ * The layout of image array `a`: `given`, or read from its shape (rank 3 is
+ * N x H x W; rank 4 has its one-channel axis last or second). The images must be
+ * 28x28 with one channel for now.
+ */
+function layoutOf(
+  a: NpyArray,
+  name: string,
+  given: Layout | undefined,
+): { layout: Layout; assumed: boolean } {
+  const shape = `(${a.shape.join(", ")})`;
+  const channels = (d: number) => d === 1 || d === 3;
+  let layout = given;
+  if (a.shape.length === 3) layout ??= "nhw";
+  else if (a.shape.length === 4 && !layout) {
+    const last = channels(a.shape[3]), second = channels(a.shape[1]);
+    if (last === second) {
+      throw new UserError(
+        `${name}: cannot tell where the channel axis of shape ${shape} is: give --layout nhwc or nchw`,
+      );
+    }
+    layout = last ? "nhwc" : "nchw";
+  }
+  if (!layout || a.shape.length !== (layout === "nhw" ? 3 : 4)) {
+    throw new UserError(
+      `${name}: expected images (N, H, W), (N, H, W, C) or (N, C, H, W)` +
+        `${given ? ` as --layout ${given} says` : ""}, found shape ${shape}`,
+    );
+  }
+  const [h, w, c] = layout === "nhw"
+    ? [a.shape[1], a.shape[2], 1]
+    : layout === "nhwc"
+    ? [a.shape[1], a.shape[2], a.shape[3]]
+    : [a.shape[2], a.shape[3], a.shape[1]];
+  if (h !== SIDE || w !== SIDE) {
+    throw new UserError(
+      `${name}: images of ${h}x${w} (shape ${shape}, layout ${layout}): shapes other than ` +
+        `${SIDE}x${SIDE} are not supported yet`,
+    );
+  }
+  if (c !== 1) {
+    throw new UserError(
+      `${name}: images of ${c} channels (shape ${shape}, layout ${layout}): only single-channel ` +
+        `${SIDE}x${SIDE} images are supported yet`,
+    );
+  }
+  return { layout, assumed: given === undefined };
+}
+
+/**
+ * The pixels of image array `a` scaled to the run's range: integer pixels
+ * (any integer dtype) must hold 0-255 and are divided by 255, float pixels
+ * must lie in [0, 1]; a value outside is an error naming the element.
+ *
+ * @example
+ * ```ts
+ * import { scalePixels } from "./numpy_images.ts";
+ * import { readNpy, writeNpy } from "../io/npy.ts";
+ * const a = readNpy(writeNpy(new Uint8Array([0, 255]), [1, 2]));
+ * scalePixels(a, "x.npy", "symmetric"); // Float32Array [-1, 1]
+ * ```
+ */
+export function scalePixels(a: NpyArray, name: string, scale: "unit" | "symmetric"): Float32Array {
+  const integer = /int/.test(a.dtype);
+  const images = new Float32Array(a.data.length);
+  for (let i = 0; i < a.data.length; i++) {
+    const v = a.data[i];
+    if (integer ? v < 0 || v > 255 : !(v >= 0 && v <= 1)) {
+      throw new UserError(
+        `${name}: element ${i} is ${v}; ${
+          integer
+            ? "integer images must hold 0-255 (they are divided by 255)"
+            : "float images must lie in [0, 1] (min-max scaling is not supported yet)"
+        }`,
+      );
+    }
+    const unit = integer ? v / 255 : v;
+    images[i] = scale === "symmetric" ? unit * 2 - 1 : unit;
+  }
+  return images;
+}
+
+/**
+ * The images of `a` (one channel, so every layout is the same memory order)
+ * scaled to the pixel range, with their labels from `y` (zeros without).
+ */
+function toDataset(
+  a: NpyArray,
+  y: NpyArray | undefined,
+  name: string,
+  labelsName: string,
+  scale: "unit" | "symmetric",
+): Dataset {
+  const count = a.shape[0];
+  const images = scalePixels(a, name, scale);
+  const labels = new Uint8Array(count);
+  if (y) {
+    if (y.shape.length !== 1 || y.shape[0] !== count) {
+      throw new UserError(
+        `${labelsName}: labels of shape (${y.shape.join(", ")}) for the ${count} images of ` +
+          `${name}: expected (${count},)`,
+      );
+    }
+    for (let i = 0; i < count; i++) {
+      const v = y.data[i];
+      if (!Number.isInteger(v) || v < 0 || v > 255) {
+        throw new UserError(`${labelsName}: label ${i} is ${v}; expected integers 0-255`);
+      }
+      labels[i] = v;
+    }
+  }
+  return { images, labels, count, height: SIDE, width: SIDE };
+}
