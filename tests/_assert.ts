@@ -83,3 +83,13 @@ function show(v: unknown): string {
     return String(v);
   }
 }
+
+/** The message `f` throws, or `""` when it returns: for asserting on parts of an error text. */
+export function thrownMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "";
+}

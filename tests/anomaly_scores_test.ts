@@ -1,5 +1,5 @@
 /** Per-sample scores: each equals the reconstruction error computed by hand; the VAE's is its negative ELBO; bad requests are refused. */
-import { assert, assertClose, assertEquals } from "./_assert.ts";
+import { assert, assertClose, assertEquals, thrownMessage as message } from "./_assert.ts";
 import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { MODELS } from "../src/models/registry.ts";
@@ -56,14 +56,6 @@ Deno.test("the VAE's elbo score is BCE summed over pixels plus KL, at z = mu", a
 Deno.test("elbo without a VAE, bce on [-1, 1] inputs and partial samples are refused", async () => {
   await initBackend({ backend: "cpu" });
   const ae = MODELS.dense.build({ latentDim: 4, seed: 0 });
-  const message = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return "";
-  };
   assert(message(() => anomalyScores(ae, images(1, 0), { score: "elbo" })).includes("needs a VAE"));
   assert(
     message(() => anomalyScores(ae, images(1, 0), { score: "bce", scale: "symmetric" }))

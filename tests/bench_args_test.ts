@@ -1,15 +1,6 @@
 /** The developers' task command lines: bench:train's backends and counts, bench:anomaly's digits or CSV, detector settings, and bad values naming their flag. */
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertEquals, thrownMessage as message } from "./_assert.ts";
 import { parseBenchAnomalyArgs, parseBenchTrainArgs } from "../src/cli/bench_args.ts";
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return "";
-}
 
 Deno.test("bench:anomaly: all ten digits by default, the detector's settings as given", () => {
   assertEquals(parseBenchAnomalyArgs([]), {

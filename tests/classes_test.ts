@@ -1,5 +1,5 @@
 /** Class selection: --train-classes / --exclude-classes keep or drop training classes, the test set keeps all. */
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects, thrownMessage as message } from "./_assert.ts";
 import { parseClassList, selectClasses } from "../src/data/classes.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { parseTrainArgs } from "../src/cli/train_args.ts";
@@ -23,14 +23,6 @@ Deno.test("keep selects the classes' samples in their order, images and labels t
 });
 
 Deno.test("an absent class, both lists, or nothing left is an error naming the classes", () => {
-  const message = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return "";
-  };
   assert(message(() => selectClasses(toy, { keep: [7] })).includes("class 7 does not occur"));
   assert(message(() => selectClasses(toy, { keep: [7] })).includes("classes: 0, 1, 2"));
   assert(message(() => selectClasses(toy, { keep: [1], drop: [0] })).includes("not both"));
