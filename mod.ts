@@ -163,6 +163,7 @@ export {
   type TsneResult,
   type TsneSeconds,
 } from "./src/tsne/tsne.ts";
+export { chooseThreads, type ChooseThreadsOptions, type ThreadChoice } from "./src/tsne/threads.ts";
 export { neighborAccuracy, type NeighborAccuracyOptions } from "./src/tsne/metrics.ts";
 export {
   type NpyArray,

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     accuracy: await neighborAccuracy(ours.embedding, 2, f.labels),
   });
   const phases = Object.entries(ours.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ");
-  console.log(`diabolo phases (s): ${phases}`);
+  console.log(`diabolo threads: ${ours.threads} (${ours.threadsReason}); phases (s): ${phases}`);
 
   if (!cmd.skipSklearn && await sklearnAvailable()) {
     const dir = await Deno.makeTempDir({ dir: ".tmp", prefix: "bench_tsne_" });
@@ -195,7 +195,9 @@ async function full(seed: number, threads: number | undefined): Promise<void> {
     `\n70,000 MNIST images (PCA-50 of pixels): ${total.toFixed(1)} s in all (PCA-50 ${
       pcaSeconds.toFixed(1)
     } s; ` +
-      `t-SNE ${phases}), KL ${r.kl.toFixed(4)}, 10-NN accuracy ${accuracy.toFixed(4)}, ` +
+      `t-SNE ${phases}), ${r.threads} thread(s) (${r.threadsReason}), KL ${
+        r.kl.toFixed(4)
+      }, 10-NN accuracy ${accuracy.toFixed(4)}, ` +
       `peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB (goals: <= 90 s, < 2 GB)`,
   );
 }

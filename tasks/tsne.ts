@@ -21,6 +21,7 @@ import { scatterHtml } from "../src/plot/scatter_html.ts";
 import { loadTsneInput } from "../src/tsne/input.ts";
 import { RUN_FILES } from "../src/run/run_folder.ts";
 import { neighborAccuracy } from "../src/tsne/metrics.ts";
+import { chooseThreads } from "../src/tsne/threads.ts";
 import { tsne, type TsneProgress } from "../src/tsne/tsne.ts";
 
 /** The progress bar of the embedding's iterations, with the KL so far. */
@@ -68,6 +69,11 @@ async function run(cmd: TsneCommand): Promise<void> {
   const options = { dims: input.dims, ...cmd.tsne };
   if (!quiet) {
     console.error(`t-SNE of ${input.n} x ${input.dims} from ${input.sources.join(", ")}`);
+    // The calibration's answer is kept for the process: tsne() below reuses it.
+    const { threads, reason } = cmd.tsne.threads === undefined
+      ? await chooseThreads()
+      : { threads: cmd.tsne.threads, reason: "requested with --threads" };
+    console.error(`threads: ${threads} (${reason})`);
   }
   const result = await tsne(input.data, { ...options, onProgress: progressBar(!!quiet) });
   const accuracy = input.labels
@@ -87,6 +93,7 @@ async function run(cmd: TsneCommand): Promise<void> {
     init: options.init,
     seed: options.seed,
     threads: result.threads,
+    threadsReason: result.threadsReason,
     kl: result.kl,
     klHistory: result.klHistory,
     neighborAccuracy10: accuracy ?? null,

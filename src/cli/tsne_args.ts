@@ -32,7 +32,7 @@ Options:
   --init pca|random    default pca
   --seed S             default 0
   --learning-rate R    default auto = max(N / 12, 200)
-  --threads T          default: one per hardware thread (at most 4), 1 on 2-thread machines
+  --threads T          default: measured by a short calibration (printed with the reason)
   --title TEXT         plot title (default: the input's name)
   --quiet              no progress output
 

@@ -90,16 +90,3 @@ export async function startWorkers(count: number): Promise<KernelWorker[]> {
 export function stopWorkers(workers: KernelWorker[]): void {
   for (const w of workers) w.worker.terminate();
 }
-
-/**
- * Threads to use by default: one per hardware thread, at most 4, but a single
- * thread on machines with 2 or fewer. On the project's 2-vCPU machine (one
- * core's two hyperthreads, which share the SIMD units) a second thread made
- * the optimisation about 15 % slower (per-iteration tree build and copies on
- * both threads, shared vector units) and the kNN no faster, measured side by
- * side in one process.
- */
-export function defaultThreads(): number {
-  const cores = navigator.hardwareConcurrency || 1;
-  return cores <= 2 ? 1 : Math.min(4, cores);
-}

@@ -10,13 +10,14 @@
  *
  * @module
  */
-import { defaultThreads, exclusive, startWorkers, stopWorkers } from "./_kernels.ts";
+import { exclusive, startWorkers, stopWorkers } from "./_kernels.ts";
 import { jointProbabilities } from "./affinities.ts";
 import { GradientState } from "./gradient.ts";
 import { pcaInit, randomInit } from "./initialization.ts";
 import { nearestNeighbors } from "./knn.ts";
 import { optimize, type TsneProgress } from "./optimize.ts";
 import { pca } from "./pca.ts";
+import { chooseThreads } from "./threads.ts";
 import { UserError } from "../errors.ts";
 
 export type { TsneProgress };
@@ -49,7 +50,10 @@ export interface TsneOptions {
   earlyExaggeration?: number;
   /** Iterations of the first phase (default 250). */
   earlyIterations?: number;
-  /** Threads: this one plus workers (default: one per hardware thread up to 4; 1 on 2-thread machines, see `defaultThreads`). */
+  /**
+   * Threads: this one plus workers (default: {@linkcode chooseThreads}'s calibration, once per
+   * process). Every count gives the same embedding.
+   */
   threads?: number;
   /** Called every 50 iterations and at the end with the KL divergence. */
   onProgress?: (progress: TsneProgress) => void;
@@ -57,7 +61,7 @@ export interface TsneOptions {
 
 /** Wall-clock seconds of each phase. */
 export interface TsneSeconds {
-  /** Starting the worker threads. */
+  /** Choosing the thread count (the first default call's calibration) and starting the workers. */
   workers: number;
   /** The optional PCA reduction of the input (about 0 without the `pca` option). */
   pca: number;
@@ -91,6 +95,8 @@ export interface TsneResult {
   learningRate: number;
   /** Threads used: this one plus workers. */
   threads: number;
+  /** Why that many: "requested", or the calibration's finding (see {@linkcode chooseThreads}). */
+  threadsReason: string;
   /** The KL divergence every 50 iterations and at the end (exaggeration not applied). */
   klHistory: { iteration: number; kl: number }[];
   /** Wall-clock seconds of each phase. */
@@ -121,7 +127,6 @@ export async function tsne(data: Float32Array, options: TsneOptions): Promise<Ts
     init = "pca",
     earlyExaggeration = 12,
     earlyIterations = 250,
-    threads = defaultThreads(),
     onProgress,
   } = options;
   const n = data.length / dims;
@@ -138,6 +143,11 @@ export async function tsne(data: Float32Array, options: TsneOptions): Promise<Ts
   const learningRate = options.learningRate === undefined || options.learningRate === "auto"
     ? Math.max(n / earlyExaggeration, 200)
     : options.learningRate;
+  const called = performance.now();
+  const { threads, reason: threadsReason } = options.threads === undefined
+    ? await chooseThreads()
+    : { threads: options.threads, reason: "requested" };
+  const calibration = (performance.now() - called) / 1000;
   return await exclusive(async () => {
     const seconds: TsneSeconds = {
       workers: 0,
@@ -148,7 +158,8 @@ export async function tsne(data: Float32Array, options: TsneOptions): Promise<Ts
       optimize: 0,
       total: 0,
     };
-    const start = performance.now();
+    // The calibration (the first default call's) counts as starting the workers.
+    const start = performance.now() - 1000 * calibration;
     let mark = start;
     const lap = (phase: keyof TsneSeconds) => {
       const now = performance.now();
@@ -202,6 +213,7 @@ export async function tsne(data: Float32Array, options: TsneOptions): Promise<Ts
         theta,
         learningRate,
         threads,
+        threadsReason,
         klHistory,
         seconds,
       };
