@@ -66,6 +66,14 @@ export {
   type NumpyImages,
   numpyKind,
 } from "./src/data/numpy_images.ts";
+export { heldOutTestSplit, type TestSplitOptions } from "./src/data/test_split.ts";
+export {
+  type ImageSize,
+  parseImageSize,
+  resizeBilinear,
+  toGrey,
+  toRgb,
+} from "./src/data/pictures.ts";
 export { parseClassList, selectClasses, type SelectClassesOptions } from "./src/data/classes.ts";
 export { addNoise, type AddNoiseOptions, type NoiseKind } from "./src/noise.ts";
 export { getModel, MODELS } from "./src/models/registry.ts";
@@ -176,6 +184,13 @@ export {
 } from "./src/io/npy.ts";
 export { CsvError, type CsvTable, readCsv, type ReadCsvOptions } from "./src/io/csv.ts";
 export { type NpzEntry, readNpz, writeNpz } from "./src/io/npz.ts";
+export {
+  decodeImage,
+  type DecodeImageOptions,
+  ImageError,
+  imageKind,
+  type Picture,
+} from "./src/io/image.ts";
 export { PermissionError } from "./src/io/permissions.ts";
 export { UserError } from "./src/errors.ts";
 export {

@@ -17,3 +17,6 @@ export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
 /** @internal */
 export * as tfl from "npm:@tensorflow/tfjs-layers@4.22.0";
 export * as fflate from "npm:fflate@0.8.2";
+import pngjs from "npm:pngjs@7.0.0";
+import jpegJs from "npm:jpeg-js@0.4.4";
+export { jpegJs, pngjs };

@@ -19,8 +19,8 @@ import { type NpyArray, readNpy } from "../io/npy.ts";
 import { readNpz } from "../io/npz.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
-import { deriveSeed } from "../random.ts";
-import { type Dataset, holdOut } from "./dataset.ts";
+import type { Dataset } from "./dataset.ts";
+import { heldOutTestSplit, type TestSplitOptions } from "./test_split.ts";
 
 /** Where the channel axis of an image array is: none, last, or after N. */
 export const LAYOUTS = ["nhw", "nhwc", "nchw"] as const;
@@ -29,17 +29,13 @@ export const LAYOUTS = ["nhw", "nhwc", "nchw"] as const;
 export type Layout = typeof LAYOUTS[number];
 
 /** Options for {@linkcode loadNumpyImages}. */
-export interface LoadNumpyImagesOptions {
+export interface LoadNumpyImagesOptions extends TestSplitOptions {
   /** A `.npy` of one integer label per image (default: the archive's labels, or none). */
   labels?: string;
   /** The images' layout (default: read from the shape). */
   layout?: Layout;
   /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
   scale?: "unit" | "symmetric";
-  /** Fraction held out as the test set when the source has none (default 0.2). */
-  testSplit?: number;
-  /** Seed of that test split (default 0). */
-  seed?: number;
 }
 
 /** The splits of a NumPy source, and a line that says what was read and how. */
@@ -138,18 +134,7 @@ export async function loadNumpyImages(
     test = toDataset(xTest, yTest, name(2), name(3), scale);
     split = `its test split, ${keys[2]}`;
   } else {
-    const fraction = options.testSplit ?? 0.2;
-    if (fraction === 0) {
-      throw new UserError(`${path} has no test split: --test-split must be above 0`);
-    }
-    const parts = holdOut(train, {
-      fraction,
-      seed: deriveSeed(options.seed ?? 0, 0x7e57),
-      name: "test set (--test-split)",
-    });
-    [train, test] = [parts.rest, parts.held!];
-    split = `no test split in it: a seeded ${Math.round(fraction * 1000) / 10}% is the test set ` +
-      "(--test-split)";
+    ({ train, test, split } = heldOutTestSplit(train, { ...options, source: path }));
   }
   const names = [name(0), ...(y ? [options.labels ?? name(1)] : [])].join(" + ");
   const integer = !x.dtype.startsWith("float");

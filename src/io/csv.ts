@@ -18,9 +18,9 @@ export interface CsvTable {
   data: Float32Array;
   /** Data rows (the header line not counted). */
   rows: number;
-  /** Numeric columns (the label column not counted). */
+  /** Numeric columns (the label and ignored columns not counted). */
   cols: number;
-  /** The column names, when the first line is not numeric (the label column's included). */
+  /** The column names, when the first line is not numeric (label and ignored columns included). */
   header?: string[];
   /** The label column's cells, as text, when `labelColumn` was given. */
   labels?: string[];
@@ -41,12 +41,15 @@ export interface ReadCsvOptions {
    * returned as `labels` and left out of `data` (default: none).
    */
   labelColumn?: string;
+  /** Columns of the header left out of the table, such as ids and dates (default: none). */
+  ignoreColumns?: readonly string[];
 }
 
 /**
  * Parses a numeric CSV table; the first line is a header when any of its
  * fields is not a number. Every row must have the header's (or the first
- * row's) number of fields.
+ * row's) number of fields. Errors name the place as `source:line:column`
+ * (1-based, the header is line 1) and say what was expected there.
  *
  * @example
  * ```ts
@@ -67,18 +70,22 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvTable {
     first++;
   }
   const width = header?.length ?? head.length;
-  let labelAt = -1;
-  if (options.labelColumn !== undefined) {
-    labelAt = header?.indexOf(options.labelColumn) ?? -1;
-    if (labelAt < 0) {
+  const column = (name: string) => {
+    const at = header?.indexOf(name) ?? -1;
+    if (at < 0) {
       throw new CsvError(
-        `${source}: no column "${options.labelColumn}"${
+        `${source}: no column "${name}"${
           header ? ` (columns: ${header.join(", ")})` : " (the file has no header line)"
         }`,
       );
     }
-  }
-  const cols = width - (labelAt >= 0 ? 1 : 0);
+    return at;
+  };
+  const labelAt = options.labelColumn === undefined ? -1 : column(options.labelColumn);
+  const skip = new Set((options.ignoreColumns ?? []).map(column));
+  const kept = [...Array(width).keys()].filter((c) => c !== labelAt && !skip.has(c));
+  const cols = kept.length;
+  if (cols === 0) throw new CsvError(`${source}: no feature columns left`);
   const values: number[] = [];
   const labels: string[] = [];
   let rows = 0;
@@ -87,18 +94,19 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): CsvTable {
     const fields = split(lines[l]);
     if (fields.length !== width) {
       throw new CsvError(
-        `${source}: line ${l + 1}: expected ${width} fields, got ${fields.length}`,
+        `${source}:${l + 1}: ${fields.length} fields; expected ${width}, as ${
+          header ? "the header has" : "the first row has"
+        }`,
       );
     }
-    for (let c = 0; c < width; c++) {
-      if (c === labelAt) {
-        labels.push(fields[c]);
-        continue;
-      }
+    if (labelAt >= 0) labels.push(fields[labelAt]);
+    for (const c of kept) {
       const v = Number(fields[c]);
       if (fields[c] === "" || Number.isNaN(v)) {
         throw new CsvError(
-          `${source}: line ${l + 1}, field ${c + 1}: "${fields[c]}" is not a number`,
+          `${source}:${l + 1}:${c + 1}: ${fields[c] === "" ? "an empty cell" : `"${fields[c]}"`}${
+            header ? ` in column "${header[c]}"` : ""
+          }; expected a number`,
         );
       }
       values.push(v);
