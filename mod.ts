@@ -5,26 +5,26 @@
  * Barnes-Hut t-SNE.
  *
  * ```ts
- * import { encode, loadMnist, train, tsne } from "./mod.ts";
+ * import { encode, floatImages, loadMnist, train, tsne } from "./mod.ts";
  *
  * const { autoencoder, metrics } = await train({ model: "conv", epochs: 1, trainSize: 2000, testSize: 500 });
  * console.log(metrics[0].test_loss);
  * const { test } = await loadMnist({ testSize: 500 });
- * const codes = encode(autoencoder, test.images);
+ * const codes = encode(autoencoder, floatImages(test));
  * const { embedding } = await tsne(codes, { dims: 64, seed: 0 });
  * ```
  *
  * Anomaly detection, the one-class protocol: train on the 3s, score the test set.
  *
  * ```ts
- * import { AnomalyDetector, loadMnist, rocAuc, train } from "./mod.ts";
+ * import { AnomalyDetector, floatImages, loadMnist, rocAuc, train } from "./mod.ts";
  *
  * const { autoencoder } = await train({ model: "dense", epochs: 5, trainClasses: [3] });
  * const { train: threes, test } = await loadMnist({ scale: "symmetric", trainClasses: [3] });
  * const detector = new AnomalyDetector(autoencoder, { scale: "symmetric", threshold: { kind: "contamination", p: 0.05 } })
- *   .fit(threes.images);
- * const scores = detector.scores(test.images);
- * console.log(rocAuc(test.labels.map((l) => (l === 3 ? 0 : 1)), scores), detector.predict(test.images));
+ *   .fit(floatImages(threes));
+ * const scores = detector.scores(floatImages(test));
+ * console.log(rocAuc(test.labels.map((l) => (l === 3 ? 0 : 1)), scores), detector.predict(floatImages(test)));
  * ```
  *
  * @module
@@ -51,9 +51,12 @@ export {
 } from "./src/data/mnist.ts";
 export {
   type Dataset,
+  floatImages,
+  gather,
   type HeldOut,
   holdOut,
   type HoldOutOptions,
+  sampleSize,
   take,
 } from "./src/data/dataset.ts";
 export { selectSplits, type SelectSplitsOptions } from "./src/data/selection.ts";

@@ -16,6 +16,7 @@
 import { runTask } from "../src/cli/main.ts";
 import { parseBenchTsneArgs } from "../src/cli/bench_args.ts";
 import { loadMnist } from "../src/data/mnist.ts";
+import { floatImages } from "../src/data/dataset.ts";
 import { readNpy, writeNpy } from "../src/io/npy.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
 import { tsneGradient } from "../src/tsne/gradient.ts";
@@ -66,7 +67,7 @@ async function benchFeatures(path: string | undefined, n: number): Promise<Featu
   }
   const { test } = await loadMnist({ testSize: Math.min(n, 10000), seed: 0 });
   return {
-    data: pca(test.images, 784, { components: 64 }).projected,
+    data: pca(floatImages(test), 784, { components: 64 }).projected,
     dims: 64,
     labels: test.labels,
     source: `PCA-64 of ${test.count} MNIST test images (no runs/*/features.npz yet)`,
@@ -178,8 +179,8 @@ async function main(): Promise<void> {
 async function full(seed: number, threads: number | undefined): Promise<void> {
   const { train, test } = await loadMnist();
   const images = new Float32Array(train.images.length + test.images.length);
-  images.set(train.images);
-  images.set(test.images, train.images.length);
+  images.set(floatImages(train));
+  images.set(floatImages(test), train.images.length);
   const labels = new Uint8Array([...train.labels, ...test.labels]);
   let peak = Deno.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, Deno.memoryUsage().rss));

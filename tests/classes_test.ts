@@ -12,6 +12,7 @@ const toy: Dataset = {
   count: 5,
   height: 1,
   width: 2,
+  channels: 1,
 };
 
 Deno.test("keep selects the classes' samples in their order, images and labels together", () => {

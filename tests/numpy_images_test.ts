@@ -8,6 +8,7 @@
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { loadNumpyImages, numpyKind } from "../src/data/numpy_images.ts";
 import { loadData } from "../src/data/load.ts";
+import { floatImages } from "../src/data/dataset.ts";
 import { readNpy } from "../src/io/npy.ts";
 import { train } from "../src/train/train.ts";
 import { detect } from "../src/anomaly/detect.ts";
@@ -27,8 +28,8 @@ Deno.test("a .npy of (N, 28, 28) uint8 with int64 labels: pixels / 255, a seeded
       first.every((v, k) => v === Math.fround(raw.data[j * 784 + k] / 255))
     )!;
   };
-  const trainIds = [...Array(16).keys()].map((i) => sourceIndex(train.images, i));
-  const testIds = [...Array(4).keys()].map((i) => sourceIndex(test.images, i));
+  const trainIds = [...Array(16).keys()].map((i) => sourceIndex(floatImages(train), i));
+  const testIds = [...Array(4).keys()].map((i) => sourceIndex(floatImages(test), i));
   assertEquals(
     [...trainIds, ...testIds].sort((a, b) => a - b),
     [...Array(20).keys()],

@@ -7,6 +7,7 @@ import { UserError } from "../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
 import { loadMnist } from "../src/data/mnist.ts";
+import { floatImages } from "../src/data/dataset.ts";
 import { neighborAccuracy } from "../src/tsne/metrics.ts";
 import { pca } from "../src/tsne/pca.ts";
 import { tsne } from "../src/tsne/tsne.ts";
@@ -75,7 +76,7 @@ Deno.test("bad options are rejected with what was expected", async () => {
 
 Deno.test("on 2,500 MNIST digits the 2-D embedding keeps the 10-NN accuracy of PCA-50 features within 0.02", async () => {
   const { test } = await loadMnist({ testSize: 2500, seed: 0 });
-  const features = pca(test.images, 784, { components: 50 }).projected;
+  const features = pca(floatImages(test), 784, { components: 50 }).projected;
   const r = await tsne(features, { dims: 50, seed: 0 });
   const before = await neighborAccuracy(features, 50, test.labels);
   const after = await neighborAccuracy(r.embedding, 2, test.labels);

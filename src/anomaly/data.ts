@@ -18,6 +18,7 @@
  * @module
  */
 import { loadData } from "../data/load.ts";
+import { floatImages, sampleSize } from "../data/dataset.ts";
 import { readNpy } from "../io/npy.ts";
 import { scalePixels } from "../data/numpy_images.ts";
 import { withPermission } from "../io/permissions.ts";
@@ -35,6 +36,8 @@ export interface DetectionData {
   /** Image size (1 x D for flat rows). */
   height: number;
   width: number;
+  /** Channels per pixel (1 for flat rows). */
+  channels: number;
   /** What was read, for messages and `detect.json`. */
   source: string;
 }
@@ -74,13 +77,17 @@ export async function loadDetectionData(
         testSize: config.testSize ?? undefined,
       },
     );
-    data = { ...test, source: `${path ?? config.data ?? "MNIST"} (test split)` };
+    data = {
+      ...test,
+      images: floatImages(test),
+      source: `${path ?? config.data ?? "MNIST"} (test split)`,
+    };
   }
-  const sample = data.height * data.width;
+  const sample = sampleSize(data);
   const imageShape = inputShape.length === 3 ? inputShape.slice(0, 2) : undefined;
   if (sample !== size || (imageShape && data.height !== imageShape[0])) {
     throw new UserError(
-      `${data.source}: samples are ${data.height}x${data.width} = ${sample} values, but the ${config.model} ` +
+      `${data.source}: samples are ${data.height}x${data.width}x${data.channels} = ${sample} values, but the ${config.model} ` +
         `model was trained on ${inputShape.join("x")} = ${size}`,
     );
   }
@@ -101,5 +108,5 @@ async function readNpyImages(path: string, config: RunConfig): Promise<Detection
   }
   const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
   const images = scalePixels(array, path, config.scale);
-  return { images, count, height, width, source: path };
+  return { images, count, height, width, channels: 1, source: path };
 }

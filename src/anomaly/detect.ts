@@ -22,7 +22,7 @@ import { reconstruct } from "../inference/codec.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { loadData } from "../data/load.ts";
 import { dataOptions } from "../train/config.ts";
-import { holdOut } from "../data/dataset.ts";
+import { floatImages, holdOut, sampleSize } from "../data/dataset.ts";
 import { UserError } from "../errors.ts";
 import { ensureDir } from "../io/atomic.ts";
 import { RUN_FILES, writeRunFile } from "../run/run_folder.ts";
@@ -195,7 +195,7 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
       name: "validation set",
     });
     const fitted = held ?? rest;
-    detector.fit(fitted.images);
+    detector.fit(floatImages(fitted));
     fittedOn = `the run's ${fitted.count} ${held ? "validation" : "training"} samples`;
   }
   const scores = detector.scores(data.images);
@@ -227,7 +227,7 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
     score,
   });
   const top = topK(scores, Math.min(options.top ?? 10, data.count));
-  const sample = data.height * data.width;
+  const sample = sampleSize(data);
   const inputs = new Float32Array(top.length * sample);
   top.forEach((i, k) => inputs.set(data.images.subarray(i * sample, (i + 1) * sample), k * sample));
   files[RUN_FILES.topAnomalies] = topAnomaliesFigure(

@@ -8,12 +8,13 @@
  * import { AnomalyDetector } from "./detector.ts";
  * import { loadRun } from "../inference/load_run.ts";
  * import { loadMnist } from "../data/mnist.ts";
+ * import { floatImages } from "../data/dataset.ts";
  * const run = await loadRun("runs/conv-3");
  * const { train, test } = await loadMnist({ scale: run.config.scale, trainClasses: [3] });
  * const detector = new AnomalyDetector(run.autoencoder, {
  *   threshold: { kind: "contamination", p: 0.05 },
- * }).fit(train.images);
- * const flags = detector.predict(test.images); // 1 where the score exceeds detector.threshold.value
+ * }).fit(floatImages(train));
+ * const flags = detector.predict(floatImages(test)); // 1 where the score exceeds detector.threshold.value
  * ```
  *
  * @module

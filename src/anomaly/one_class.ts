@@ -16,7 +16,7 @@
 import { train } from "../train/train.ts";
 import { dataOptions, type RunSettings } from "../train/config.ts";
 import { loadData } from "../data/load.ts";
-import type { Dataset } from "../data/dataset.ts";
+import { type Dataset, floatImages } from "../data/dataset.ts";
 import { anomalyScores, type ScoreName } from "./scores.ts";
 import { rocAuc } from "./metrics.ts";
 
@@ -76,7 +76,7 @@ export async function oneClassAuc(options: OneClassOptions): Promise<OneClassRes
   });
   const test = given ??
     (await loadData(dataOptions(config))).test;
-  const scores = anomalyScores(autoencoder, test.images, { score, scale: config.scale });
+  const scores = anomalyScores(autoencoder, floatImages(test), { score, scale: config.scale });
   const anomalies = test.labels.map((l) => (l === normalClass ? 0 : 1));
   return {
     normalClass,

@@ -58,9 +58,10 @@ export function defaultScore(loss: LossName): ScoreName {
  * import { anomalyScores } from "./scores.ts";
  * import { MODELS } from "../models/registry.ts";
  * import { loadMnist } from "../data/mnist.ts";
+ * import { floatImages } from "../data/dataset.ts";
  * const ae = MODELS.conv.build({ latentDim: 16, seed: 0 });
  * const { test } = await loadMnist({ testSize: 100 });
- * const scores = anomalyScores(ae, test.images, { score: "bce" }); // scores.length === test.count
+ * const scores = anomalyScores(ae, floatImages(test), { score: "bce" }); // scores.length === test.count
  * ```
  */
 export function anomalyScores(

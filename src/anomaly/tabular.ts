@@ -191,6 +191,8 @@ export async function tabularOneClass(
     count: n,
     height: 1,
     width: split.dims,
+    channels: 1,
+    kind: "table" as const,
   });
   const nTrain = split.train.length / split.dims, nTest = split.test.length / split.dims;
   await fit({

@@ -32,7 +32,7 @@ export interface SelectClassesOptions {
  *
  * @example
  * ```ts
- * const data = { images: new Float32Array(3), labels: Uint8Array.of(0, 1, 0), count: 3, height: 1, width: 1 };
+ * const data = { images: new Float32Array(3), labels: Uint8Array.of(0, 1, 0), count: 3, height: 1, width: 1, channels: 1 };
  * selectClasses(data, { drop: [0] }).count; // 1
  * ```
  */

@@ -1,5 +1,6 @@
 /**
- * Datasets of labelled greyscale images, and the seeded subsets, held-out
+ * Datasets of labelled images or table rows (see {@linkcode Dataset}), the
+ * float32 batches gathered from them, and the seeded subsets, held-out
  * splits and batch orders training draws from them.
  *
  * ```ts
@@ -15,18 +16,51 @@
 import { deriveSeed, permutation } from "../random.ts";
 import { UserError } from "../errors.ts";
 
-/** Images (row-major N x height x width, one channel) with their labels. */
+/**
+ * Labelled samples: images (row-major N x height x width x channels, channels
+ * last) or table rows (height 1, width = the number of features).
+ */
 export interface Dataset {
-  /** Pixel values, already scaled, `count * height * width` of them. */
-  images: Float32Array;
-  /** One class label per image. */
+  /**
+   * `count * height * width * channels` values, row-major, channels last.
+   * A `Uint8Array` holds integer pixels as stored, scaled to float32 as
+   * batches are gathered ({@linkcode gather}, `pixelScale`); a
+   * `Float32Array` is already scaled.
+   */
+  images: Float32Array | Uint8Array;
+  /** One class label per sample. */
   labels: Uint8Array;
-  /** Number of images (and labels). */
+  /** Number of samples (and labels). */
   count: number;
-  /** Image height in pixels (28 for MNIST). */
+  /** Image height in pixels (28 for MNIST); 1 for tables. */
   height: number;
-  /** Image width in pixels (28 for MNIST). */
+  /** Image width in pixels (28 for MNIST); the number of features for tables. */
   width: number;
+  /** Channels per pixel: 1 (grey) or 3 (RGB); 1 for tables. */
+  channels: number;
+  /** What a sample is (default `image`); `table` rows are feature vectors. */
+  kind?: "image" | "table";
+  /** The name of class `i`, when the source names its classes. */
+  classNames?: string[];
+  /**
+   * How `Uint8Array` images become values as they are gathered: `unit`
+   * (default) `b / 255` in [0, 1], `symmetric` `b / 127.5 - 1` in [-1, 1].
+   * Ignored for `Float32Array` images, which are already scaled.
+   */
+  pixelScale?: "unit" | "symmetric";
+}
+
+/**
+ * The number of values in one sample: height x width x channels.
+ *
+ * @example
+ * ```ts
+ * import { sampleSize } from "./dataset.ts";
+ * sampleSize({ height: 32, width: 32, channels: 3 }); // 3072
+ * ```
+ */
+export function sampleSize(data: Pick<Dataset, "height" | "width" | "channels">): number {
+  return data.height * data.width * data.channels;
 }
 
 /** Options for {@linkcode subset}. */
@@ -55,19 +89,22 @@ export function subset(data: Dataset, options: SubsetOptions): Dataset {
 }
 
 /**
- * The samples `indices` of `data`, in that order, as a dataset of their own.
+ * The samples `indices` of `data`, in that order, as a dataset of their own,
+ * its images of the same type as `data`'s (bytes stay bytes).
  *
  * @example
  * ```ts
  * import { take } from "./dataset.ts";
- * const data = { images: Float32Array.of(0, 1, 2), labels: Uint8Array.of(5, 6, 7), count: 3, height: 1, width: 1 };
- * take(data, [2, 0]).labels; // Uint8Array [7, 5]
+ * const data = {
+ *   images: Uint8Array.of(0, 1, 2), labels: Uint8Array.of(5, 6, 7), count: 3, height: 1, width: 1, channels: 1,
+ * };
+ * take(data, [2, 0]).images; // Uint8Array [2, 0]: the source dtype is kept
  * ```
  */
 export function take(data: Dataset, indices: ArrayLike<number>): Dataset {
   return {
     ...data,
-    images: gather(data, indices),
+    images: copyRows(data.images, sampleSize(data), indices),
     labels: Uint8Array.from({ length: indices.length }, (_, i) => data.labels[indices[i]]),
     count: indices.length,
   };
@@ -148,13 +185,75 @@ export function batchOrder(count: number, options: BatchOrderOptions): Uint32Arr
   return permutation(count, deriveSeed(options.seed, 0xe90c, options.epoch));
 }
 
-/** Copies the samples `indices` of `data` into one contiguous batch buffer. */
+/**
+ * The samples `indices` of `data` as one contiguous float32 batch, in one
+ * pass: `Uint8Array` images are scaled as they are copied (see
+ * `Dataset.pixelScale`; exactly `Math.fround(b / 255)` for `unit`), float32
+ * images are copied as they are.
+ *
+ * @example
+ * ```ts
+ * import { gather } from "./dataset.ts";
+ * const data = {
+ *   images: Uint8Array.of(0, 51, 255, 0), labels: new Uint8Array(2), count: 2, height: 1, width: 2, channels: 1,
+ * };
+ * gather(data, [1, 0]); // Float32Array [1, 0, 0, 0.2]
+ * ```
+ */
 export function gather(data: Dataset, indices: ArrayLike<number>): Float32Array {
-  const pixels = data.height * data.width;
-  const out = new Float32Array(indices.length * pixels);
+  const size = sampleSize(data);
+  const { images } = data;
+  if (images instanceof Float32Array) return copyRows(images, size, indices);
+  const table = byteTable(data.pixelScale ?? "unit");
+  const out = new Float32Array(indices.length * size);
   for (let i = 0; i < indices.length; i++) {
-    const src = indices[i] * pixels;
-    out.set(data.images.subarray(src, src + pixels), i * pixels);
+    const src = indices[i] * size, dst = i * size;
+    for (let j = 0; j < size; j++) out[dst + j] = table[images[src + j]];
+  }
+  return out;
+}
+
+/**
+ * All of `data`'s images as float32 values, scaled as {@linkcode gather}
+ * scales them: `data.images` itself when it is float32 already.
+ *
+ * @example
+ * ```ts
+ * import { floatImages } from "./dataset.ts";
+ * const data = { images: Uint8Array.of(255, 0), labels: new Uint8Array(2), count: 2, height: 1, width: 1, channels: 1 };
+ * floatImages(data); // Float32Array [1, 0]
+ * ```
+ */
+export function floatImages(data: Dataset): Float32Array {
+  if (data.images instanceof Float32Array) return data.images;
+  return gather(data, Uint32Array.from({ length: data.count }, (_, i) => i));
+}
+
+/** The float32 value of each byte 0-255 under `scale`, computed once per scale. */
+const BYTE_TABLES = new Map<string, Float32Array>();
+
+function byteTable(scale: "unit" | "symmetric"): Float32Array {
+  let table = BYTE_TABLES.get(scale);
+  if (!table) {
+    table = Float32Array.from(
+      { length: 256 },
+      (_, b) => scale === "symmetric" ? b / 127.5 - 1 : b / 255,
+    );
+    BYTE_TABLES.set(scale, table);
+  }
+  return table;
+}
+
+/** The rows `indices` (of `size` values each) of `images`, copied into one array of its type. */
+function copyRows<T extends Float32Array | Uint8Array>(
+  images: T,
+  size: number,
+  indices: ArrayLike<number>,
+): T {
+  const out = new (images.constructor as new (n: number) => T)(indices.length * size);
+  for (let i = 0; i < indices.length; i++) {
+    const src = indices[i] * size;
+    out.set(images.subarray(src, src + size), i * size);
   }
   return out;
 }

@@ -99,6 +99,7 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
       count: img.shape[0],
       height: img.shape[1],
       width: img.shape[2],
+      channels: 1,
     };
   };
   const train = await split("trainImages", "trainLabels");

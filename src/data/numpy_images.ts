@@ -259,5 +259,5 @@ function toDataset(
       labels[i] = v;
     }
   }
-  return { images, labels, count, height: SIDE, width: SIDE };
+  return { images, labels, count, height: SIDE, width: SIDE, channels: 1 };
 }

@@ -14,6 +14,7 @@
 import { loadRun } from "../inference/load_run.ts";
 import { encode, latentSize } from "../inference/codec.ts";
 import { loadData } from "../data/load.ts";
+import { floatImages } from "../data/dataset.ts";
 import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { writeNpz } from "../io/npz.ts";
@@ -64,9 +65,12 @@ export async function exportFeatures(
   const { train, test } = await loadData(dataOptions(run.config));
   const dims = latentSize(run.autoencoder);
   const arrays = {
-    train_features: { data: encode(run.autoencoder, train.images), shape: [train.count, dims] },
+    train_features: {
+      data: encode(run.autoencoder, floatImages(train)),
+      shape: [train.count, dims],
+    },
     train_labels: { data: train.labels, shape: [train.count] },
-    test_features: { data: encode(run.autoencoder, test.images), shape: [test.count, dims] },
+    test_features: { data: encode(run.autoencoder, floatImages(test)), shape: [test.count, dims] },
     test_labels: { data: test.labels, shape: [test.count] },
   };
   const out = options.out ?? runDir;

@@ -62,9 +62,10 @@ function apply(
  * import { encode } from "./codec.ts";
  * import { loadRun } from "./load_run.ts";
  * import { loadMnist } from "../data/mnist.ts";
+ * import { floatImages } from "../data/dataset.ts";
  * const run = await loadRun("runs/conv-1");
  * const { test } = await loadMnist({ scale: run.config.scale });
- * const features = encode(run.autoencoder, test.images);
+ * const features = encode(run.autoencoder, floatImages(test));
  * ```
  */
 export function encode(

@@ -15,6 +15,7 @@
 import { loadRun } from "../inference/load_run.ts";
 import { encode } from "../inference/codec.ts";
 import { loadData } from "../data/load.ts";
+import { floatImages } from "../data/dataset.ts";
 import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { modelSummary } from "../train/summary.ts";
@@ -133,7 +134,8 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const points = options.tsnePoints ?? 2000;
   if (points > 0) {
     const { test } = await loadData({ ...dataOptions(config), testSize: points });
-    const features = encode(run.autoencoder, test.images);
+    const images = floatImages(test);
+    const features = encode(run.autoencoder, images);
     const dims = features.length / test.count;
     const t0 = performance.now();
     const { embedding, kl } = await tsne(features, { dims, seed: config.seed });
@@ -143,7 +145,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
         scatterSection(embedding, {
           labels: test.labels,
           thumbnails: {
-            images: test.images,
+            images,
             height: test.height,
             width: test.width,
             symmetric: config.scale === "symmetric",

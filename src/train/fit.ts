@@ -28,7 +28,7 @@
  */
 import { tf } from "../deps.ts";
 import type { BackendChoice } from "../backend/backend.ts";
-import { batchOrder, type Dataset } from "../data/dataset.ts";
+import { batchOrder, type Dataset, sampleSize } from "../data/dataset.ts";
 import type { Autoencoder, TrainingPhase } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
 import { UserError } from "../errors.ts";
@@ -264,7 +264,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     train,
     validation,
     test,
-    batches: new Batches(ae.inputShape, settings, train.height * train.width, ae.usesLabels),
+    batches: new Batches(ae.inputShape, settings, sampleSize(train), ae.usesLabels),
     evalSeed: deriveSeed(settings.seed, 0xe7a1),
     settings,
     backend: options.backend,
