@@ -87,7 +87,9 @@ export async function loadDetectionData(
   const imageShape = inputShape.length === 3 ? inputShape.slice(0, 2) : undefined;
   if (sample !== size || (imageShape && data.height !== imageShape[0])) {
     throw new UserError(
-      `${data.source}: samples are ${data.height}x${data.width}x${data.channels} = ${sample} values, but the ${config.model} ` +
+      `${data.source}: samples are ${data.height}x${data.width}${
+        data.channels > 1 ? `x${data.channels}` : ""
+      } = ${sample} values, but the ${config.model} ` +
         `model was trained on ${inputShape.join("x")} = ${size}`,
     );
   }
