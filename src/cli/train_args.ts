@@ -16,6 +16,7 @@ import { parseTaskArgs, UsageError } from "./main.ts";
 import { MODELS } from "../models/registry.ts";
 import type { ModelSpec } from "../models/model.ts";
 import type { BackendRequest } from "../backend/backend.ts";
+import type { WorkersRequest } from "../train/config.ts";
 import { parseClassList } from "../data/classes.ts";
 import { invalidValue, type OptionDecl, OPTIONS, validateSettings } from "../train/options.ts";
 import type { ResumeOptions, TrainOptions } from "../train/train.ts";
@@ -77,7 +78,7 @@ export function helpText(): string {
     )
   );
   return `Usage: deno task train <model> [options]
-       deno task train [<model>] --resume runs/<name> [--epochs N] [--backend B]
+       deno task train [<model>] --resume runs/<name> [--epochs N] [--backend B] [--workers N]
 
 Models:
 ${models}
@@ -90,6 +91,7 @@ ${[...options, ...COMMAND_FLAGS.map(([flag, help]) => row(flag, help))].join("\n
 /** The value of `o` given as `raw` on the command line. */
 function parseValue(o: OptionDecl, raw: string): unknown {
   if (o.type === "text" || o.type === "choice") return raw;
+  if (o.type === "count" && raw === "auto") return raw;
   if (o.type === "classes") return parseClassList(raw, o.flag);
   const n = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(n)) throw invalidValue(o, raw);
@@ -136,16 +138,16 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       );
     }
     const extra = Object.keys(values).filter((k) =>
-      !["resume", "epochs", "backend", "quiet", "report"].includes(k)
+      !["resume", "epochs", "backend", "workers", "quiet", "report"].includes(k)
     );
     if (extra.length) {
       throw new UsageError(
-        `--resume keeps the run's settings; only --epochs and --backend may change (got --${
+        `--resume keeps the run's settings; only --epochs, --backend and --workers may change (got --${
           extra[0]
         })`,
       );
     }
-    for (const key of ["epochs", "backend"]) {
+    for (const key of ["epochs", "backend", "workers"]) {
       const o = OPTIONS.find((o) => o.key === key)!;
       if (settings[key] !== undefined) {
         validateSettings({ model: o.models[0], [key]: settings[key] });
@@ -157,6 +159,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       options: {
         epochs: settings.epochs as number | undefined,
         backend: settings.backend as BackendRequest | undefined,
+        workers: settings.workers as WorkersRequest | undefined,
         quiet,
         ...(positionals.length && { model: positionals[0] }),
       },

@@ -13,7 +13,33 @@
  */
 import { tf, tfl } from "../deps.ts";
 import { deriveSeed } from "../random.ts";
-import type { Autoencoder } from "./model.ts";
+import type { Autoencoder, Rows } from "./model.ts";
+
+/**
+ * Standard normal draws of `shape` from `seed`, as for a whole batch: with
+ * `rows`, those of the batch's `rows.total` rows, of which the slice's are
+ * kept, so a sample's draws do not depend on how its batch is split among
+ * data-parallel replicas.
+ *
+ * @example
+ * ```ts
+ * import { sliceDraws } from "./_layers.ts";
+ * const whole = sliceDraws([4, 2], 7);
+ * const part = sliceDraws([2, 2], 7, { offset: 2, total: 4 }); // rows 2 and 3 of `whole`
+ * ```
+ */
+export function sliceDraws(shape: number[], seed: number, rows?: Rows): tf.Tensor {
+  if (!rows || (rows.offset === 0 && rows.total === shape[0])) {
+    return tf.randomNormal(shape, 0, 1, "float32", seed);
+  }
+  return tf.tidy(() =>
+    tf.slice(
+      tf.randomNormal([rows.total, ...shape.slice(1)], 0, 1, "float32", seed),
+      rows.offset,
+      shape[0],
+    )
+  );
+}
 
 /** Options of {@linkcode SeededDropout}. */
 export interface SeededDropoutArgs {

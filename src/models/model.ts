@@ -170,8 +170,22 @@ export interface LossContext {
   training: boolean;
   /** Seed of this batch's random draws (sampling, dropout), a function of seed, epoch and step. */
   seed: number;
+  /**
+   * Where the batch sits in the step's whole batch, when a data-parallel
+   * replica trains a slice of it (default: it is the whole batch). Per-sample
+   * draws are made for the whole batch and these rows kept (see `sliceDraws` in `_layers.ts`).
+   */
+  rows?: Rows;
   /** The reconstruction loss the run was configured with (mean over pixels). */
   reconstruction: (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+}
+
+/** Rows `offset` to `offset + n` of a batch of `total` rows. */
+export interface Rows {
+  /** The first row. */
+  offset: number;
+  /** Rows in the whole batch. */
+  total: number;
 }
 
 /** What a model's per-epoch figures are drawn from. */

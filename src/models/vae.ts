@@ -17,7 +17,7 @@
 import { tf, tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
-import { denseStack, dropoutAfter } from "./_layers.ts";
+import { denseStack, dropoutAfter, sliceDraws } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
 import { bcePerSample } from "../train/losses.ts";
@@ -69,7 +69,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     stats.apply(input, { training, seed }) as tf.Tensor[];
   const terms = (ctx: LossContext) => {
     const [mu, logvar] = posterior(ctx.input, ctx.training, ctx.seed);
-    const eps = tf.randomNormal(mu.shape, 0, 1, "float32", ctx.seed);
+    const eps = sliceDraws(mu.shape, ctx.seed, ctx.rows);
     const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
     const output = decoder.apply(z, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
     // The configured loss is a mean over pixels; the VAE's is a sum per image.

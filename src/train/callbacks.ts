@@ -291,6 +291,7 @@ export class TrainLog implements FitCallback {
   onTrainBegin(run: FitRun): void {
     const { train, validation, test, backend } = run;
     this.#log(`backend: ${backend.name} (${backend.reason})`);
+    this.#log(`workers: ${run.workers.count} (${run.workers.reason})`);
     if (this.options.source) this.#log(`source: ${this.options.source}`);
     const classes = this.options.classes ? ` (${this.options.classes})` : "";
     const held = validation
@@ -345,6 +346,8 @@ function extras(m: EpochEnd["metrics"]): string {
     "num_tensors",
     "num_bytes",
     "gpu_bytes",
+    "workers",
+    "worker_num_tensors",
   ]);
   return Object.entries(m)
     .filter(([k, v]) => !skip.has(k) && !k.startsWith("best_") && typeof v === "number")

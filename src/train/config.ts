@@ -18,6 +18,9 @@ import { OptionError, optionsOf, validateSettings } from "./options.ts";
 import type { Layout } from "../data/numpy_images.ts";
 import type { LoadDataOptions } from "../data/load.ts";
 
+/** What `--workers` takes: a count of replicas, or `auto`. */
+export type WorkersRequest = number | "auto";
+
 /** Settings every model takes, with their defaults. */
 export interface CommonSettings {
   /** Dropout rate after every hidden layer (default 0: none). */
@@ -39,6 +42,8 @@ export interface RunSettings
   seed?: number;
   /** Backend (default `auto`). */
   backend?: BackendRequest;
+  /** Replicas training in parallel, the main thread's included (default `auto`; see `chooseWorkers`). */
+  workers?: WorkersRequest;
   /** Folder of the four IDX files, or a `.npy` / `.npz` of images (default: the packaged MNIST). */
   data?: string;
   /** A `.npy` of labels for a `.npy` `data` (default: none, or the archive's). */
@@ -72,6 +77,11 @@ export interface RunConfig
   seed: number;
   /** The backend asked for (`auto` chooses again when the run is resumed). */
   backend: BackendRequest;
+  /**
+   * The replicas asked for (`auto` chooses again when the run is resumed;
+   * absent in runs made before workers, which trained on one).
+   */
+  workers?: WorkersRequest;
   /** Folder of the IDX files or `.npy` / `.npz` file, or `null` for the packaged MNIST. */
   data: string | null;
   /** Labels file of a `.npy` source, or `null` (absent in runs made before NumPy sources). */

@@ -28,15 +28,18 @@
  */
 import { tf } from "../deps.ts";
 import type { BackendChoice } from "../backend/backend.ts";
-import { batchOrder, type Dataset, sampleSize } from "../data/dataset.ts";
+import { batchOrder, type Dataset } from "../data/dataset.ts";
 import type { Autoencoder, TrainingPhase } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
 import { UserError } from "../errors.ts";
-import { Batches } from "./batches.ts";
+import type { Batches } from "./batches.ts";
 import { LossMeter } from "./loss_meter.ts";
 import type { RunConfig } from "./config.ts";
 import { evaluate } from "./evaluate.ts";
 import type { TrainStep } from "./step.ts";
+import { type Replica, replicaBatches, trainStepOn } from "./_replica.ts";
+import { emptyProfile, ReplicaFailed, type StepProfile } from "./_exchange.ts";
+import type { Replicas, WorkerEpoch, WorkersChoice } from "./parallel.ts";
 
 /** Where training stands; a checkpoint saves it with the weights. */
 export interface TrainingState {
@@ -111,6 +114,13 @@ export interface FitOptions {
   state?: TrainingState;
   /** The metrics of the epochs before `state.epoch` (default none). */
   metrics?: EpochMetrics[];
+  /**
+   * The data-parallel workers training with the main thread (`Replicas.start`,
+   * over the same `train` set and model); default none: the main thread alone.
+   */
+  replicas?: Replicas;
+  /** How many replicas train and why, for the log (default: one, the main thread). */
+  workers?: WorkersChoice;
 }
 
 /** The phase an epoch belongs to. */
@@ -189,6 +199,8 @@ export interface FitRun {
   readonly settings: FitSettings;
   /** The backend training runs on. */
   readonly backend: BackendChoice;
+  /** How many replicas train (the main thread's included) and why. */
+  readonly workers: WorkersChoice;
   /** Epochs over all phases. */
   readonly totalEpochs: number;
   /** The name of the loss the metrics report: `loss` for a model's own, else `bce`, `mse`, `l1`. */
@@ -264,10 +276,11 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     train,
     validation,
     test,
-    batches: new Batches(ae.inputShape, settings, sampleSize(train), ae.usesLabels),
+    batches: replicaBatches(ae, settings, train),
     evalSeed: deriveSeed(settings.seed, 0xe7a1),
     settings,
     backend: options.backend,
+    workers: options.workers ?? { count: 1, reason: "the main thread alone" },
     totalEpochs: phases.reduce((n, p) => n + p.epochs, 0),
     // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
     lossName: ae.loss || phases.some((p) => p.loss) ? "loss" : settings.loss,
@@ -282,16 +295,27 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
   await notify((cb) => cb.onTrainBegin?.(run));
   const first = run.state.epoch;
+  const replica: Replica = {
+    autoencoder: ae,
+    step,
+    batches: run.batches,
+    settings,
+    exchange: options.replicas?.exchange,
+  };
+  let enter: { index: number; reset: boolean } | undefined;
   for (let epoch = first; epoch < run.totalEpochs && !stoppedBy; epoch++) {
     const phase = phaseAt(phases, epoch);
     if (epoch === first || epoch === phase.start) {
-      step.setPhase(phase.index, { reset: epoch === phase.start });
+      enter = { index: phase.index, reset: epoch === phase.start };
+      step.setPhase(enter.index, enter);
     }
     const steps = Math.ceil(train.count / settings.batchSize);
     await notify((cb) => cb.onEpochBegin?.({ epoch: epoch + 1, phase, steps }, run));
     if (stoppedBy) break;
-    const trained = await trainEpoch(run, epoch, steps, notify);
-    const m = await measure(run, epoch, phase, trained);
+    const workers = options.replicas?.epoch(epoch, steps, enter);
+    enter = undefined;
+    const trained = await trainEpoch(run, replica, epoch, steps, notify, workers);
+    const m = await measure(run, epoch, phase, trained, replica.exchange?.profile);
     metrics.push(m);
     const best = phase.last && m.val_loss !== undefined &&
       (run.state.bestValLoss === undefined || m.val_loss < run.state.bestValLoss);
@@ -305,14 +329,39 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   return { state: { ...run.state }, metrics, stoppedBy };
 }
 
-/** One pass over the training set in the epoch's seeded order. */
+/**
+ * One pass over the training set in the epoch's seeded order, with the
+ * workers' epoch (`workers`) when there are some: their profiles join the
+ * result, and a failure of theirs is what the epoch throws.
+ */
 async function trainEpoch(
   run: FitRun,
+  replica: Replica,
+  epoch: number,
+  steps: number,
+  notify: (call: (cb: FitCallback) => void | Promise<void>) => Promise<void>,
+  workers?: Promise<WorkerEpoch[]>,
+): Promise<{ loss: number; seconds: number; workers?: WorkerEpoch[] }> {
+  try {
+    const trained = await trainSteps(run, replica, epoch, steps, notify);
+    return { ...trained, ...(workers && { workers: await workers }) };
+  } catch (e) {
+    if (!workers) throw e;
+    replica.exchange!.fail();
+    const failure = await workers.then(() => undefined, (w: Error) => w);
+    throw e instanceof ReplicaFailed && failure ? failure : e;
+  }
+}
+
+async function trainSteps(
+  run: FitRun,
+  replica: Replica,
   epoch: number,
   steps: number,
   notify: (call: (cb: FitCallback) => void | Promise<void>) => Promise<void>,
 ): Promise<{ loss: number; seconds: number }> {
-  const { train, settings, batches, step } = run;
+  const { train, settings } = run;
+  if (replica.exchange) replica.exchange.profile = emptyProfile();
   const order = batchOrder(train.count, { seed: settings.seed, epoch });
   let read: number | undefined;
   const meter = new LossMeter({
@@ -323,12 +372,7 @@ async function trainEpoch(
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) {
     const idx = order.subarray(s * settings.batchSize, (s + 1) * settings.batchSize);
-    const batch = batches.make(train, idx, deriveSeed(settings.seed, 0x9015e, epoch));
-    const loss = step.run(batch.input, {
-      ...batch,
-      seed: deriveSeed(settings.seed, 0x57e9, epoch, s),
-    });
-    batches.dispose(batch);
+    const loss = trainStepOn(replica, train, idx, epoch, s);
     await meter.add(loss, idx.length);
     const news = { epoch: epoch + 1, step: s + 1, steps, size: idx.length, loss: read };
     read = undefined;
@@ -342,7 +386,8 @@ async function measure(
   run: FitRun,
   epoch: number,
   phase: PhaseInfo,
-  trained: { loss: number; seconds: number },
+  trained: { loss: number; seconds: number; workers?: WorkerEpoch[] },
+  profile?: StepProfile,
 ): Promise<EpochMetrics> {
   const t1 = performance.now();
   const evaluateOn = async (data: Dataset, name: string) => {
@@ -375,7 +420,26 @@ async function measure(
     images_per_s: Math.round(run.train.count / trained.seconds),
     backend: run.backend.name,
     ...memoryUse(),
+    ...(trained.workers && profile && {
+      workers: trained.workers.length + 1,
+      worker_num_tensors: trained.workers.reduce((n, w) => n + w.numTensors, 0),
+      workers_profile: profileLine([profile, ...trained.workers.map((w) => w.profile)]),
+    }),
   };
+}
+
+/**
+ * Where each replica's step time went, e.g. `main compute 9.1 s exchange
+ * 0.2 s update 0.3 s idle 1.2 s; worker 1 ...`: computing its slice's
+ * gradients, copying and summing them, the optimizer update, and waiting
+ * for the others.
+ */
+function profileLine(profiles: StepProfile[]): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return profiles.map((p, rank) =>
+    `${rank ? `worker ${rank}` : "main"} compute ${s(p.compute)} exchange ${s(p.exchange)} ` +
+    `update ${s(p.update)} idle ${s(p.idle)}`
+  ).join("; ");
 }
 
 function memoryUse(): { num_tensors: number; num_bytes: number; gpu_bytes?: number } {

@@ -30,8 +30,11 @@ export interface OptionDecl {
   key: string;
   /** Its flag on the command line, e.g. `--batch-size`. */
   flag: string;
-  /** What it takes: a whole number, a number, one of `choices`, any text, or a list of class labels. */
-  type: "integer" | "number" | "choice" | "text" | "classes";
+  /**
+   * What it takes: a whole number, a number, one of `choices`, any text, a
+   * list of class labels, or a count: a whole number or `auto`.
+   */
+  type: "integer" | "number" | "choice" | "text" | "classes" | "count";
   /** The smallest number allowed. */
   min?: number;
   /** A bound numbers must stay below. */
@@ -122,6 +125,15 @@ const SHARED: Shared[] = [
     help: "auto: hardware WebGPU, else WASM-SIMD",
   },
   {
+    key: "workers",
+    type: "count",
+    min: 1,
+    default: "auto",
+    help: "replicas training in parallel, one per Deno worker (the main thread is one), " +
+      "summing their gradients each step; auto: one per hardware thread (wasm backend, runs " +
+      "of 200+ steps)",
+  },
+  {
     key: "data",
     type: "text",
     value: "PATH",
@@ -171,7 +183,13 @@ function flagOf(key: string): string {
 }
 
 function placeholder(o: { type: OptionDecl["type"]; choices?: readonly string[] }): string {
-  return o.type === "choice" ? o.choices!.join("|") : o.type === "integer" ? "N" : "X";
+  return o.type === "choice"
+    ? o.choices!.join("|")
+    : o.type === "integer"
+    ? "N"
+    : o.type === "count"
+    ? "N|auto"
+    : "X";
 }
 
 /**
@@ -214,6 +232,7 @@ function expected(o: OptionDecl): string {
   if (o.type === "choice") return `one of ${o.choices!.join(", ")}`;
   if (o.type === "classes") return "class labels (integers 0-255)";
   if (o.type === "text") return "text";
+  if (o.type === "count") return `auto or an integer of at least ${o.min ?? 0}`;
   const kind = o.type === "integer" ? "integer" : "number";
   if (o.below !== undefined) return `a ${kind} in [${o.min ?? "-inf"}, ${o.below})`;
   if (o.min === 0) return `a non-negative ${kind}`;
@@ -228,6 +247,9 @@ function valid(o: OptionDecl, value: unknown): boolean {
       return (o.choices as readonly unknown[]).includes(value);
     case "text":
       return typeof value === "string";
+    case "count":
+      return value === "auto" ||
+        (Number.isInteger(value) && (o.min === undefined || (value as number) >= o.min));
     case "classes":
       return Array.isArray(value) &&
         value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255);

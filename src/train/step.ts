@@ -22,6 +22,7 @@ import type {
   LossContext,
   LossName,
   OptimizerName,
+  Rows,
   TrainingPhase,
 } from "../models/model.ts";
 import { reconstructionLoss } from "./losses.ts";
@@ -47,6 +48,13 @@ export interface BatchExtras {
   labels?: tf.Tensor;
   /** Seed of the batch's random draws (default 0). */
   seed?: number;
+  /**
+   * Where this batch sits in the step's whole batch when a data-parallel
+   * replica trains a slice of it (default: it is the whole batch); models
+   * draw per-sample noise for the whole batch and keep these rows, so the
+   * draws do not depend on how the batch is split.
+   */
+  rows?: Rows;
 }
 
 /** A model's optimizer and its step. */
@@ -64,6 +72,16 @@ export interface TrainStep {
    * read them when they need a number (see `LossMeter`).
    */
   run(input: tf.Tensor, extras?: BatchExtras): tf.Scalar;
+  /**
+   * The batch loss times `weight` (default 1) and its gradients with respect
+   * to the current phase's variables, keyed by variable name, without
+   * updating: a data-parallel replica's share of a step.
+   */
+  gradients(
+    input: tf.Tensor,
+    extras?: BatchExtras,
+    weight?: number,
+  ): { value: tf.Scalar; grads: tf.NamedTensorMap };
   /**
    * Enters training phase `index` of `ae.phases`: its variables and learning
    * rate; `reset` restarts the optimizer, as at the phase's first epoch.
@@ -104,6 +122,7 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
     labels: extras.labels,
     training,
     seed: extras.seed ?? 0,
+    rows: extras.rows,
     reconstruction,
   });
   const loss = (input: tf.Tensor, training: boolean, extras: BatchExtras = {}): tf.Scalar => {
@@ -115,8 +134,16 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
     (phase?.metrics ?? ae.metrics)?.(context(input, false, extras)) ?? {};
+  const gradients = (input: tf.Tensor, extras: BatchExtras = {}, weight = 1) =>
+    tf.variableGrads(
+      () =>
+        weight === 1
+          ? loss(input, true, extras)
+          : tf.tidy(() => tf.mul(loss(input, true, extras), weight)),
+      variables,
+    );
   const run = (input: tf.Tensor, extras: BatchExtras = {}): tf.Scalar => {
-    const { value, grads } = tf.variableGrads(() => loss(input, true, extras), variables);
+    const { value, grads } = gradients(input, extras);
     optimizer.step(grads);
     tf.dispose(grads);
     return value;
@@ -133,5 +160,5 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
     if (reset) optimizer.reset({ lr });
     else optimizer.lr = lr;
   };
-  return { optimizer, loss, metrics, run, setPhase };
+  return { optimizer, loss, metrics, run, gradients, setPhase };
 }

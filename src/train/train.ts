@@ -16,7 +16,7 @@
  */
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { loadData } from "../data/load.ts";
-import { holdOut } from "../data/dataset.ts";
+import { type Dataset, holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder } from "../models/model.ts";
 import { PermissionError } from "../io/permissions.ts";
@@ -28,7 +28,14 @@ import {
   RUN_FILES,
   RunFolderError,
 } from "../run/run_folder.ts";
-import { dataOptions, resolveConfig, type RunConfig, type RunSettings } from "./config.ts";
+import {
+  dataOptions,
+  resolveConfig,
+  type RunConfig,
+  type RunSettings,
+  type WorkersRequest,
+} from "./config.ts";
+import { chooseWorkers, Replicas, shareDataset, type WorkersChoice } from "./parallel.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
 import { NonFiniteLossError } from "./loss_meter.ts";
@@ -60,6 +67,11 @@ export interface ResumeOptions extends RunOutputOptions {
   epochs?: number;
   /** Backend for the rest of the run (default: the one it used). */
   backend?: BackendRequest;
+  /**
+   * Replicas for the rest of the run (default: what it asked for, 1 in runs
+   * made before workers). The rest equals an uninterrupted run with the same count.
+   */
+  workers?: WorkersRequest;
   /** The model the run must be of; another is refused before any work (default: any). */
   model?: string;
 }
@@ -141,6 +153,7 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   }
   if (options.epochs !== undefined) config.epochs = options.epochs;
   if (options.backend !== undefined) config.backend = options.backend;
+  config.workers = options.workers ?? config.workers ?? 1;
   if (config.valSplit === undefined) {
     config.valSplit = 0;
     if (config.earlyStopping > 0) {
@@ -179,6 +192,7 @@ async function run(
   const { state, metrics } = resuming
     ? await restore(runDir, ae, step, log, validation !== undefined)
     : { state: { epoch: 0 }, metrics: [] };
+  const { workers, replicas, train } = await startWorkers(config, backend, trainSet, ae, step);
   const writer = new RunFolderWriter(runDir, config, backend);
   const callbacks = options.callbacks ?? standardCallbacks(writer, {
     ...options,
@@ -189,7 +203,7 @@ async function run(
   const result = await fit({
     autoencoder: ae,
     step,
-    train: trainSet,
+    train,
     validation,
     test: testSet,
     settings: config,
@@ -197,6 +211,8 @@ async function run(
     callbacks,
     state,
     metrics,
+    workers,
+    replicas,
   }).catch((e) => {
     if (e instanceof NonFiniteLossError && callbacks.includes(writer)) {
       e.message += writer.savedEpoch
@@ -204,8 +220,48 @@ async function run(
         : "; no checkpoint was written";
     }
     throw e;
-  });
+  }).finally(() => replicas?.stop());
   return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
+}
+
+/**
+ * The replicas `config.workers` asks for on `backend`, started with the
+ * model's weights and optimizer state, and the training set they share;
+ * one (the main thread) when workers cannot start, saying why.
+ */
+async function startWorkers(
+  config: RunConfig,
+  backend: BackendChoice,
+  train: Dataset,
+  autoencoder: Autoencoder,
+  step: TrainStep,
+): Promise<{ workers: WorkersChoice; replicas?: Replicas; train: Dataset }> {
+  const workers = chooseWorkers(config.workers ?? "auto", {
+    backend: backend.name,
+    batchSize: config.batchSize,
+    steps: Math.ceil(train.count / config.batchSize) * config.epochs,
+  });
+  if (workers.count === 1) return { workers, train };
+  const shared = shareDataset(train);
+  try {
+    const replicas = await Replicas.start({
+      count: workers.count,
+      config,
+      train: shared,
+      autoencoder,
+      step,
+    });
+    return { workers, replicas, train: shared };
+  } catch (e) {
+    return {
+      train,
+      workers: {
+        count: 1,
+        reason: `${workers.count} asked (${workers.reason}), but workers could not start: ` +
+          `${(e as Error).message}; training on the main thread alone`,
+      },
+    };
+  }
 }
 
 /**

@@ -1,0 +1,245 @@
+/**
+ * Data-parallel training across Deno workers, the design of PyTorch's
+ * DistributedDataParallel with CPU cores for GPUs: the main thread is
+ * replica 0 and each worker another, each with its own tfjs-wasm backend and
+ * a copy of the model; every step each computes the gradients of its slice
+ * of the batch, the slices' gradients are summed in a fixed order through a
+ * `SharedArrayBuffer`, and every replica applies the same update, so they
+ * stay identical. The training set is shared with the workers, not copied.
+ *
+ * BatchNorm normalises each slice with its own batch statistics, as DDP
+ * does; the running statistics that evaluation uses are the main thread's,
+ * updated from its slice (DDP's default too: it broadcasts rank 0's).
+ *
+ * ```ts
+ * import { chooseWorkers } from "./parallel.ts";
+ * const { count, reason } = chooseWorkers("auto", { backend: "wasm", batchSize: 128, steps: 4690 });
+ * console.log(`workers: ${count} (${reason})`);
+ * ```
+ *
+ * @module
+ */
+import type { Dataset } from "../data/dataset.ts";
+import type { Autoencoder } from "../models/model.ts";
+import type { RunConfig, WorkersRequest } from "./config.ts";
+import type { TrainStep } from "./step.ts";
+import { exchangeMemory, GradientExchange, type StepProfile } from "./_exchange.ts";
+import { parameterCount } from "./_replica.ts";
+import type { EpochReply, EpochRequest, ReplicaState, WorkerInit } from "./_replica_worker.ts";
+
+/** How many replicas train, and why. */
+export interface WorkersChoice {
+  /** Replicas (the main thread's included); 1 trains on the main thread alone. */
+  count: number;
+  /** One line saying why, for the log. */
+  reason: string;
+}
+
+/** Options of {@linkcode chooseWorkers}. */
+export interface ChooseWorkersOptions {
+  /** The backend training runs on: workers run tfjs-wasm, so only `wasm` trains on several. */
+  backend: string;
+  /** Samples per step: every replica gets at least {@linkcode MIN_SLICE} of them under `auto`. */
+  batchSize: number;
+  /** Steps the run will take: under `auto`, a run too short to repay starting workers takes one. */
+  steps: number;
+  /** Hardware threads (default `navigator.hardwareConcurrency`). */
+  cores?: number;
+}
+
+/** The fewest samples per replica `auto` gives each (smaller slices waste the SIMD kernels). */
+export const MIN_SLICE = 16;
+/** Steps below which `auto` keeps one replica: a worker takes about a second to start. */
+export const MIN_STEPS = 200;
+/** The most replicas `auto` starts. */
+export const MAX_AUTO = 8;
+
+/**
+ * The number of replicas for `request`: a count is kept (on the wasm
+ * backend); `auto` takes one per hardware thread, at most
+ * {@linkcode MAX_AUTO}, with at least {@linkcode MIN_SLICE} samples each, and
+ * one for runs of fewer than {@linkcode MIN_STEPS} steps.
+ *
+ * @example
+ * ```ts
+ * import { chooseWorkers } from "./parallel.ts";
+ * chooseWorkers(2, { backend: "webgpu", batchSize: 64, steps: 1000 }).count; // 1
+ * ```
+ */
+export function chooseWorkers(
+  request: WorkersRequest,
+  options: ChooseWorkersOptions,
+): WorkersChoice {
+  const { backend, batchSize, steps } = options;
+  if (backend !== "wasm") {
+    return { count: 1, reason: `workers run tfjs-wasm; the ${backend} backend trains on one` };
+  }
+  if (request !== "auto") {
+    return { count: request, reason: `requested with --workers ${request}` };
+  }
+  const cores = options.cores ?? (navigator.hardwareConcurrency || 1);
+  if (cores < 2) return { count: 1, reason: "auto: one hardware thread" };
+  if (steps < MIN_STEPS) {
+    return { count: 1, reason: `auto: ${steps} steps are too few to repay starting workers` };
+  }
+  const count = Math.max(1, Math.min(cores, MAX_AUTO, Math.floor(batchSize / MIN_SLICE)));
+  return {
+    count,
+    reason: `auto: ${cores} hardware threads` +
+      (count < Math.min(cores, MAX_AUTO) ? `, ${MIN_SLICE}+ of the ${batchSize} samples each` : ""),
+  };
+}
+
+/** A worker's profile over the last epoch, and its live tensors. */
+export interface WorkerEpoch {
+  /** Milliseconds computing, exchanging and idle, and steps. */
+  profile: StepProfile;
+  /** `tf.memory().numTensors` in the worker after the epoch. */
+  numTensors: number;
+}
+
+interface Started {
+  worker: Worker;
+  request<T>(message: unknown): Promise<T>;
+}
+
+/** Options of {@linkcode Replicas.start}. */
+export interface StartReplicasOptions {
+  /** Replicas in all (the main thread is the first). */
+  count: number;
+  /** The run's settings: each worker builds its model from them. */
+  config: RunConfig;
+  /** The training set, shared with the workers (see {@linkcode shareDataset}). */
+  train: Dataset;
+  /** The main thread's model and step, whose weights and optimizer state the workers load. */
+  autoencoder: Autoencoder;
+  /** The main thread's step. */
+  step: TrainStep;
+}
+
+/** The worker replicas of a run, and the main thread's end of the exchange. */
+export class Replicas {
+  #workers: Started[];
+  #failure?: string;
+
+  private constructor(workers: Started[], readonly exchange: GradientExchange) {
+    this.#workers = workers;
+  }
+
+  /** Replicas in all, the main thread's included. */
+  get count(): number {
+    return this.#workers.length + 1;
+  }
+
+  /**
+   * Starts `count - 1` workers with the main thread's weights and optimizer
+   * state. Rejects when a worker cannot start (a runtime without workers, or
+   * without read access to diabolo's modules), after stopping any that did.
+   */
+  static async start(options: StartReplicasOptions): Promise<Replicas> {
+    const { count, config, train, autoencoder, step } = options;
+    const memory = exchangeMemory(count, parameterCount(step));
+    const started: Started[] = [];
+    const replicas = new Replicas(started, new GradientExchange(memory, 0));
+    try {
+      for (let rank = 1; rank < count; rank++) {
+        const worker = new Worker(new URL("./_replica_worker.ts", import.meta.url).href, {
+          type: "module",
+        });
+        started.push({ worker, request: replicas.#requester(worker, rank) });
+      }
+      const init = (rank: number): WorkerInit => ({ kind: "init", config, train, memory, rank });
+      await Promise.all(started.map((w, i) => w.request(init(i + 1))));
+      await replicas.load(autoencoder, step);
+    } catch (e) {
+      replicas.stop();
+      throw e;
+    }
+    return replicas;
+  }
+
+  #requester(worker: Worker, rank: number) {
+    return <T>(message: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        const fail = (why: string) => {
+          this.#failure ??= `training worker ${rank}: ${why}`;
+          reject(new Error(this.#failure));
+        };
+        worker.onmessage = (e: MessageEvent) => {
+          const reply = e.data as { kind: string; message?: string };
+          if (reply.kind === "error") fail(reply.message ?? "failed");
+          else resolve(e.data as T);
+        };
+        worker.onerror = (e: ErrorEvent) => {
+          e.preventDefault();
+          fail(e.message);
+        };
+        worker.postMessage(message);
+      });
+  }
+
+  /** Loads the main thread's weights (all variables) and optimizer state into every worker. */
+  async load(autoencoder: Autoencoder, step: TrainStep): Promise<void> {
+    const { step: optimizerStep, moments } = step.optimizer.getState();
+    const state: ReplicaState = {
+      kind: "load",
+      weights: autoencoder.parameters.weights.map((w) => w.read().dataSync() as Float32Array),
+      optimizerStep,
+      moments: moments.map((m) => m.dataSync() as Float32Array),
+    };
+    await Promise.all(this.#workers.map((w) => w.request(state)));
+  }
+
+  /**
+   * Starts epoch `epoch` (0-based) of `steps` steps in every worker, entering
+   * `phase` first if given; resolves with each worker's profile when it has
+   * finished. The main thread trains its slices meanwhile.
+   */
+  epoch(
+    epoch: number,
+    steps: number,
+    phase?: EpochRequest["phase"],
+  ): Promise<WorkerEpoch[]> {
+    const request: EpochRequest = { kind: "epoch", epoch, steps, ...(phase && { phase }) };
+    return Promise.all(
+      this.#workers.map(async (w) => {
+        const { profile, numTensors } = await w.request<EpochReply>(request);
+        return { profile, numTensors };
+      }),
+    );
+  }
+
+  /** Why a worker failed, if one did. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** Stops the workers. */
+  stop(): void {
+    for (const w of this.#workers) w.worker.terminate();
+    this.#workers = [];
+  }
+}
+
+/**
+ * `data` with its images and labels in `SharedArrayBuffer`s, so workers
+ * read them without a copy each (the arrays are copied once, unless they
+ * are shared already).
+ *
+ * @example
+ * ```ts
+ * import { shareDataset } from "./parallel.ts";
+ * const data = { images: new Float32Array(4), labels: new Uint8Array(1), count: 1, height: 2, width: 2 };
+ * shareDataset(data).images.buffer instanceof SharedArrayBuffer; // true
+ * ```
+ */
+export function shareDataset<D extends Dataset>(data: D): D {
+  const share = <A extends Float32Array | Uint8Array>(a: A): A => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const ctor = a.constructor as new (b: SharedArrayBuffer) => A;
+    const shared = new ctor(new SharedArrayBuffer(a.byteLength));
+    shared.set(a);
+    return shared;
+  };
+  return { ...data, images: share(data.images), labels: share(data.labels) };
+}

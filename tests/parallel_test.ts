@@ -1,0 +1,159 @@
+/**
+ * Data-parallel training: two replicas (the main thread and a worker) give
+ * the one-replica losses up to float summation order, a resumed run equals
+ * the uninterrupted one for the same count, no worker leaks tensors,
+ * `--workers` is chosen and parsed as documented, and a runtime where
+ * workers cannot start trains on the main thread and says why.
+ */
+import { assert, assertEquals, thrownMessage } from "./_assert.ts";
+import { quick, tempRunDir } from "./_train_fixture.ts";
+import { resume, train, type TrainOptions } from "../src/train/train.ts";
+import type { FitCallback } from "../src/train/fit.ts";
+import { chooseWorkers, MIN_STEPS, shareDataset } from "../src/train/parallel.ts";
+import { parseTrainArgs } from "../src/cli/train_args.ts";
+import { packagedMnistDir } from "../src/data/mnist.ts";
+
+/** Every step's loss of a run, read as it goes. */
+async function stepLosses(options: TrainOptions) {
+  const losses: number[] = [];
+  const reader: FitCallback = {
+    lossReadEvery: 1,
+    onBatchEnd: ({ loss }) => void (loss !== undefined && losses.push(loss)),
+  };
+  const result = await train({ ...options, callbacks: [reader] });
+  return { losses, result };
+}
+
+function assertWithin(a: number[], b: number[], relative: number, what: string) {
+  assertEquals(a.length, b.length, what);
+  a.forEach((x, i) => {
+    const d = Math.abs(x - b[i]) / Math.max(Math.abs(b[i]), 1e-12);
+    assert(d <= relative, `${what}: step ${i + 1}: ${x} vs ${b[i]} (${(100 * d).toFixed(3)} %)`);
+  });
+}
+
+for (
+  const [model, extra] of [
+    ["dense", { batchSize: 32, trainSize: 3200 }],
+    ["vae", { batchSize: 16, trainSize: 1600, noise: "gaussian" as const, noiseLevel: 0.2 }],
+  ] as const
+) {
+  Deno.test(`wasm: 200 steps of ${model} on 2 workers give the 1-worker losses within 0.5 %, and no worker leaks tensors`, async () => {
+    const base = { model, seed: 0, backend: "wasm" as const, epochs: 2, testSize: 100, ...extra };
+    const one = await stepLosses({ ...base, workers: 1 });
+    const two = await stepLosses({ ...base, workers: 2 });
+    assertEquals(one.losses.length, 200);
+    assertWithin(two.losses, one.losses, 0.005, `${model} step losses`);
+    const metrics = two.result.metrics;
+    assertEquals(metrics.map((m) => m.workers), [2, 2]);
+    assertEquals(one.result.metrics.map((m) => m.workers), [undefined, undefined]);
+    assertWithin(
+      metrics.map((m) => m.test_loss),
+      one.result.metrics.map((m) => m.test_loss),
+      0.005,
+      "test loss",
+    );
+    const tensors = metrics.map((m) => [m.num_tensors, m.worker_num_tensors]);
+    assertEquals(tensors[1], tensors[0], `tensors (main, worker) per epoch: ${tensors}`);
+    assert(String(metrics[0].workers_profile).includes("worker 1 compute"));
+  });
+}
+
+Deno.test("wasm: with 2 workers, 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs", async () => {
+  const base = {
+    model: "dense",
+    backend: "wasm" as const,
+    workers: 2,
+    trainSize: 640,
+    testSize: 100,
+    batchSize: 32,
+  };
+  const straight = await train(quick({ ...base, out: await tempRunDir(), epochs: 2 }));
+  const out = await tempRunDir();
+  await train(quick({ ...base, out, epochs: 1 }));
+  const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
+  assertEquals(
+    resumed.metrics.map((m) => [m.train_loss, m.test_loss, m.workers]),
+    straight.metrics.map((m) => [m.train_loss, m.test_loss, m.workers]),
+  );
+  const weights = (r: typeof straight) =>
+    r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
+  assertEquals(weights(resumed), weights(straight), "identical weights");
+});
+
+Deno.test("--workers auto: one per hardware thread on wasm, with slices of 16+ samples, for runs of 200+ steps", () => {
+  const run = { backend: "wasm", batchSize: 128, steps: 4690 };
+  assertEquals(chooseWorkers("auto", { ...run, cores: 2 }).count, 2);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16 }).count, 8);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16, batchSize: 32 }).count, 2);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 1 }).count, 1);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 2, steps: MIN_STEPS - 1 }).count, 1);
+  assertEquals(chooseWorkers(3, { ...run, cores: 2 }), {
+    count: 3,
+    reason: "requested with --workers 3",
+  });
+  assertEquals(chooseWorkers(2, { ...run, backend: "webgpu" }).count, 1);
+  assert(chooseWorkers("auto", { ...run, cores: 2 }).reason.includes("2 hardware threads"));
+});
+
+Deno.test("--workers takes auto or a count of at least 1, also when resuming", () => {
+  const options = (args: string[]) => {
+    const cmd = parseTrainArgs(args);
+    return cmd.kind === "help" ? undefined : cmd.options as { workers?: unknown };
+  };
+  assertEquals(options(["dense", "--workers", "auto"])?.workers, "auto");
+  assertEquals(options(["dense", "--workers", "2"])?.workers, 2);
+  assertEquals(options(["--resume", "runs/x", "--workers", "1"])?.workers, 1);
+  for (const bad of ["0", "1.5", "two"]) {
+    assertEquals(
+      thrownMessage(() => parseTrainArgs(["dense", "--workers", bad])),
+      `--workers ${bad}: expected auto or an integer of at least 1`,
+    );
+  }
+});
+
+Deno.test("shareDataset puts images and labels in shared memory, unchanged", () => {
+  const data = {
+    images: Float32Array.from([0.5, 1, 0, 0.25]),
+    labels: Uint8Array.from([3]),
+    count: 1,
+    height: 2,
+    width: 2,
+  };
+  const shared = shareDataset(data);
+  assert(shared.images.buffer instanceof SharedArrayBuffer);
+  assert(shared.labels.buffer instanceof SharedArrayBuffer);
+  assertEquals([...shared.images], [...data.images]);
+  assertEquals(shared.count, 1);
+  assert(shareDataset(shared).images === shared.images, "shared arrays are not copied again");
+});
+
+Deno.test("where workers cannot start (no read access to the modules), training runs on the main thread and says why", async () => {
+  const out = await tempRunDir();
+  const run = await new Deno.Command("deno", {
+    args: [
+      "run",
+      `--allow-read=${out},${packagedMnistDir()}`,
+      `--allow-write=${out}`,
+      "tasks/train.ts",
+      "dense",
+      "--workers",
+      "2",
+      "--epochs",
+      "1",
+      "--train-size",
+      "256",
+      "--test-size",
+      "64",
+      "--quiet",
+      "--out",
+      `${out}/run`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(run.stdout);
+  assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+  assert(/workers: 1 \(2 asked .*could not start: .*read access/.test(stdout), stdout);
+  assert(stdout.includes("done:"), stdout);
+});
