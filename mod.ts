@@ -93,6 +93,7 @@ export type {
   NoiseName,
   OptimizerName,
   PixelScale,
+  Rows,
   TrainingPhase,
 } from "./src/models/model.ts";
 export { LOSS_NAMES, NOISE_NAMES, OPTIMIZER_NAMES } from "./src/models/model.ts";
@@ -116,7 +117,28 @@ export {
   resolveConfig,
   type RunConfig,
   type RunSettings,
+  type WorkersRequest,
 } from "./src/train/config.ts";
+export {
+  chooseWorkers,
+  type ChooseWorkersOptions,
+  MAX_AUTO,
+  MIN_SLICE,
+  MIN_STEPS,
+  Replicas,
+  shareDataset,
+  type StartReplicasOptions,
+  type WorkerEpoch,
+  type WorkersChoice,
+} from "./src/train/parallel.ts";
+export {
+  emptyProfile,
+  type ExchangeMemory,
+  exchangeMemory,
+  GradientExchange,
+  ReplicaFailed,
+  type StepProfile,
+} from "./src/train/exchange.ts";
 export {
   type BatchEnd,
   type EpochBegin,

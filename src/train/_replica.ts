@@ -16,7 +16,7 @@ import { type Dataset, sampleSize } from "../data/dataset.ts";
 import type { Autoencoder } from "../models/model.ts";
 import { deriveSeed } from "../random.ts";
 import { Batches, type BatchSettings } from "./batches.ts";
-import type { GradientExchange } from "./_exchange.ts";
+import type { GradientExchange } from "./exchange.ts";
 import type { TrainStep } from "./step.ts";
 
 /** The settings a replica's steps read: the seed, the batch size and the batches' noise and scale. */

@@ -23,7 +23,7 @@ import {
   type ExchangeMemory,
   GradientExchange,
   type StepProfile,
-} from "./_exchange.ts";
+} from "./exchange.ts";
 import { type Replica, replicaBatches, trainStepOn } from "./_replica.ts";
 
 /** Starts a worker: the run's settings, its (shared) training set, the exchange and this worker's rank. */

@@ -38,7 +38,7 @@ import type { RunConfig } from "./config.ts";
 import { evaluate } from "./evaluate.ts";
 import type { TrainStep } from "./step.ts";
 import { type Replica, replicaBatches, trainStepOn } from "./_replica.ts";
-import { emptyProfile, ReplicaFailed, type StepProfile } from "./_exchange.ts";
+import { emptyProfile, ReplicaFailed, type StepProfile } from "./exchange.ts";
 import type { Replicas, WorkerEpoch, WorkersChoice } from "./parallel.ts";
 
 /** Where training stands; a checkpoint saves it with the weights. */

@@ -23,7 +23,7 @@ import type { Dataset } from "../data/dataset.ts";
 import type { Autoencoder } from "../models/model.ts";
 import type { RunConfig, WorkersRequest } from "./config.ts";
 import type { TrainStep } from "./step.ts";
-import { exchangeMemory, GradientExchange, type StepProfile } from "./_exchange.ts";
+import { exchangeMemory, GradientExchange, type StepProfile } from "./exchange.ts";
 import { parameterCount } from "./_replica.ts";
 import type { EpochReply, EpochRequest, ReplicaState, WorkerInit } from "./_replica_worker.ts";
 
@@ -198,7 +198,7 @@ export class Replicas {
   epoch(
     epoch: number,
     steps: number,
-    phase?: EpochRequest["phase"],
+    phase?: { index: number; reset: boolean },
   ): Promise<WorkerEpoch[]> {
     const request: EpochRequest = { kind: "epoch", epoch, steps, ...(phase && { phase }) };
     return Promise.all(

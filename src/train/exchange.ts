@@ -10,6 +10,14 @@
  * reach step t + 2 before every replica has arrived at step t + 1, which
  * each does only after reading step t.
  *
+ * ```ts
+ * import { exchangeMemory, GradientExchange } from "./exchange.ts";
+ * const memory = exchangeMemory(1, 3);
+ * const alone = new GradientExchange(memory, 0);
+ * alone.region().set([1, 2, 3]);
+ * console.log(alone.sum(0.5)); // { grads: Float32Array [1, 2, 3], loss: 0.5 }
+ * ```
+ *
  * @module
  */
 
