@@ -14,7 +14,13 @@
  * deno task bench:train --rounds 3      # best of 3 interleaved rounds, for a busy machine
  * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
  * deno task bench:train --backend webgpu --stock  # plus the path before: stock tfjs, a read a step
+ * deno task bench:train --workers 1,2 --no-torch  # plus the wasm fit loop on 1 and 2 replicas
  * ```
+ *
+ * `--workers` times the whole training loop (`fit`: batches gathered from a
+ * synthetic training set, the step, and with several replicas the gradient
+ * exchange) on one epoch of `steps` steps after one of warm-up, for each
+ * count, and prints where each replica's time went.
  *
  * @module
  */
@@ -27,6 +33,10 @@ import { type BackendCounts, watchBackend } from "../src/backend/watch.ts";
 import { LossMeter } from "../src/train/loss_meter.ts";
 import { getModel } from "../src/models/registry.ts";
 import { createTrainStep } from "../src/train/step.ts";
+import { resolveConfig } from "../src/train/config.ts";
+import { fit } from "../src/train/fit.ts";
+import { chooseWorkers, Replicas, shareDataset } from "../src/train/parallel.ts";
+import { Rng } from "../src/random.ts";
 
 const PYTHON = "/usr/bin/python3";
 const REFERENCE = new URL("./reference/train_torch.py", import.meta.url).pathname;
@@ -108,6 +118,47 @@ export async function timeStep(
   return timing;
 }
 
+/** The fit loop's ms per step on `workers` replicas, and where each replica's time went. */
+export async function timeFitLoop(
+  model: string,
+  options: { steps: number; workers: number },
+): Promise<{ msPerStep: number; profile?: string }> {
+  const config = resolveConfig({ model, seed: 0, epochs: 2, workers: options.workers });
+  const autoencoder = getModel(model).build(config);
+  const step = createTrainStep(autoencoder, config);
+  const count = config.batchSize * options.steps;
+  const [h, w] = autoencoder.inputShape.length === 1 ? [1, autoencoder.inputShape[0]] : [28, 28];
+  const rng = new Rng(0);
+  const images = Float32Array.from({ length: count * h * w }, () => rng.uniform());
+  const train = shareDataset({ images, labels: new Uint8Array(count), count, height: h, width: w });
+  const test = { ...train, count: 1 };
+  const workers = chooseWorkers(options.workers, { backend: "wasm", batchSize: 0, steps: 0 });
+  const replicas = options.workers > 1
+    ? await Replicas.start({ count: options.workers, config, train, autoencoder, step })
+    : undefined;
+  try {
+    const { metrics } = await fit({
+      autoencoder,
+      step,
+      train,
+      test,
+      settings: config,
+      backend: { name: "wasm", reason: "bench" },
+      replicas,
+      workers,
+    });
+    const timed = metrics[1];
+    return {
+      msPerStep: (timed.epoch_s * 1000) / options.steps,
+      profile: timed.workers_profile as string | undefined,
+    };
+  } finally {
+    replicas?.stop();
+    step.optimizer.dispose();
+    autoencoder.parameters.dispose();
+  }
+}
+
 /** PyTorch's ms per step by model and thread count, or why there are none. */
 export type TorchTimings = { version: string; ms: Map<string, Map<number, number>> } | {
   error: string;
@@ -167,6 +218,7 @@ async function main(): Promise<void> {
   // Model by model, each backend then PyTorch, so that they see the same load;
   // with several rounds, each figure is its best round.
   const timings = new Map<string, StepTiming>();
+  const loops: { model: string; workers: number; msPerStep: number; profile?: string }[] = [];
   let torch: TorchTimings = flags.noTorch
     ? { error: "skipped (--no-torch)" }
     : { version: "", ms: new Map() };
@@ -189,6 +241,13 @@ async function main(): Promise<void> {
         if (!best || t.msPerStep < best.msPerStep) {
           timings.set(key, { ...t, profile: best?.profile ?? t.profile });
         }
+      }
+      for (const workers of flags.workers) {
+        await initBackend({ backend: "wasm" });
+        const t = await timeFitLoop(m, { steps, workers });
+        const i = loops.findIndex((l) => l.model === m && l.workers === workers);
+        if (i < 0) loops.push({ model: m, workers, ...t });
+        else if (t.msPerStep < loops[i].msPerStep) loops[i] = { model: m, workers, ...t };
       }
       if ("error" in torch) continue;
       const r = await timeTorch([m], steps);
@@ -230,6 +289,26 @@ async function main(): Promise<void> {
         `${t.kernelsPerStep} | ${t.programsPerStep} | ${f(byThreads?.get(1))} | ` +
         `${f(byThreads?.get(2))} |`,
     );
+  }
+  if (loops.length) {
+    console.log(
+      "\nthe wasm fit loop (gathered batches, the step, the gradient exchange) on N replicas: " +
+        "ms per step, and per replica seconds computing / exchanging / updating / idle",
+    );
+    console.log("\n| model | batch | workers | ms/step | / 1 worker | s/epoch (60,000) |");
+    console.log("|---|---:|---:|---:|---:|---:|");
+    for (const l of loops) {
+      const batch = getModel(l.model).defaults.batchSize;
+      const one = loops.find((o) => o.model === l.model && o.workers === 1);
+      console.log(
+        `| ${l.model} | ${batch} | ${l.workers} | ${f(l.msPerStep)} | ` +
+          `${one ? `${(l.msPerStep / one.msPerStep).toFixed(2)}x` : "-"} | ` +
+          `${(Math.ceil(60000 / batch) * l.msPerStep / 1000).toFixed(2)} |`,
+      );
+    }
+    for (const l of loops.filter((l) => l.profile)) {
+      console.log(`  ${l.model}, ${l.workers} workers: ${l.profile}`);
+    }
   }
   console.log(`\n${loadLine()} (end)`);
   for (const t of [...timings.values()].filter((t) => t.profile)) {

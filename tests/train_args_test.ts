@@ -51,7 +51,7 @@ Deno.test("resume takes the run folder and may extend the epochs", () => {
   assertEquals(parseTrainArgs(["--resume", "runs/x", "--epochs", "20"]), {
     kind: "resume",
     runDir: "runs/x",
-    options: { epochs: 20, backend: undefined, quiet: false },
+    options: { epochs: 20, backend: undefined, workers: undefined, quiet: false },
     report: false,
   });
   assertEquals(parseTrainArgs(["--resume", "runs/x", "--report"]).kind, "resume");
@@ -74,7 +74,7 @@ Deno.test("bad values name the flag and what was expected", async () => {
   await assertRejects(() => parseTrainArgs(["conv", "--colour"]), "colour");
   await assertRejects(
     () => parseTrainArgs(["--resume", "runs/x", "--lr", "1"]),
-    "only --epochs and --backend",
+    "only --epochs, --backend and --workers",
   );
 });
 
@@ -146,7 +146,13 @@ Deno.test("--resume may name the run's model; --help lists every option and wher
   assertEquals(parseTrainArgs(["conv", "--resume", "runs/x"]), {
     kind: "resume",
     runDir: "runs/x",
-    options: { epochs: undefined, backend: undefined, quiet: false, model: "conv" },
+    options: {
+      epochs: undefined,
+      backend: undefined,
+      workers: undefined,
+      quiet: false,
+      model: "conv",
+    },
     report: false,
   });
   const text = helpText();

@@ -32,6 +32,11 @@ export interface BenchTrainCommand {
   noTorch: boolean;
   /** Also time the path before: a loss read every step and, on WebGPU, tfjs's stock kernels. */
   stock: boolean;
+  /**
+   * Replica counts to time the wasm fit loop with, side by side (default
+   * none: the step alone); `--workers 1,2` times 1 and 2.
+   */
+  workers: number[];
 }
 
 /**
@@ -55,9 +60,17 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
       profile: { type: "boolean" },
       "no-torch": { type: "boolean" },
       stock: { type: "boolean" },
+      workers: { type: "string" },
     },
   });
   const backend = values.backend ?? "wasm";
+  const workers = values.workers === undefined ? [] : values.workers.split(",").map((w) => {
+    const n = Number(w);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new UsageError(`--workers ${values.workers}: expected counts of at least 1, e.g. 1,2`);
+    }
+    return n;
+  });
   if (backend !== "wasm" && backend !== "webgpu" && backend !== "cpu") {
     throw new UsageError(`--backend ${backend}: expected wasm, webgpu or cpu`);
   }
@@ -77,6 +90,7 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
     profile: values.profile === true,
     noTorch: values["no-torch"] === true,
     stock: values.stock === true,
+    workers,
   };
 }
 
