@@ -82,7 +82,10 @@ Deno.test("bench:train: wasm and three models by default; a bad backend, model o
     profile: false,
     noTorch: false,
     stock: false,
+    workers: [],
   });
+  assertEquals(parseBenchTrainArgs(["--workers", "1,2"]).workers, [1, 2]);
+  assert(message(() => parseBenchTrainArgs(["--workers", "0"])).startsWith("--workers 0"));
   const webgpu = parseBenchTrainArgs(["--backend", "webgpu", "--models", "conv", "--stock"]);
   assertEquals([webgpu.backend, webgpu.models, webgpu.stock], ["webgpu", ["conv"], true]);
   assert(message(() => parseBenchTrainArgs(["--backend", "auto"])).startsWith("--backend auto"));
