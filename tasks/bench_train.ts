@@ -130,7 +130,14 @@ export async function timeFitLoop(
   const [h, w] = autoencoder.inputShape.length === 1 ? [1, autoencoder.inputShape[0]] : [28, 28];
   const rng = new Rng(0);
   const images = Float32Array.from({ length: count * h * w }, () => rng.uniform());
-  const train = shareDataset({ images, labels: new Uint8Array(count), count, height: h, width: w });
+  const train = shareDataset({
+    images,
+    labels: new Uint8Array(count),
+    count,
+    height: h,
+    width: w,
+    channels: 1,
+  });
   const test = { ...train, count: 1 };
   const workers = chooseWorkers(options.workers, { backend: "wasm", batchSize: 0, steps: 0 });
   const replicas = options.workers > 1

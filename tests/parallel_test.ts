@@ -119,6 +119,7 @@ Deno.test("shareDataset puts images and labels in shared memory, unchanged", () 
     count: 1,
     height: 2,
     width: 2,
+    channels: 1,
   };
   const shared = shareDataset(data);
   assert(shared.images.buffer instanceof SharedArrayBuffer);

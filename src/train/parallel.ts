@@ -229,7 +229,14 @@ export class Replicas {
  * @example
  * ```ts
  * import { shareDataset } from "./parallel.ts";
- * const data = { images: new Float32Array(4), labels: new Uint8Array(1), count: 1, height: 2, width: 2 };
+ * const data = {
+ *   images: new Uint8Array(4),
+ *   labels: new Uint8Array(1),
+ *   count: 1,
+ *   height: 2,
+ *   width: 2,
+ *   channels: 1,
+ * };
  * shareDataset(data).images.buffer instanceof SharedArrayBuffer; // true
  * ```
  */
