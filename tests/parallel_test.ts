@@ -9,7 +9,15 @@ import { assert, assertEquals, thrownMessage } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
 import { resume, train, type TrainOptions } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
-import { chooseWorkers, MIN_STEPS, shareDataset } from "../src/train/parallel.ts";
+import { chooseWorkers, MIN_STEPS, Replicas, shareDataset } from "../src/train/parallel.ts";
+import { evaluate } from "../src/train/evaluate.ts";
+import { replicaBatches } from "../src/train/_replica.ts";
+import { resolveConfig } from "../src/train/config.ts";
+import { createTrainStep } from "../src/train/step.ts";
+import { getModel } from "../src/models/registry.ts";
+import { loadMnist } from "../src/data/mnist.ts";
+import { initBackend } from "../src/backend/backend.ts";
+import { tf } from "../src/deps.ts";
 import { parseTrainArgs } from "../src/cli/train_args.ts";
 import { packagedMnistDir } from "../src/data/mnist.ts";
 
@@ -79,6 +87,41 @@ Deno.test("wasm: with 2 workers, 1 epoch then --resume for a 2nd equals 2 uninte
   const weights = (r: typeof straight) =>
     r.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
   assertEquals(weights(resumed), weights(straight), "identical weights");
+});
+
+Deno.test("wasm: evaluation shared out among 2 replicas equals the main thread's, with its BatchNorm running statistics", async () => {
+  await initBackend({ backend: "wasm" });
+  const config = resolveConfig({ model: "deepconv", seed: 0, workers: 2 });
+  const autoencoder = getModel("deepconv").build(config);
+  const step = createTrainStep(autoencoder, config);
+  const { train, test } = await loadMnist({ scale: config.scale, trainSize: 64, testSize: 2500 });
+  const replicas = await Replicas.start({
+    count: 2,
+    config,
+    train: shareDataset(train),
+    autoencoder,
+    step,
+  });
+  try {
+    // Running statistics the workers' replicas were not started with.
+    tf.tidy(() =>
+      autoencoder.parameters.nonTrainableWeights.forEach((w, i) =>
+        w.write(tf.fill(w.shape as number[], 0.5 + i / 10))
+      )
+    );
+    const options = {
+      autoencoder,
+      step,
+      batches: replicaBatches(autoencoder, config, test),
+      seed: 7,
+    };
+    const alone = await evaluate(test, options);
+    assertEquals(await replicas.evaluate(shareDataset(test), options), alone);
+  } finally {
+    replicas.stop();
+    step.optimizer.dispose();
+    autoencoder.parameters.dispose();
+  }
 });
 
 Deno.test("--workers auto: one per hardware thread on wasm, with slices of 16+ samples, for runs of 200+ steps", () => {

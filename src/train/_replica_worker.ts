@@ -7,8 +7,9 @@
  * exchange, and replies with the worker's time profile and live tensors.
  *
  * Messages in: `init` ({@linkcode WorkerInit}), `load` ({@linkcode ReplicaState}),
- * `epoch` ({@linkcode EpochRequest}). Replies: `ready`, `loaded`,
- * `epoch` ({@linkcode EpochReply}), or `error` with a message.
+ * `epoch` ({@linkcode EpochRequest}), `evaluate` ({@linkcode EvaluateRequest}).
+ * Replies: `ready`, `loaded`, `epoch` ({@linkcode EpochReply}), the
+ * evaluated chunks' sums, or `error` with a message.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import { batchOrder, type Dataset } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { RunConfig } from "./config.ts";
 import { createTrainStep } from "./step.ts";
+import { evaluateChunks } from "./evaluate.ts";
 import {
   emptyProfile,
   type ExchangeMemory,
@@ -51,6 +53,20 @@ export interface EpochRequest {
   phase?: { index: number; reset: boolean };
 }
 
+/**
+ * Evaluate chunks `chunks` of `data` (see `evaluateChunks`) with the
+ * evaluation seed `seed`, after loading `buffers`: the main thread's
+ * non-trainable weights (BatchNorm's running statistics), which replicas
+ * do not keep in step.
+ */
+export interface EvaluateRequest {
+  kind: "evaluate";
+  data: Dataset;
+  chunks: number[];
+  seed: number;
+  buffers: Float32Array[];
+}
+
 /** A worker's epoch: its profile and its live tensors after it. */
 export interface EpochReply {
   kind: "epoch";
@@ -61,7 +77,9 @@ export interface EpochReply {
 let replica: Replica | undefined;
 let train: Dataset;
 
-async function handle(m: WorkerInit | ReplicaState | EpochRequest): Promise<unknown> {
+async function handle(
+  m: WorkerInit | ReplicaState | EpochRequest | EvaluateRequest,
+): Promise<unknown> {
   if (m.kind === "init") {
     await initBackend({ backend: "wasm" });
     const autoencoder = getModel(m.config.model).build(m.config);
@@ -88,6 +106,15 @@ async function handle(m: WorkerInit | ReplicaState | EpochRequest): Promise<unkn
       });
     });
     return { kind: "loaded" };
+  }
+  if (m.kind === "evaluate") {
+    tf.tidy(() =>
+      r.autoencoder.parameters.nonTrainableWeights.forEach((w, i) =>
+        w.write(tf.tensor(m.buffers[i], w.shape as number[]))
+      )
+    );
+    const { autoencoder, step, batches } = r;
+    return await evaluateChunks(m.data, { autoencoder, step, batches, seed: m.seed }, m.chunks);
   }
   if (m.phase) r.step.setPhase(m.phase.index, { reset: m.phase.reset });
   const exchange = r.exchange!;

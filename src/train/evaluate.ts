@@ -55,11 +55,52 @@ export interface Evaluation {
  * ```
  */
 export async function evaluate(data: Dataset, options: EvaluateOptions): Promise<Evaluation> {
+  const chunks = Array.from({ length: chunkCount(data) }, (_, c) => c);
+  return combineChunks(await evaluateChunks(data, options, chunks), data.count);
+}
+
+/** Samples per evaluation batch: chunk `c` is samples `c * EVAL_CHUNK` up to the next chunk's. */
+export const EVAL_CHUNK = 1000;
+
+/**
+ * The chunks {@linkcode evaluate} splits `data` into.
+ *
+ * @example
+ * ```ts
+ * import { chunkCount } from "./evaluate.ts";
+ * chunkCount({ count: 2500 }); // 3
+ * ```
+ */
+export function chunkCount(data: Pick<Dataset, "count">): number {
+  return Math.ceil(data.count / EVAL_CHUNK);
+}
+
+/**
+ * The sums over chunks `chunks` of `data` (see {@linkcode EVAL_CHUNK}) of
+ * the loss and metrics times the chunk's samples, one record per chunk:
+ * what data-parallel replicas evaluate of a set, for
+ * {@linkcode combineChunks} to add in chunk order (so the result does not
+ * depend on how the chunks were shared out).
+ *
+ * @example
+ * ```ts
+ * import { combineChunks, evaluateChunks, type EvaluateOptions } from "./evaluate.ts";
+ * import type { Dataset } from "../data/dataset.ts";
+ * async function firstChunkLoss(data: Dataset, options: EvaluateOptions): Promise<number> {
+ *   return combineChunks(await evaluateChunks(data, options, [0]), Math.min(1000, data.count)).loss;
+ * }
+ * ```
+ */
+export async function evaluateChunks(
+  data: Dataset,
+  options: EvaluateOptions,
+  chunks: readonly number[],
+): Promise<Record<string, number>[]> {
   const { batches, step, autoencoder, seed } = options;
-  const size = 1000;
-  const sums: Record<string, number> = {};
-  for (let start = 0; start < data.count; start += size) {
-    const n = Math.min(size, data.count - start);
+  const out: Record<string, number>[] = [];
+  for (const c of chunks) {
+    const start = c * EVAL_CHUNK;
+    const n = Math.min(EVAL_CHUNK, data.count - start);
     const idx = Uint32Array.from({ length: n }, (_, i) => start + i);
     const batch = batches.make(data, idx, deriveSeed(seed, 0x9015e));
     const extras = { ...batch, seed: deriveSeed(seed, start) };
@@ -76,15 +117,33 @@ export async function evaluate(data: Dataset, options: EvaluateOptions): Promise
       }),
     }));
     batches.dispose(batch);
-    for (const [k, t] of Object.entries(values)) {
-      sums[k] = (sums[k] ?? 0) + (await t.data())[0] * n;
-    }
+    const sums: Record<string, number> = {};
+    for (const [k, t] of Object.entries(values)) sums[k] = (await t.data())[0] * n;
     tf.dispose(values);
+    out.push(sums);
+  }
+  return out;
+}
+
+/**
+ * The evaluation of a set of `count` samples from its chunks' sums
+ * ({@linkcode evaluateChunks}), added in the order given.
+ *
+ * @example
+ * ```ts
+ * import { combineChunks } from "./evaluate.ts";
+ * combineChunks([{ loss: 1000 }, { loss: 250 }], 1500).loss; // 0.8333
+ * ```
+ */
+export function combineChunks(chunks: Record<string, number>[], count: number): Evaluation {
+  const sums: Record<string, number> = {};
+  for (const chunk of chunks) {
+    for (const [k, v] of Object.entries(chunk)) sums[k] = (sums[k] ?? 0) + v;
   }
   const { loss, ...rest } = sums;
   return {
-    loss: loss / data.count,
-    metrics: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v / data.count])),
+    loss: loss / count,
+    metrics: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v / count])),
   };
 }
 

@@ -201,6 +201,8 @@ export interface FitRun {
   readonly backend: BackendChoice;
   /** How many replicas train (the main thread's included) and why. */
   readonly workers: WorkersChoice;
+  /** The workers training and evaluating with the main thread, if there are some. */
+  readonly replicas?: Replicas;
   /** Epochs over all phases. */
   readonly totalEpochs: number;
   /** The name of the loss the metrics report: `loss` for a model's own, else `bce`, `mse`, `l1`. */
@@ -281,6 +283,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     settings,
     backend: options.backend,
     workers: options.workers ?? { count: 1, reason: "the main thread alone" },
+    replicas: options.replicas,
     totalEpochs: phases.reduce((n, p) => n + p.epochs, 0),
     // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
     lossName: ae.loss || phases.some((p) => p.loss) ? "loss" : settings.loss,
@@ -391,12 +394,15 @@ async function measure(
 ): Promise<EpochMetrics> {
   const t1 = performance.now();
   const evaluateOn = async (data: Dataset, name: string) => {
-    const evaluation = await evaluate(data, {
+    const options = {
       batches: run.batches,
       step: run.step,
       autoencoder: run.autoencoder,
       seed: run.evalSeed,
-    });
+    };
+    const evaluation = run.replicas
+      ? await run.replicas.evaluate(data, options)
+      : await evaluate(data, options);
     if (!Number.isFinite(evaluation.loss)) {
       throw new UserError(
         `epoch ${epoch + 1}: the ${name} loss became ${evaluation.loss} ` +

@@ -6,6 +6,8 @@
  * of the batch, the slices' gradients are summed in a fixed order through a
  * `SharedArrayBuffer`, and every replica applies the same update, so they
  * stay identical. The training set is shared with the workers, not copied.
+ * Evaluation shares the validation and test sets' batches out among the
+ * replicas too ({@linkcode Replicas.evaluate}).
  *
  * BatchNorm normalises each slice with its own batch statistics, as DDP
  * does; the running statistics that evaluation uses are the main thread's,
@@ -25,7 +27,20 @@ import type { RunConfig, WorkersRequest } from "./config.ts";
 import type { TrainStep } from "./step.ts";
 import { exchangeMemory, GradientExchange, type StepProfile } from "./exchange.ts";
 import { parameterCount } from "./_replica.ts";
-import type { EpochReply, EpochRequest, ReplicaState, WorkerInit } from "./_replica_worker.ts";
+import type {
+  EpochReply,
+  EpochRequest,
+  EvaluateRequest,
+  ReplicaState,
+  WorkerInit,
+} from "./_replica_worker.ts";
+import {
+  chunkCount,
+  combineChunks,
+  evaluateChunks,
+  type EvaluateOptions,
+  type Evaluation,
+} from "./evaluate.ts";
 
 /** How many replicas train, and why. */
 export interface WorkersChoice {
@@ -207,6 +222,42 @@ export class Replicas {
         return { profile, numTensors };
       }),
     );
+  }
+
+  /**
+   * {@linkcode evaluate} of `data` with the main thread's model, its chunks
+   * shared out among the replicas (the main thread evaluates its share
+   * meanwhile); the chunks' sums are added in chunk order, so the result is
+   * the main thread's alone. The workers first take the main thread's
+   * non-trainable weights (BatchNorm's running statistics). Share `data`
+   * ({@linkcode shareDataset}) so that it is not copied to each worker.
+   */
+  async evaluate(data: Dataset, options: EvaluateOptions): Promise<Evaluation> {
+    const chunks = chunkCount(data), count = this.count;
+    const share = (rank: number) => {
+      const from = Math.floor((rank * chunks) / count),
+        to = Math.floor(((rank + 1) * chunks) / count);
+      return Array.from({ length: to - from }, (_, i) => from + i);
+    };
+    const buffers = options.autoencoder.parameters.nonTrainableWeights.map((w) =>
+      w.read().dataSync() as Float32Array
+    );
+    const theirs = Promise.all(this.#workers.map((w, i) =>
+      w.request<Record<string, number>[]>(
+        {
+          kind: "evaluate",
+          data,
+          chunks: share(i + 1),
+          seed: options.seed,
+          buffers,
+        } satisfies EvaluateRequest,
+      )
+    ));
+    const mine = await evaluateChunks(data, options, share(0)).catch(async (e) => {
+      await theirs.catch(() => {});
+      throw e;
+    });
+    return combineChunks([...mine, ...(await theirs).flat()], data.count);
   }
 
   /** Why a worker failed, if one did. */

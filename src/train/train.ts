@@ -204,8 +204,9 @@ async function run(
     autoencoder: ae,
     step,
     train,
-    validation,
-    test: testSet,
+    // Shared with the workers, which evaluate parts of them.
+    validation: validation && replicas ? shareDataset(validation) : validation,
+    test: replicas ? shareDataset(testSet) : testSet,
     settings: config,
     backend,
     callbacks,
