@@ -132,6 +132,15 @@ export {
   type WorkersChoice,
 } from "./src/train/parallel.ts";
 export {
+  chunkCount,
+  combineChunks,
+  EVAL_CHUNK,
+  evaluate,
+  evaluateChunks,
+  type EvaluateOptions,
+  type Evaluation,
+} from "./src/train/evaluate.ts";
+export {
   emptyProfile,
   type ExchangeMemory,
   exchangeMemory,
