@@ -17,7 +17,7 @@ await runTask(async () => {
   const cmd = parseEmbedArgs(Deno.args);
   if (cmd.kind === "help") return console.log(cmd.text);
   const t0 = performance.now();
-  const r = await exportFeatures(cmd.runDir, cmd.options);
+  const r = await exportFeatures(cmd.runDir, { ...cmd.options, log: console.log });
   console.log(
     `train features (${r.trainCount}, ${r.dims}), test features (${r.testCount}, ${r.dims})`,
   );

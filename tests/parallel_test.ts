@@ -5,7 +5,7 @@
  * `--workers` is chosen and parsed as documented, and a runtime where
  * workers cannot start trains on the main thread and says why.
  */
-import { assert, assertEquals, thrownMessage } from "./_assert.ts";
+import { assert, assertAllClose, assertEquals, thrownMessage } from "./_assert.ts";
 import { quick, tempRunDir } from "./_train_fixture.ts";
 import { resume, train, type TrainOptions } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
@@ -18,6 +18,9 @@ import { getModel } from "../src/models/registry.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { tf } from "../src/deps.ts";
+import { encode } from "../src/inference/codec.ts";
+import { floatImages } from "../src/data/dataset.ts";
+import { parseEmbedArgs } from "../src/cli/run_tasks_args.ts";
 import { parseTrainArgs } from "../src/cli/train_args.ts";
 import { packagedMnistDir } from "../src/data/mnist.ts";
 
@@ -122,6 +125,37 @@ Deno.test("wasm: evaluation shared out among 2 replicas equals the main thread's
     step.optimizer.dispose();
     autoencoder.parameters.dispose();
   }
+});
+
+Deno.test("wasm: encoding shared out among 2 replicas gives the main thread's codes", async () => {
+  await initBackend({ backend: "wasm" });
+  const config = resolveConfig({ model: "conv", seed: 3 });
+  const autoencoder = getModel("conv").build(config);
+  const { test } = await loadMnist({ scale: config.scale, testSize: 2345 });
+  const shared = shareDataset(test);
+  const replicas = await Replicas.start({ count: 2, config, train: shared, autoencoder });
+  try {
+    const alone = encode(autoencoder, floatImages(test));
+    const both = await replicas.encode(shared, autoencoder);
+    assertEquals(both.length, test.count * 64);
+    assertAllClose(both, alone, { rel: 1e-6, abs: 1e-7 });
+  } finally {
+    replicas.stop();
+    autoencoder.parameters.dispose();
+  }
+});
+
+Deno.test("embed takes --workers N|auto", () => {
+  const options = (args: string[]) => {
+    const cmd = parseEmbedArgs(args);
+    return cmd.kind === "run" ? cmd.options : undefined;
+  };
+  assertEquals(options(["runs/x", "--workers", "2"])?.workers, 2);
+  assertEquals(options(["runs/x", "--workers", "auto"])?.workers, "auto");
+  assertEquals(options(["runs/x"])?.workers, undefined);
+  assert(
+    thrownMessage(() => parseEmbedArgs(["runs/x", "--workers", "0"])).startsWith("--workers 0"),
+  );
 });
 
 Deno.test("--workers auto: one per hardware thread on wasm, with slices of 16+ samples, for runs of 200+ steps", () => {

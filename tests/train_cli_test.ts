@@ -142,7 +142,7 @@ Deno.test("a denied permission names the task that is running and what it grants
   assertEquals(out.code, 2, stderr);
   assert(stderr.includes("--allow-read=.tmp/no_permission_run"), stderr);
   assert(
-    stderr.includes("deno task embed grants --allow-read=data,runs --allow-write=runs"),
+    stderr.includes("deno task embed grants --allow-read=data,runs,src,asm --allow-write=runs"),
     stderr,
   );
   assert(stderr.includes("tasks/embed.ts"), stderr);

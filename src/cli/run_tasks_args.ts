@@ -17,7 +17,8 @@ import type { ReportOptions } from "../report/report.ts";
 
 /** `--help` of `deno task embed`. */
 export const EMBED_USAGE =
-  "Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--out DIR]";
+  "Usage: deno task embed runs/<name> [--backend auto|webgpu|wasm|cpu] [--workers N|auto] " +
+  "[--out DIR]";
 /** `--help` of `deno task report`. */
 export const REPORT_USAGE =
   "Usage: deno task report runs/<name> [--tsne-points N (default 2000, 0: none)] " +
@@ -46,13 +47,25 @@ export function parseEmbedArgs(args: string[]): RunTaskCommand<ExportFeaturesOpt
   const { values, positionals } = parseTaskArgs({
     args,
     allowPositionals: true,
-    options: { backend: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      backend: { type: "string" },
+      workers: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
   });
   if (values.help) return { kind: "help", text: EMBED_USAGE };
+  const workers = values.workers === "auto"
+    ? "auto"
+    : numberOption("--workers", values.workers, { integer: true, min: 1 });
   return {
     kind: "run",
     runDir: oneRun(positionals, EMBED_USAGE),
-    options: { backend: backendOption(values.backend), out: values.out },
+    options: {
+      backend: backendOption(values.backend),
+      out: values.out,
+      ...(workers !== undefined && { workers }),
+    },
   };
 }
 

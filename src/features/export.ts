@@ -14,7 +14,9 @@
 import { loadRun } from "../inference/load_run.ts";
 import { encode, latentSize } from "../inference/codec.ts";
 import { loadData } from "../data/load.ts";
-import { floatImages } from "../data/dataset.ts";
+import { type Dataset, floatImages } from "../data/dataset.ts";
+import { chooseWorkers, Replicas, shareDataset } from "../train/parallel.ts";
+import type { WorkersRequest } from "../train/config.ts";
 import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
 import { writeNpz } from "../io/npz.ts";
@@ -31,6 +33,13 @@ export interface ExportFeaturesOptions {
   out?: string;
   /** Neighbours voting in the test accuracy (default 10). */
   k?: number;
+  /**
+   * Replicas encoding in parallel, the main thread's included (default
+   * `auto`: one per hardware thread on wasm for 20,000+ images; see `chooseWorkers`).
+   */
+  workers?: WorkersRequest;
+  /** Where the choice of workers is said (default: nowhere). */
+  log?: (line: string) => void;
 }
 
 /** What {@linkcode exportFeatures} wrote and measured. */
@@ -64,15 +73,42 @@ export async function exportFeatures(
   const run = await loadRun(runDir, { backend: options.backend });
   const { train, test } = await loadData(dataOptions(run.config));
   const dims = latentSize(run.autoencoder);
-  const arrays = {
-    train_features: {
-      data: encode(run.autoencoder, floatImages(train)),
-      shape: [train.count, dims],
-    },
-    train_labels: { data: train.labels, shape: [train.count] },
-    test_features: { data: encode(run.autoencoder, floatImages(test)), shape: [test.count, dims] },
-    test_labels: { data: test.labels, shape: [test.count] },
-  };
+  const workers = chooseWorkers(options.workers ?? "auto", {
+    backend: run.backend.name,
+    batchSize: 1000,
+    steps: Math.ceil((train.count + test.count) / 1000),
+    minSteps: 20,
+    unit: "batches of 1,000 to encode",
+  });
+  const replicas = workers.count > 1
+    ? await Replicas.start({
+      count: workers.count,
+      config: run.config,
+      train: shareDataset(test),
+      autoencoder: run.autoencoder,
+    }).catch((e) => {
+      workers.reason = `${workers.count} asked (${workers.reason}), but workers could not start: ` +
+        `${(e as Error).message}; encoding on the main thread alone`;
+      workers.count = 1;
+      return undefined;
+    })
+    : undefined;
+  options.log?.(`workers: ${workers.count} (${workers.reason})`);
+  const codes = async (data: Dataset) =>
+    replicas
+      ? await replicas.encode(shareDataset(data), run.autoencoder)
+      : encode(run.autoencoder, floatImages(data));
+  let arrays;
+  try {
+    arrays = {
+      train_features: { data: await codes(train), shape: [train.count, dims] },
+      train_labels: { data: train.labels, shape: [train.count] },
+      test_features: { data: await codes(test), shape: [test.count, dims] },
+      test_labels: { data: test.labels, shape: [test.count] },
+    };
+  } finally {
+    replicas?.stop();
+  }
   const out = options.out ?? runDir;
   await ensureDir(out);
   const files = [`${out}/${RUN_FILES.features}`];

@@ -15,6 +15,7 @@
  */
 import { tf } from "../deps.ts";
 import type { Autoencoder } from "../models/model.ts";
+import { type Dataset, gather } from "../data/dataset.ts";
 
 /** Options for {@linkcode encode} and {@linkcode decode}. */
 export interface CodecOptions {
@@ -74,6 +75,34 @@ export function encode(
   options: CodecOptions = {},
 ): Float32Array {
   return apply(ae.encoder, images, ae.inputShape, options.batchSize ?? 1000);
+}
+
+/**
+ * The codes of samples `from` to `to` of `data`, written into `out` (n x
+ * latentDim values for all of `data`) at their rows, gathered and encoded
+ * 1,000 at a time: a data-parallel replica's share of encoding a set.
+ *
+ * @example
+ * ```ts
+ * import { encodeInto, latentSize } from "./codec.ts";
+ * import { loadRun } from "./load_run.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * const run = await loadRun("runs/conv-1");
+ * const { test } = await loadMnist({ scale: run.config.scale });
+ * const out = new Float32Array(test.count * latentSize(run.autoencoder));
+ * encodeInto(run.autoencoder, test, { from: 0, to: test.count, out });
+ * ```
+ */
+export function encodeInto(
+  ae: Autoencoder,
+  data: Dataset,
+  rows: { from: number; to: number; out: Float32Array },
+): void {
+  const dims = latentSize(ae);
+  for (let start = rows.from; start < rows.to; start += 1000) {
+    const idx = Uint32Array.from({ length: Math.min(1000, rows.to - start) }, (_, i) => start + i);
+    rows.out.set(encode(ae, gather(data, idx)), start * dims);
+  }
 }
 
 /**

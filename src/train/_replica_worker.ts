@@ -7,7 +7,8 @@
  * exchange, and replies with the worker's time profile and live tensors.
  *
  * Messages in: `init` ({@linkcode WorkerInit}), `load` ({@linkcode ReplicaState}),
- * `epoch` ({@linkcode EpochRequest}), `evaluate` ({@linkcode EvaluateRequest}).
+ * `epoch` ({@linkcode EpochRequest}), `evaluate` ({@linkcode EvaluateRequest}),
+ * `encode` ({@linkcode EncodeRequest}).
  * Replies: `ready`, `loaded`, `epoch` ({@linkcode EpochReply}), the
  * evaluated chunks' sums, or `error` with a message.
  *
@@ -20,6 +21,7 @@ import { getModel } from "../models/registry.ts";
 import type { RunConfig } from "./config.ts";
 import { createTrainStep } from "./step.ts";
 import { evaluateChunks } from "./evaluate.ts";
+import { encodeInto } from "../inference/codec.ts";
 import {
   emptyProfile,
   type ExchangeMemory,
@@ -37,7 +39,7 @@ export interface WorkerInit {
   rank: number;
 }
 
-/** The weights (every variable of the model, in order) and optimizer state to load. */
+/** The weights (every variable of the model, in order) and optimizer state (none: keep it) to load. */
 export interface ReplicaState {
   kind: "load";
   weights: Float32Array[];
@@ -67,6 +69,15 @@ export interface EvaluateRequest {
   buffers: Float32Array[];
 }
 
+/** Encode samples `from` to `to` of `data` into the shared `out` (see `encodeInto`). */
+export interface EncodeRequest {
+  kind: "encode";
+  data: Dataset;
+  from: number;
+  to: number;
+  out: Float32Array;
+}
+
 /** A worker's epoch: its profile and its live tensors after it. */
 export interface EpochReply {
   kind: "epoch";
@@ -78,7 +89,7 @@ let replica: Replica | undefined;
 let train: Dataset;
 
 async function handle(
-  m: WorkerInit | ReplicaState | EpochRequest | EvaluateRequest,
+  m: WorkerInit | ReplicaState | EpochRequest | EvaluateRequest | EncodeRequest,
 ): Promise<unknown> {
   if (m.kind === "init") {
     await initBackend({ backend: "wasm" });
@@ -100,12 +111,18 @@ async function handle(
     tf.tidy(() => {
       weights.forEach((w, i) => w.write(tf.tensor(m.weights[i], w.shape as number[])));
       const shapes = [...r.step.optimizer.variables, ...r.step.optimizer.variables];
-      r.step.optimizer.setState({
-        step: m.optimizerStep,
-        moments: m.moments.map((v, i) => tf.tensor(v, shapes[i].shape)),
-      });
+      if (m.moments.length) {
+        r.step.optimizer.setState({
+          step: m.optimizerStep,
+          moments: m.moments.map((v, i) => tf.tensor(v, shapes[i].shape)),
+        });
+      }
     });
     return { kind: "loaded" };
+  }
+  if (m.kind === "encode") {
+    encodeInto(r.autoencoder, m.data, m);
+    return { kind: "encoded" };
   }
   if (m.kind === "evaluate") {
     tf.tidy(() =>

@@ -27,7 +27,9 @@ import type { RunConfig, WorkersRequest } from "./config.ts";
 import type { TrainStep } from "./step.ts";
 import { exchangeMemory, GradientExchange, type StepProfile } from "./exchange.ts";
 import { parameterCount } from "./_replica.ts";
+import { encodeInto, latentSize } from "../inference/codec.ts";
 import type {
+  EncodeRequest,
   EpochReply,
   EpochRequest,
   EvaluateRequest,
@@ -58,6 +60,10 @@ export interface ChooseWorkersOptions {
   batchSize: number;
   /** Steps the run will take: under `auto`, a run too short to repay starting workers takes one. */
   steps: number;
+  /** The fewest steps `auto` starts workers for (default {@linkcode MIN_STEPS}). */
+  minSteps?: number;
+  /** What a step is, for the reason (default `steps`; e.g. `batches of 1,000 to encode`). */
+  unit?: string;
   /** Hardware threads (default `navigator.hardwareConcurrency`). */
   cores?: number;
 }
@@ -94,8 +100,11 @@ export function chooseWorkers(
   }
   const cores = options.cores ?? (navigator.hardwareConcurrency || 1);
   if (cores < 2) return { count: 1, reason: "auto: one hardware thread" };
-  if (steps < MIN_STEPS) {
-    return { count: 1, reason: `auto: ${steps} steps are too few to repay starting workers` };
+  if (steps < (options.minSteps ?? MIN_STEPS)) {
+    return {
+      count: 1,
+      reason: `auto: ${steps} ${options.unit ?? "steps"} are too few to repay starting workers`,
+    };
   }
   const count = Math.max(1, Math.min(cores, MAX_AUTO, Math.floor(batchSize / MIN_SLICE)));
   return {
@@ -126,10 +135,10 @@ export interface StartReplicasOptions {
   config: RunConfig;
   /** The training set, shared with the workers (see {@linkcode shareDataset}). */
   train: Dataset;
-  /** The main thread's model and step, whose weights and optimizer state the workers load. */
+  /** The main thread's model, whose weights the workers load. */
   autoencoder: Autoencoder;
-  /** The main thread's step. */
-  step: TrainStep;
+  /** The main thread's step, whose optimizer state the workers load (default none: they only infer). */
+  step?: TrainStep;
 }
 
 /** The worker replicas of a run, and the main thread's end of the exchange. */
@@ -153,7 +162,7 @@ export class Replicas {
    */
   static async start(options: StartReplicasOptions): Promise<Replicas> {
     const { count, config, train, autoencoder, step } = options;
-    const memory = exchangeMemory(count, parameterCount(step));
+    const memory = exchangeMemory(count, step ? parameterCount(step) : 0);
     const started: Started[] = [];
     const replicas = new Replicas(started, new GradientExchange(memory, 0));
     try {
@@ -193,9 +202,9 @@ export class Replicas {
       });
   }
 
-  /** Loads the main thread's weights (all variables) and optimizer state into every worker. */
-  async load(autoencoder: Autoencoder, step: TrainStep): Promise<void> {
-    const { step: optimizerStep, moments } = step.optimizer.getState();
+  /** Loads the main thread's weights (all variables) and optimizer state, if given, into every worker. */
+  async load(autoencoder: Autoencoder, step?: TrainStep): Promise<void> {
+    const { step: optimizerStep, moments } = step?.optimizer.getState() ?? { step: 0, moments: [] };
     const state: ReplicaState = {
       kind: "load",
       weights: autoencoder.parameters.weights.map((w) => w.read().dataSync() as Float32Array),
@@ -258,6 +267,34 @@ export class Replicas {
       throw e;
     });
     return combineChunks([...mine, ...(await theirs).flat()], data.count);
+  }
+
+  /**
+   * The codes of every sample of `data` by `autoencoder` (the main thread's
+   * model, whose weights the workers hold), n x latentDim values: the
+   * samples shared out among the replicas in contiguous parts, the main
+   * thread encoding its part meanwhile. Share `data` ({@linkcode shareDataset}).
+   */
+  async encode(data: Dataset, autoencoder: Autoencoder): Promise<Float32Array> {
+    const out = new Float32Array(new SharedArrayBuffer(data.count * latentSize(autoencoder) * 4));
+    const bound = (rank: number) => Math.floor((rank * data.count) / this.count);
+    const theirs = Promise.all(this.#workers.map((w, i) =>
+      w.request(
+        {
+          kind: "encode",
+          data,
+          from: bound(i + 1),
+          to: bound(i + 2),
+          out,
+        } satisfies EncodeRequest,
+      )
+    ));
+    try {
+      encodeInto(autoencoder, data, { from: 0, to: bound(1), out });
+    } finally {
+      await theirs;
+    }
+    return out;
   }
 
   /** Why a worker failed, if one did. */
