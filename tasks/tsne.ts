@@ -103,7 +103,8 @@ async function run(cmd: TsneCommand): Promise<void> {
   await writeFileAtomic(`${outDir}/tsne.json`, JSON.stringify(report, null, 2) + "\n");
   await writeFileAtomic(
     `${outDir}/${RUN_FILES.tsnePlot}`,
-    scatterPlot(result.embedding, { labels: input.labels, title }).toPng(),
+    scatterPlot(result.embedding, { labels: input.labels, classNames: input.classNames, title })
+      .toPng(),
   );
   const subtitle =
     `${result.n} points, perplexity ${result.perplexity}, ${result.iterations} iterations, ` +
@@ -112,7 +113,12 @@ async function run(cmd: TsneCommand): Promise<void> {
     }`;
   await writeFileAtomic(
     `${outDir}/tsne.html`,
-    scatterHtml(result.embedding, { labels: input.labels, title, subtitle }),
+    scatterHtml(result.embedding, {
+      labels: input.labels,
+      classNames: input.classNames,
+      title,
+      subtitle,
+    }),
   );
   if (!quiet) {
     console.error(

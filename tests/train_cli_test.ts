@@ -177,7 +177,7 @@ Deno.test("--data x.npy trains from NumPy images, saying what it read; bad NumPy
     ),
     stdout,
   );
-  assert(stdout.includes("data: 16 train / 4 test images, 28x28"), stdout);
+  assert(stdout.includes("data: 16 train / 4 test images, 28x28x1"), stdout);
   const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`)).config;
   assertEquals([config.data, config.labels], [
     `${dir}/images_nhw_u8.npy`,

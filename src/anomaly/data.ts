@@ -38,6 +38,10 @@ export interface DetectionData {
   width: number;
   /** Channels per pixel (1 for flat rows). */
   channels: number;
+  /** `table` rows are drawn as line plots (default `image`). */
+  kind?: "image" | "table";
+  /** The name of class `i`, when the source names its classes. */
+  classNames?: string[];
   /** What was read, for messages and `detect.json`. */
   source: string;
 }
@@ -110,5 +114,6 @@ async function readNpyImages(path: string, config: RunConfig): Promise<Detection
   }
   const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
   const images = scalePixels(array, path, config.scale);
-  return { images, count, height, width, channels: 1, source: path };
+  const kind = rest.length === 1 ? "table" as const : "image" as const;
+  return { images, count, height, width, channels: 1, kind, source: path };
 }

@@ -40,6 +40,7 @@ import type { ThresholdMetrics } from "./metrics.ts";
 import { defaultScore, type ScoreName } from "./scores.ts";
 import { DEFAULT_THRESHOLD_RULE, type ThresholdRule } from "./threshold.ts";
 import { prFigure, rocFigure, scoreHistogram, topAnomaliesFigure, topK } from "./figures.ts";
+import { className } from "../plot/scatter.ts";
 
 /** Options for {@linkcode detect}. */
 export interface DetectOptions {
@@ -87,6 +88,8 @@ export interface DetectRecord {
   positive_class: "anomaly";
   /** The normal classes, when labels say what is normal. */
   normal_classes: number[] | null;
+  /** The name of class `i`, when the source names its classes (absent in older records). */
+  class_names?: string[] | null;
   /** The label that marks anomalies, when `--anomaly-label` said so. */
   anomaly_label: number | null;
   /** Anomalies among the samples by the labels, when known. */
@@ -236,11 +239,17 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
     {
       height: data.height,
       width: data.width,
+      channels: data.channels,
+      kind: data.kind,
       symmetric: config.scale === "symmetric",
+      titles: top.map((i) =>
+        `#${i}, score ${scores[i].toPrecision(3)}` +
+        (data.labels ? `, ${className(data.labels[i], data.classNames)}` : "")
+      ),
     },
   );
   files[RUN_FILES.scores] = writeNpy(scores, [scores.length]);
-  files[RUN_FILES.anomalies] = anomaliesCsv(scores, flags, data.labels, truth);
+  files[RUN_FILES.anomalies] = anomaliesCsv(scores, flags, data.labels, truth, data.classNames);
 
   const record: DetectRecord = {
     run: runDir,
@@ -251,6 +260,7 @@ export async function detect(runDir: string, options: DetectOptions = {}): Promi
     flagged: flags.reduce((s, f) => s + f, 0),
     positive_class: "anomaly",
     normal_classes: normal ?? null,
+    class_names: data.classNames ?? null,
     anomaly_label: options.anomalyLabel ?? null,
     anomalies: truth ? truth.reduce((s, t) => s + t, 0) : null,
     metrics: metrics
@@ -295,6 +305,7 @@ function anomaliesCsv(
   flags: Uint8Array,
   labels: Uint8Array | undefined,
   truth: Uint8Array | undefined,
+  classNames: readonly string[] | undefined,
 ): string {
   const head = [
     "index",
@@ -309,9 +320,14 @@ function anomaliesCsv(
       i,
       scores[i],
       flags[i],
-      ...(labels ? [labels[i], String(labels[i])] : []),
+      ...(labels ? [labels[i], csvField(className(labels[i], classNames))] : []),
       ...(truth ? [truth[i]] : []),
     ].join(","));
   }
   return rows.join("\n") + "\n";
+}
+
+/** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

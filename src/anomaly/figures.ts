@@ -11,7 +11,7 @@
  * @module
  */
 import { lineChart, type Series } from "../plot/line_chart.ts";
-import { imageGrid } from "../plot/image_grid.ts";
+import { type SampleLayout, samplesFigure } from "../plot/samples_figure.ts";
 import type { PrCurve, RocCurve } from "./metrics.ts";
 
 /** Options for {@linkcode scoreHistogram}. */
@@ -107,17 +107,18 @@ export function prFigure(curve: PrCurve, ap: number, prevalence: number): Uint8A
   });
 }
 
-/** Options for {@linkcode topAnomaliesFigure}. */
-export interface TopAnomaliesOptions {
-  /** Image size. */
-  height: number;
-  width: number;
+/** Options for {@linkcode topAnomaliesFigure}: the samples' layout, and how to draw them. */
+export interface TopAnomaliesOptions extends SampleLayout {
   /** Inputs in [-1, 1] (default false: [0, 1]). */
   symmetric?: boolean;
+  /** A title per sample for tables' line plots, e.g. its index, score and class (default `sample i`). */
+  titles?: string[];
 }
 
 /**
- * The given inputs (most anomalous first) over their reconstructions; returns PNG bytes.
+ * The given inputs (most anomalous first) over their reconstructions: an
+ * image grid (grey or RGB), or for table rows one line plot per sample;
+ * returns PNG bytes.
  *
  * @example
  * ```ts
@@ -129,11 +130,11 @@ export function topAnomaliesFigure(
   reconstructions: Float32Array,
   options: TopAnomaliesOptions,
 ): Uint8Array {
-  return imageGrid([inputs, reconstructions], {
-    height: options.height,
-    width: options.width,
+  const table = options.kind === "table";
+  return samplesFigure([inputs, reconstructions], options, {
+    names: table ? ["input", "reconstruction"] : ["most anomalous", "reconstructed"],
     symmetric: options.symmetric,
-    labels: ["most anomalous", "reconstructed"],
+    titles: options.titles,
   });
 }
 

@@ -67,7 +67,8 @@ function defaultsOf(m: ModelSpec): string {
 export function helpText(): string {
   const models = Object.values(MODELS).map((m) =>
     `  ${m.name.padEnd(12)} ${m.title}\n${" ".repeat(15)}defaults:${defaultsOf(m)} ` +
-    `(inputs ${m.defaults.scale === "unit" ? "[0,1]" : "[-1,1]"})`
+    `(inputs ${m.defaults.scale === "unit" ? "[0,1]" : "[-1,1]"})\n${" ".repeat(15)}takes ` +
+    (m.accepts ?? "images or table rows of any shape, flattened")
   ).join("\n");
   const row = (left: string, help: string) =>
     left.length < 24 ? `  ${left.padEnd(24)}${help}` : `  ${left}\n${" ".repeat(26)}${help}`;

@@ -59,7 +59,8 @@ export interface ExportedFeatures {
 /**
  * Encodes the whole train and test sets with the run's encoder and writes
  * `features.npz` (`train_features`, `train_labels`, `test_features`,
- * `test_labels`) and the same four arrays as `.npy` files.
+ * `test_labels`), the same four arrays as `.npy` files and, when the data
+ * names its classes (CSV labels, image folders, CIFAR), `class_names.json`.
  *
  * @example
  * ```ts
@@ -116,6 +117,11 @@ export async function exportFeatures(
   for (const [name, a] of Object.entries(arrays)) {
     files.push(`${out}/${name}.npy`);
     await writeFileAtomic(files.at(-1)!, writeNpy(a.data, a.shape));
+  }
+  const classNames = train.classNames ?? test.classNames;
+  if (classNames) {
+    files.push(`${out}/${RUN_FILES.classNames}`);
+    await writeFileAtomic(files.at(-1)!, JSON.stringify(classNames) + "\n");
   }
   const testAccuracy = await neighborAccuracy(arrays.test_features.data, dims, test.labels, {
     k: options.k ?? 10,

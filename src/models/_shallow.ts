@@ -1,13 +1,15 @@
 /**
  * The one-hidden-layer autoencoder the sparse, denoising and contractive
- * models of seed 002 share: Dense(784 -> hidden, activation), then
- * Dense(hidden -> 784, sigmoid); dropout, when asked, on the code.
+ * models of seed 002 share: Dense(D -> hidden, activation), then
+ * Dense(hidden -> D, sigmoid, or linear for unbounded inputs), D the values
+ * of one sample flat (784 for MNIST); dropout, when asked, on the code.
  * @module
  */
 import { tf, tfl } from "../deps.ts";
 import type { Autoencoder, LossContext } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { chained, dropoutAfter } from "./_layers.ts";
+import { flatSize, lastActivation, MNIST_SHAPE } from "./_shape.ts";
 
 /** Options of {@linkcode shallowAutoencoder}. */
 export interface ShallowOptions {
@@ -16,6 +18,10 @@ export interface ShallowOptions {
   activation: "relu" | "sigmoid";
   seed: number;
   dropout?: number;
+  /** Shape of one sample (default MNIST's), taken flat. */
+  inputShape?: readonly number[];
+  /** A linear output instead of the sigmoid (default false). */
+  unbounded?: boolean;
 }
 
 /**
@@ -24,15 +30,20 @@ export interface ShallowOptions {
  * sparse and contractive penalties are functions of them).
  */
 export function shallowAutoencoder(options: ShallowOptions) {
-  const { name, hidden, activation, seed, dropout = 0 } = options;
-  const code = tfl.layers.dense({ name: "enc_fc1", inputShape: [784], units: hidden, activation });
+  const { name, hidden, activation, seed, dropout = 0, inputShape = MNIST_SHAPE } = options;
+  const d = flatSize(inputShape);
+  const code = tfl.layers.dense({ name: "enc_fc1", inputShape: [d], units: hidden, activation });
   const encoder = tfl.sequential({ name: "encoder", layers: [code] });
   const decoder = tfl.sequential({
     name: "decoder",
     layers: [
       tfl.layers.inputLayer({ name: "code", inputShape: [hidden] }),
       ...dropoutAfter("enc_fc1", dropout),
-      tfl.layers.dense({ name: "dec_fc1", units: 784, activation: "sigmoid" }),
+      tfl.layers.dense({
+        name: "dec_fc1",
+        units: d,
+        activation: lastActivation("sigmoid", options.unbounded),
+      }),
     ],
   });
   initLikeTorch([encoder, decoder], seed);
@@ -41,7 +52,14 @@ export function shallowAutoencoder(options: ShallowOptions) {
     const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
     return { codes, output };
   };
-  return { code, encoder, decoder, ...chained(name, encoder, decoder), forward };
+  return {
+    code,
+    encoder,
+    decoder,
+    ...chained(name, encoder, decoder),
+    forward,
+    inputShape: [d],
+  };
 }
 
 /**
@@ -54,13 +72,13 @@ export function penalised(
   weight: number,
   penalty: (codes: tf.Tensor) => tf.Scalar,
 ): Autoencoder {
-  const { encoder, decoder, parameters, reconstruct, forward } = parts;
+  const { encoder, decoder, parameters, reconstruct, forward, inputShape } = parts;
   return {
     encoder,
     decoder,
     parameters,
     reconstruct,
-    inputShape: [784],
+    inputShape,
     loss: (ctx) =>
       tf.tidy(() => {
         const { codes, output } = forward(ctx);

@@ -1,14 +1,16 @@
 /**
  * The VAE's figures: samples decoded from N(0, I), the 20x20 manifold over
- * the normal's quantiles (latent 2), the test set's codes coloured by digit,
- * and an interpolation between two test digits.
+ * the normal's quantiles (latent 2), the test set's codes coloured by class,
+ * and an interpolation between two test samples. Images are drawn in the
+ * data's own size and channels; for tables (rows of features) only the
+ * latent scatter is drawn, decoded rows being no picture.
  * @module
  */
 import { tf, type tfl } from "../deps.ts";
 import type { ArtifactContext } from "./model.ts";
 import { imageGrid } from "../plot/image_grid.ts";
 import { scatterPlot } from "../plot/scatter.ts";
-import { gather } from "../data/dataset.ts";
+import { gather, sampleSize } from "../data/dataset.ts";
 
 /** The standard normal's quantile function (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
@@ -60,11 +62,11 @@ async function decode(decoder: tfl.LayersModel, codes: tf.Tensor): Promise<Float
   return data;
 }
 
-function rows(images: Float32Array, perRow: number): Float32Array[] {
-  const n = images.length / (784 * perRow);
+function rows(images: Float32Array, perRow: number, size: number): Float32Array[] {
+  const n = images.length / (size * perRow);
   return Array.from(
     { length: n },
-    (_, r) => images.subarray(r * perRow * 784, (r + 1) * perRow * 784),
+    (_, r) => images.subarray(r * perRow * size, (r + 1) * perRow * size),
   );
 }
 
@@ -90,8 +92,11 @@ async function latentScatter(parts: Parts, ctx: ArtifactContext): Promise<Uint8A
       points[2 * (start + i) + 1] = width > 1 ? values[width * i + 1] : 0;
     }
   }
-  return scatterPlot(points, { labels: test.labels, title: "VAE latent space (test set, means)" })
-    .toPng();
+  return scatterPlot(points, {
+    labels: test.labels,
+    classNames: test.classNames,
+    title: "VAE latent space (test set, means)",
+  }).toPng();
 }
 
 /**
@@ -103,21 +108,24 @@ export async function vaeArtifacts(
   ctx: ArtifactContext,
 ): Promise<Record<string, Uint8Array>> {
   const { decoder, encoder, latentDim } = parts;
-  const grid = { height: 28, width: 28, scale: 2 };
+  const { test } = ctx;
   const files: Record<string, Uint8Array> = {};
+  files["latent_scatter.png"] = await latentScatter(parts, ctx);
+  if (test.kind === "table") return files;
+  const { height, width, channels } = test;
+  const size = sampleSize(test);
+  const grid = { height, width, channels, scale: 2, symmetric: ctx.scale === "symmetric" };
   const samples = await decode(
     decoder,
     tf.randomNormal([100, latentDim], 0, 1, "float32", ctx.seed),
   );
-  files["samples.png"] = imageGrid(rows(samples, 10), grid);
+  files["samples.png"] = imageGrid(rows(samples, 10, size), grid);
   if (latentDim === 2) {
     const q = Array.from({ length: 20 }, (_, i) => normalQuantile(0.05 + (0.9 * i) / 19));
     const codes = q.slice().reverse().flatMap((y) => q.flatMap((x) => [x, y]));
     const manifold = await decode(decoder, tf.tensor2d(codes, [400, 2]));
-    files["manifold.png"] = imageGrid(rows(manifold, 20), { ...grid, scale: 1 });
+    files["manifold.png"] = imageGrid(rows(manifold, 20, size), { ...grid, scale: 1 });
   }
-  files["latent_scatter.png"] = await latentScatter(parts, ctx);
-  const { test } = ctx;
   const other = test.labels.findIndex((l) => l !== test.labels[0]);
   if (other > 0) {
     const ends = tf.tidy(() =>

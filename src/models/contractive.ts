@@ -34,13 +34,16 @@ export function jacobianPenalty(codes: tf.Tensor, kernel: tf.Tensor): tf.Scalar 
   });
 }
 
-function build({ latentDim, seed, dropout, contractiveWeight = 1e-4 }: BuildOptions): Autoencoder {
+function build(options: BuildOptions): Autoencoder {
+  const { latentDim, seed, dropout, contractiveWeight = 1e-4, inputShape, unbounded } = options;
   const parts = shallowAutoencoder({
     name: "contractive_autoencoder",
     hidden: latentDim,
     activation: "sigmoid",
     seed,
     dropout,
+    inputShape,
+    unbounded,
   });
   const penalty = (codes: tf.Tensor) =>
     jacobianPenalty(codes, parts.code.trainableWeights[0].read());
@@ -53,7 +56,7 @@ function build({ latentDim, seed, dropout, contractiveWeight = 1e-4 }: BuildOpti
 /** Seed 002's contractive autoencoder. */
 export const contractive: ModelSpec = {
   name: "contractive",
-  title: "contractive AE: 784-256 sigmoid encoder, MSE + lambda ||dz/dx||_F^2 (seed 002)",
+  title: "contractive AE: D-256 sigmoid encoder, MSE + lambda ||dz/dx||_F^2 (seed 002)",
   source: "002",
   defaults: {
     ...SEED_002_RECIPE,

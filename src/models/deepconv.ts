@@ -4,9 +4,18 @@
  * ConvTranspose + BatchNorm (+ ReLU) stages bring it back; L1 loss, Adam
  * 5e-4, batch 100. The code size is fixed by the architecture.
  *
+ * Its convolutions are unpadded (k2 s1, k3 s2, k3 s2, k4 s2) and the
+ * transposed ones mirror them, which gives back the input's size exactly
+ * only for sides of 8k + 12 pixels (20, 28, 36, 44, ...; side 8k + 12 ends
+ * as k x k maps): those it takes, with any number of channels, and its code
+ * is 6 x kH x kW numbers (24 for 28x28). Other sizes are refused before any
+ * data is loaded when the shape is known then; resize them (`--image-size`)
+ * or use `conv` or `tconv`, which take other sizes.
+ *
  * ```ts
  * import { deepconv } from "./deepconv.ts";
  * const ae = deepconv.build({ latentDim: 24, seed: 0 });
+ * const rgb = deepconv.build({ latentDim: 6 * 3 * 3, seed: 0, inputShape: [36, 36, 3] });
  * ```
  *
  * @module
@@ -16,17 +25,43 @@ import type { Autoencoder, BuildOptions, ModelSpec } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { chained, dropoutAfter } from "./_layers.ts";
 import { batchNorm } from "./_batch_norm.ts";
+import { checkInputShape, MNIST_SHAPE, notAnImage } from "./_shape.ts";
 
 const L = tfl.layers;
 const CODE_SIZE = 24;
-const WHY_24 = "6x2x2 = 24 numbers by construction";
+const WHY_24 = "6 x (H - 12)/8 x (W - 12)/8 numbers by construction (24 for 28x28)";
+
+/** The side of the code's maps for an input side, when the side round-trips (8k + 12). */
+function codeSide(side: number): number | undefined {
+  return side >= 20 && (side - 12) % 8 === 0 ? (side - 12) / 8 : undefined;
+}
+
+function refuses(shape: readonly number[]): string | undefined {
+  const notImage = notAnImage(shape, 20);
+  if (notImage) return notImage;
+  const bad = shape.slice(0, 2).find((side) => codeSide(side) === undefined);
+  if (bad === undefined) return undefined;
+  const below = bad - ((bad - 12) % 8 + 8) % 8;
+  return `its unpadded convolutions and their mirror give back sides of 8k + 12 pixels only, ` +
+    `and ${bad} is not one (${[below, below + 8].filter((s) => s >= 20).join(" or ")} is); ` +
+    "resize the images (--image-size) or use conv or tconv";
+}
+
+function latentDimFor(shape: readonly number[]): number {
+  return 6 * codeSide(shape[0])! * codeSide(shape[1])!;
+}
 
 /** [filters, kernel, stride] of the encoder's convolutions (the decoder mirrors them). */
 const STAGES: [number, number, number][] = [[3, 2, 1], [6, 3, 2], [6, 3, 2], [6, 4, 2]];
 
-function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
-  if (latentDim !== CODE_SIZE) {
-    throw new Error(`deepconv: the code is ${WHY_24}; latentDim ${latentDim}`);
+function build(options: BuildOptions): Autoencoder {
+  const { latentDim, seed, dropout = 0, inputShape = MNIST_SHAPE } = options;
+  const [h, w, c] = checkInputShape(deepconv, inputShape);
+  const code = latentDimFor(inputShape);
+  if (latentDim !== code) {
+    throw new Error(
+      `deepconv: the code is ${WHY_24}, ${code} for ${h}x${w}; latentDim ${latentDim}`,
+    );
   }
   const encoder = tfl.sequential({
     name: "encoder",
@@ -34,7 +69,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
       ...STAGES.flatMap(([filters, kernelSize, strides], i) => [
         L.conv2d({
           name: `enc_conv${i + 1}`,
-          ...(i === 0 && { inputShape: [28, 28, 1] }),
+          ...(i === 0 && { inputShape: [h, w, c] }),
           filters,
           kernelSize,
           strides,
@@ -47,12 +82,16 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
       L.flatten({ name: "enc_flatten" }),
     ],
   });
-  // Mirror: ConvTranspose 6->6 (k4 s2), 6->6 (k3 s2), 6->3 (k3 s2), 3->1 (k2 s1).
-  const mirror: [number, number, number][] = [[6, 4, 2], [6, 3, 2], [3, 3, 2], [1, 2, 1]];
+  // Mirror: ConvTranspose 6->6 (k4 s2), 6->6 (k3 s2), 6->3 (k3 s2), 3->C (k2 s1).
+  const mirror: [number, number, number][] = [[6, 4, 2], [6, 3, 2], [3, 3, 2], [c, 2, 1]];
   const decoder = tfl.sequential({
     name: "decoder",
     layers: [
-      L.reshape({ name: "dec_unflatten", inputShape: [24], targetShape: [2, 2, 6] }),
+      L.reshape({
+        name: "dec_unflatten",
+        inputShape: [code],
+        targetShape: [codeSide(h)!, codeSide(w)!, 6],
+      }),
       ...mirror.flatMap(([filters, kernelSize, strides], i) => [
         L.conv2dTranspose({
           name: `dec_convT${i + 1}`,
@@ -73,7 +112,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     encoder,
     decoder,
     ...chained("deep_conv_autoencoder", encoder, decoder),
-    inputShape: [28, 28, 1],
+    inputShape: [h, w, c],
   };
 }
 
@@ -94,5 +133,8 @@ export const deepconv: ModelSpec = {
     scale: "unit",
   },
   notTaken: { latentDim: `its code is ${WHY_24}` },
+  accepts: "HxWxC images whose sides are 8k + 12 pixels (20, 28, 36, 44, ...)",
+  refuses,
+  latentDimFor,
   build,
 };

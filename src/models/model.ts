@@ -85,7 +85,7 @@ export interface ModelOption {
   help: string;
 }
 
-/** Options every model's `build` takes: the run's settings. */
+/** Options every model's `build` takes: the run's settings and the shape of its data. */
 export interface BuildOptions extends Partial<ModelDefaults>, ModelOwnSettings {
   /** Size of the code. */
   latentDim: number;
@@ -93,6 +93,20 @@ export interface BuildOptions extends Partial<ModelDefaults>, ModelOwnSettings {
   seed: number;
   /** Dropout rate after every hidden layer (default 0: none). */
   dropout?: number;
+  /**
+   * Shape of one sample of the data: `[H, W, C]` for images, `[D]` for rows
+   * of a table (default `[28, 28, 1]`, MNIST's). Dense models take the
+   * `H * W * C` values flat; convolutional ones take images and say which.
+   */
+  inputShape?: readonly number[];
+  /**
+   * The inputs are not confined to [0, 1] or [-1, 1] (standardized tables):
+   * the decoder's last layer is linear instead of its sigmoid or Tanh
+   * (default false).
+   */
+  unbounded?: boolean;
+  /** Number of classes of the labels, for models with a classifier head (default 10). */
+  classes?: number;
 }
 
 /** A built autoencoder. */
@@ -107,7 +121,10 @@ export interface Autoencoder {
    * two outputs, the stacked AE's four).
    */
   parameters: tfl.LayersModel;
-  /** Shape of one input sample, e.g. `[28, 28, 1]` or `[784]`. */
+  /**
+   * Shape of one input sample as the network takes it: the image
+   * (`[28, 28, 1]`) for convolutional models, flat (`[784]`) for dense ones.
+   */
   inputShape: number[];
   /**
    * The reconstruction of a batch (the decoder of the encoder's code);
@@ -214,6 +231,16 @@ export interface ModelSpec {
   options?: ModelOption[];
   /** Options every other model takes that this one does not, with the reason (default none). */
   notTaken?: Partial<Record<"latentDim", string>>;
+  /** Which samples it takes, in a few words, for `--help` and errors (default: any, flattened). */
+  accepts?: string;
+  /**
+   * Why it cannot take samples of `shape` (`[H, W, C]` or `[D]`), or
+   * `undefined` when it can (default: it takes any). Asked before any data
+   * is loaded when the shape is known then.
+   */
+  refuses?(shape: readonly number[]): string | undefined;
+  /** The code size for samples of `shape`, for a model whose architecture fixes it. */
+  latentDimFor?(shape: readonly number[]): number;
   /** A new model with freshly initialised weights (from `options.seed`). */
   build(options: BuildOptions): Autoencoder;
 }

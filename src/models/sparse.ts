@@ -1,6 +1,6 @@
 /**
  * The sparse autoencoder of seed 002: an over-complete code of 1000 units
- * (784 inputs), a sigmoid decoder, MSE plus lambda * sum_j KL(rho || rho_j)
+ * (784 inputs for MNIST; D = H x W x C in general), a sigmoid decoder, MSE plus lambda * sum_j KL(rho || rho_j)
  * where rho_j is unit j's mean activation over the batch and rho = 0.05.
  * Adam 1e-3, batch 64, lambda 1e-3. The code is a sigmoid: the seed's ReLU
  * gives mean activations of 0 (dead units) or above 1, where the KL is
@@ -42,13 +42,16 @@ export function sparsityKl(codes: tf.Tensor, rho = SPARSITY_TARGET): tf.Scalar {
   });
 }
 
-function build({ latentDim, seed, dropout, sparsityWeight = 1e-3 }: BuildOptions): Autoencoder {
+function build(options: BuildOptions): Autoencoder {
+  const { latentDim, seed, dropout, sparsityWeight = 1e-3, inputShape, unbounded } = options;
   const parts = shallowAutoencoder({
     name: "sparse_autoencoder",
     hidden: latentDim,
     activation: "sigmoid",
     seed,
     dropout,
+    inputShape,
+    unbounded,
   });
   return {
     ...penalised(parts, sparsityWeight, (codes) => sparsityKl(codes)),
@@ -63,7 +66,7 @@ function build({ latentDim, seed, dropout, sparsityWeight = 1e-3 }: BuildOptions
 /** Seed 002's sparse autoencoder. */
 export const sparse: ModelSpec = {
   name: "sparse",
-  title: "sparse AE: over-complete 784-1000 sigmoid code, KL sparsity (rho 0.05) (seed 002)",
+  title: "sparse AE: over-complete D-1000 sigmoid code, KL sparsity (rho 0.05) (seed 002)",
   source: "002",
   defaults: {
     ...SEED_002_RECIPE,

@@ -1,9 +1,13 @@
 /**
  * The stacked autoencoder of seed 002: greedy layer-wise pre-training of
- * 784-256-128-64 (each layer a shallow AE, ReLU code, sigmoid
+ * D-256-128-64 (each layer a shallow AE, ReLU code, sigmoid
  * reconstruction of its input, MSE; 10 epochs each, earlier layers frozen),
  * then fine-tuning of the encoder with a softmax head under cross-entropy
- * (15 epochs at half the learning rate: Adam 5e-4). Reports `test_accuracy`
+ * (15 epochs at half the learning rate: Adam 5e-4). D is the values of one
+ * sample flat (784 for MNIST), the head has one output per class of the
+ * data (`classes`, 10 by default), and for unbounded inputs the first
+ * layer's reconstruction is linear (the deeper ones reconstruct ReLU codes
+ * through a sigmoid, as the seed's do). Reports `test_accuracy`
  * (%) per fine-tuning epoch and the best. The seed applies CrossEntropyLoss
  * to softmax outputs (a double softmax); here the head's logits go to the
  * softmax cross-entropy, as intended.
@@ -20,25 +24,33 @@ import type { Autoencoder, BuildOptions, LossContext, ModelSpec, TrainingPhase }
 import { initLikeTorch } from "./_torch_init.ts";
 import { dropoutAfter } from "./_layers.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
+import { flatSize, lastActivation, MNIST_SHAPE } from "./_shape.ts";
 
 const L = tfl.layers;
 
 function build(options: BuildOptions): Autoencoder {
   const { latentDim, seed, dropout = 0, pretrainEpochs = 10, epochs = 15 } = options;
-  const sizes = [784, 256, 128, latentDim];
+  const { inputShape = MNIST_SHAPE, unbounded, classes = 10 } = options;
+  const d = flatSize(inputShape);
+  const sizes = [d, 256, 128, latentDim];
   const enc = sizes.slice(1).map((units, i) =>
     L.dense({ name: `enc_fc${i + 1}`, units, activation: "relu" })
   );
+  // Only the first layer reconstructs the data itself; the deeper ones reconstruct ReLU codes.
   const dec = sizes.slice(0, -1).map((units, i) =>
-    L.dense({ name: `dec_fc${i + 1}`, units, activation: "sigmoid" })
+    L.dense({
+      name: `dec_fc${i + 1}`,
+      units,
+      activation: i === 0 ? lastActivation("sigmoid", unbounded) : "sigmoid",
+    })
   );
   const drop = enc.map((
     _,
     i,
   ) => (i < enc.length - 1 ? dropoutAfter(`enc_fc${i + 1}`, dropout) : []));
-  const head = L.dense({ name: "head_fc", units: 10 });
+  const head = L.dense({ name: "head_fc", units: classes });
 
-  const input = tfl.input({ shape: [784], name: "image" });
+  const input = tfl.input({ shape: [d], name: "image" });
   const hidden: tfl.SymbolicTensor[] = [];
   let h = input as tfl.SymbolicTensor;
   enc.forEach((layer, i) => {
@@ -91,7 +103,7 @@ function build(options: BuildOptions): Autoencoder {
     trains: ["enc_fc", "head_fc/"],
     loss: (ctx) =>
       tf.tidy(() =>
-        tf.losses.softmaxCrossEntropy(tf.oneHot(ctx.labels!, 10), logits(ctx)) as tf.Scalar
+        tf.losses.softmaxCrossEntropy(tf.oneHot(ctx.labels!, classes), logits(ctx)) as tf.Scalar
       ),
     metrics: (ctx) =>
       tf.tidy(() => ({
@@ -105,7 +117,7 @@ function build(options: BuildOptions): Autoencoder {
     encoder,
     decoder,
     parameters,
-    inputShape: [784],
+    inputShape: [d],
     usesLabels: true,
     reconstruct: (x, training, seed = 0) =>
       tf.tidy(() =>
@@ -119,7 +131,7 @@ function build(options: BuildOptions): Autoencoder {
 export const stacked: ModelSpec = {
   name: "stacked",
   title:
-    "stacked AE: greedy pre-training 784-256-128-64, then encoder + softmax fine-tuning; test accuracy (seed 002)",
+    "stacked AE: greedy pre-training D-256-128-64, then encoder + softmax fine-tuning; test accuracy (seed 002)",
   source: "002",
   defaults: {
     ...SEED_002_RECIPE,

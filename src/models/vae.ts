@@ -1,8 +1,10 @@
 /**
- * The variational autoencoder of seed 002: 784-256 ReLU to a mean and a
+ * The variational autoencoder of seed 002: D-256 ReLU to a mean and a
  * log-variance (latent 2 by default), a reparameterised sample
- * z = mu + exp(logvar / 2) * eps, decoder latent-256-784 with a sigmoid;
- * loss per image = BCE summed over pixels + KL(q(z|x) || N(0, I)). Adam 1e-3,
+ * z = mu + exp(logvar / 2) * eps, decoder latent-256-D with a sigmoid;
+ * loss per image = BCE summed over pixels + KL(q(z|x) || N(0, I)). D is the
+ * values of one sample flat (784 for MNIST); unbounded inputs get a linear
+ * output and the squared error in place of the BCE. Adam 1e-3,
  * batch 64. After every epoch it draws samples from N(0, I), the 20x20
  * manifold over the normal's quantiles (latent 2), the test set's latent
  * scatter by digit and an interpolation between two test digits.
@@ -21,6 +23,7 @@ import { denseStack, dropoutAfter, sliceDraws } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
 import { bcePerSample } from "../train/losses.ts";
+import { flatSize, lastActivation, MNIST_SHAPE } from "./_shape.ts";
 
 /**
  * KL(N(mu, exp(logvar)) || N(0, I)) of each row, summed over the latent
@@ -38,9 +41,11 @@ export function vaeKl(mu: tf.Tensor, logvar: tf.Tensor): tf.Tensor1D {
   ) as tf.Tensor1D;
 }
 
-function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
+function build(options: BuildOptions): Autoencoder {
+  const { latentDim, seed, dropout = 0, inputShape = MNIST_SHAPE, unbounded = false } = options;
+  const d = flatSize(inputShape);
   const L = tfl.layers;
-  const input = tfl.input({ shape: [784], name: "image" });
+  const input = tfl.input({ shape: [d], name: "image" });
   const hidden = L.dense({ name: "enc_fc1", units: 256, activation: "relu" });
   const drop = dropoutAfter("enc_fc1", dropout);
   const muLayer = L.dense({ name: "enc_mu", units: latentDim });
@@ -55,7 +60,10 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
   const encoder = tfl.model({ name: "encoder", inputs: input, outputs: mu });
   const decoder = tfl.sequential({
     name: "decoder",
-    layers: denseStack("dec", [latentDim, 256, 784], { last: "sigmoid", dropout }),
+    layers: denseStack("dec", [latentDim, 256, d], {
+      last: lastActivation("sigmoid", unbounded),
+      dropout,
+    }),
   });
   // PyTorch's Linear(256, 2 * latent) split in two halves has the same init bound.
   initLikeTorch([stats, decoder], seed);
@@ -73,7 +81,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
     const output = decoder.apply(z, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
     // The configured loss is a mean over pixels; the VAE's is a sum per image.
-    const reconstruction = tf.mul(ctx.reconstruction(output, ctx.target), 784) as tf.Scalar;
+    const reconstruction = tf.mul(ctx.reconstruction(output, ctx.target), d) as tf.Scalar;
     const kl = tf.mean(vaeKl(mu, logvar)) as tf.Scalar;
     return { reconstruction, kl };
   };
@@ -81,7 +89,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
     encoder,
     decoder,
     parameters,
-    inputShape: [784],
+    inputShape: [d],
     reconstruct: (input, training, seed = 0) =>
       tf.tidy(() =>
         decoder.apply(encoder.apply(input, { training, seed }), { training, seed }) as tf.Tensor
@@ -92,12 +100,16 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
         return tf.add(reconstruction, kl) as tf.Scalar;
       }),
     metrics: (ctx) => tf.tidy(() => terms(ctx)),
-    // Deterministic: the reconstruction of z = mu, BCE summed over pixels (the Bernoulli likelihood), plus KL.
+    // Deterministic: the reconstruction of z = mu, BCE summed over pixels (the Bernoulli
+    // likelihood), or for unbounded inputs the squared error (a unit Gaussian's, up to constants), plus KL.
     negativeElbo: (input) =>
       tf.tidy(() => {
         const [mu, logvar] = posterior(input, false, 0);
         const output = decoder.apply(mu, { training: false }) as tf.Tensor;
-        return tf.add(tf.mul(bcePerSample(output, input), 784), vaeKl(mu, logvar)) as tf.Tensor1D;
+        const perValue = unbounded
+          ? tf.mean(tf.square(tf.sub(output, input)), -1)
+          : bcePerSample(output, input);
+        return tf.add(tf.mul(perValue, d), vaeKl(mu, logvar)) as tf.Tensor1D;
       }),
     artifacts: (ctx) => vaeArtifacts({ encoder, decoder, latentDim }, ctx),
   };
@@ -106,8 +118,7 @@ function build({ latentDim, seed, dropout = 0 }: BuildOptions): Autoencoder {
 /** Seed 002's variational autoencoder. */
 export const vae: ModelSpec = {
   name: "vae",
-  title:
-    "VAE: 784-256 -> (mu, log-variance), BCE(sum) + KL, samples / manifold / scatter (seed 002)",
+  title: "VAE: D-256 -> (mu, log-variance), BCE(sum) + KL, samples / manifold / scatter (seed 002)",
   source: "002",
   defaults: {
     ...SEED_002_RECIPE,

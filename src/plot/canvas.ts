@@ -75,12 +75,28 @@ export class Canvas {
     }
   }
 
-  /** Draws a greyscale image (values in [0,1], row-major `w` x `h`) scaled by `scale`. */
-  image(x: number, y: number, grey: ArrayLike<number>, w: number, h: number, scale = 1): void {
+  /**
+   * Draws an image (values in [0,1], row-major `w` x `h` x `channels`,
+   * channels last: 1 grey, 3 RGB) scaled by `scale`.
+   */
+  image(
+    x: number,
+    y: number,
+    values: ArrayLike<number>,
+    w: number,
+    h: number,
+    scale = 1,
+    channels = 1,
+  ): void {
+    const byte = (v: number) => Math.round(255 * Math.min(1, Math.max(0, v)));
     for (let j = 0; j < h; j++) {
       for (let i = 0; i < w; i++) {
-        const v = Math.round(255 * Math.min(1, Math.max(0, grey[j * w + i])));
-        this.rect(x + i * scale, y + j * scale, scale, scale, [v, v, v]);
+        const at = (j * w + i) * channels;
+        const v = byte(values[at]);
+        const rgb: Rgb = channels === 3
+          ? [v, byte(values[at + 1]), byte(values[at + 2])]
+          : [v, v, v];
+        this.rect(x + i * scale, y + j * scale, scale, scale, rgb);
       }
     }
   }

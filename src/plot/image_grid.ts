@@ -1,5 +1,5 @@
 /**
- * Grids of greyscale images as PNG: reconstructions (originals over their
+ * Grids of images, grey or RGB, as PNG: reconstructions (originals over their
  * reconstructions), samples, manifolds and interpolations.
  *
  * ```ts
@@ -24,6 +24,8 @@ export interface ImageGridOptions {
   /** Image size in pixels. */
   height: number;
   width: number;
+  /** Values per pixel, channels last: 1 grey, 3 RGB (default 1). */
+  channels?: number;
   /** One label per row, drawn on the left (default: none). */
   labels?: string[];
   /** Upscaling of each pixel (default 3). */
@@ -38,11 +40,12 @@ export interface ImageGridOptions {
  * @example
  * ```ts
  * const png = imageGrid([new Float32Array(784 * 10)], { height: 28, width: 28 });
+ * const rgb = imageGrid([new Float32Array(32 * 32 * 3 * 4)], { height: 32, width: 32, channels: 3 });
  * ```
  */
 export function imageGrid(rows: Float32Array[], options: ImageGridOptions): Uint8Array {
-  const { height, width, labels = [], scale = 3, symmetric = false } = options;
-  const pixels = height * width, gap = 2;
+  const { height, width, channels = 1, labels = [], scale = 3, symmetric = false } = options;
+  const pixels = height * width * channels, gap = 2;
   const cols = Math.max(...rows.map((r) => r.length / pixels));
   const margin = labels.length ? Math.max(...labels.map((l) => textWidth(l))) + 12 : gap;
   const cw = width * scale, ch = height * scale;
@@ -53,7 +56,7 @@ export function imageGrid(rows: Float32Array[], options: ImageGridOptions): Uint
     for (let i = 0; i < row.length / pixels; i++) {
       let img: ArrayLike<number> = row.subarray(i * pixels, (i + 1) * pixels);
       if (symmetric) img = Float32Array.from(img, (v) => (v + 1) / 2);
-      canvas.image(margin + i * (cw + gap), y, img, width, height, scale);
+      canvas.image(margin + i * (cw + gap), y, img, width, height, scale, channels);
     }
   });
   return canvas.toPng();

@@ -16,6 +16,8 @@ export interface Series {
   x: number[];
   y: number[];
   color?: Rgb;
+  /** Shade the area between this line and these values (one per x), e.g. an error band (default none). */
+  fillTo?: number[];
 }
 
 /** Options for {@linkcode lineChart}. */
@@ -26,6 +28,14 @@ export interface LineChartOptions {
   /** Pixel size (default 640 x 400). */
   width?: number;
   height?: number;
+}
+
+/** Where on a canvas {@linkcode drawLineChart} draws: the box's top-left corner and size. */
+export interface ChartBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 function ticks(lo: number, hi: number, count = 5): number[] {
@@ -57,12 +67,39 @@ function label(v: number): string {
  * ```
  */
 export function lineChart(series: Series[], options: LineChartOptions = {}): Uint8Array {
-  const { width = 640, height = 400, title = "", xLabel = "", yLabel = "" } = options;
+  const { width = 640, height = 400 } = options;
   const c = new Canvas(width, height);
-  const left = 64, right = 16, top = 32, bottom = 44;
-  const pts = series.flatMap((s) => s.x.map((x, i) => [x, s.y[i]])).filter(([, y]) =>
-    Number.isFinite(y)
-  );
+  drawLineChart(c, series, { ...options, x: 0, y: 0, width, height });
+  return c.toPng();
+}
+
+/**
+ * Draws the chart of {@linkcode lineChart} into `box` of `c`, so that
+ * several charts share one figure.
+ *
+ * @example
+ * ```ts
+ * import { Canvas } from "./canvas.ts";
+ * import { drawLineChart } from "./line_chart.ts";
+ * const c = new Canvas(640, 200);
+ * for (const [k, y] of [[0.3, 0.2], [0.5, 0.1]].entries()) {
+ *   drawLineChart(c, [{ name: "loss", x: [1, 2], y }], { x: 320 * k, y: 0, width: 320, height: 200 });
+ * }
+ * ```
+ */
+export function drawLineChart(
+  c: Canvas,
+  series: Series[],
+  options: Omit<LineChartOptions, "width" | "height"> & ChartBox,
+): void {
+  const { title = "", xLabel = "", yLabel = "" } = options;
+  const { x: bx, y: by } = options;
+  const left = bx + 64, right = c.width - (bx + options.width) + 16;
+  const top = by + 32, bottom = c.height - (by + options.height) + 44;
+  const [width, height] = [c.width, c.height];
+  const pts = series.flatMap((s) =>
+    s.x.flatMap((x, i) => [[x, s.y[i]], ...(s.fillTo ? [[x, s.fillTo[i]]] : [])])
+  ).filter(([, y]) => Number.isFinite(y));
   const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
@@ -85,9 +122,26 @@ export function lineChart(series: Series[], options: LineChartOptions = {}): Uin
   }
   c.line(left, top, left, height - bottom, axis);
   c.line(left, height - bottom, width - right, height - bottom, axis);
-  c.text((width - textWidth(title, 2)) / 2, 8, title, [0, 0, 0], 2);
-  c.text((width - textWidth(xLabel)) / 2, height - 16, xLabel, axis);
-  c.text(4, top - 14, yLabel, axis);
+  const mid = bx + options.width / 2;
+  c.text(mid - textWidth(title, 2) / 2, by + 8, title, [0, 0, 0], 2);
+  c.text(mid - textWidth(xLabel) / 2, height - bottom + 28, xLabel, axis);
+  c.text(bx + 4, top - 14, yLabel, axis);
+  series.forEach((s, k) => {
+    const color = s.color ?? TAB10[k % TAB10.length];
+    if (!s.fillTo) return;
+    // One vertical stroke per pixel column, between the line and fillTo, linearly interpolated.
+    for (let i = 1; i < s.x.length; i++) {
+      const [xa, xb] = [px(s.x[i - 1]), px(s.x[i])];
+      for (let col = Math.ceil(xa); col <= xb; col++) {
+        const t = xb > xa ? (col - xa) / (xb - xa) : 0;
+        const lerp = (v: number[]) => v[i - 1] + t * (v[i] - v[i - 1]);
+        const [ya, yb] = [py(lerp(s.y)), py(lerp(s.fillTo))];
+        for (let row = Math.round(Math.min(ya, yb)); row <= Math.max(ya, yb); row++) {
+          c.plot(col, row, color, 0.25);
+        }
+      }
+    }
+  });
   series.forEach((s, k) => {
     const color = s.color ?? TAB10[k % TAB10.length];
     for (let i = 1; i < s.x.length; i++) {
@@ -100,5 +154,4 @@ export function lineChart(series: Series[], options: LineChartOptions = {}): Uin
     c.rect(lx, ly + 2, 14, 3, color);
     c.text(lx + 20, ly, s.name, [0, 0, 0]);
   });
-  return c.toPng();
 }

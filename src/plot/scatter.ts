@@ -15,6 +15,8 @@ import { Canvas, type Rgb, TAB10, textWidth } from "./canvas.ts";
 export interface ScatterOptions {
   /** Class of each point (default: all 0); colours cycle through tab10. */
   labels?: ArrayLike<number>;
+  /** The name of class `i`, drawn instead of its number (default: the numbers). */
+  classNames?: readonly string[];
   /** Image size in pixels (default 900 x 800). */
   width?: number;
   height?: number;
@@ -47,6 +49,11 @@ export function classCentres(points: Float32Array, labels: ArrayLike<number>): C
     .sort((a, b) => a.label - b.label);
 }
 
+/** The name of class `label`: `classNames[label]` when there is one, else the number. */
+export function className(label: number, classNames?: readonly string[]): string {
+  return classNames?.[label] ?? String(label);
+}
+
 /** The colour of class `label`. */
 export function classColour(label: number): Rgb {
   return TAB10[((label % TAB10.length) + TAB10.length) % TAB10.length];
@@ -54,7 +61,8 @@ export function classColour(label: number): Rgb {
 
 /**
  * Draws `points` (n x 2, interleaved) as translucent dots coloured by label,
- * with the label in a white box at each class centre and a legend.
+ * with the label (or its class name) in a white box at each class centre and
+ * a legend.
  *
  * @example
  * ```ts
@@ -67,10 +75,13 @@ export function scatterPlot(points: Float32Array, options: ScatterOptions = {}):
   const n = points.length / 2;
   const labels = options.labels ?? new Uint8Array(n);
   if (labels.length !== n) throw new Error(`scatterPlot: ${labels.length} labels for ${n} points`);
-  const { width = 900, height = 800, title } = options;
+  const { width = 900, height = 800, title, classNames } = options;
   const radius = options.radius ?? (n > 20000 ? 1 : n > 3000 ? 1.5 : 2.5);
   const canvas = new Canvas(width, height);
-  const top = title ? 30 : 10, left = 10, right = 80, bottom = 10;
+  const centres = options.labels ? classCentres(points, labels) : [];
+  const names = new Map(centres.map((c) => [c.label, className(c.label, classNames)]));
+  const legend = Math.max(0, ...[...names.values()].map((s) => textWidth(s, 2)));
+  const top = title ? 30 : 10, left = 10, right = Math.max(80, legend + 36), bottom = 10;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < n; i++) {
     x0 = Math.min(x0, points[2 * i]);
@@ -89,9 +100,8 @@ export function scatterPlot(points: Float32Array, options: ScatterOptions = {}):
   for (let i = 0; i < n; i++) {
     canvas.dot(px(points[2 * i]), py(points[2 * i + 1]), radius, classColour(labels[i]), alpha);
   }
-  const centres = options.labels ? classCentres(points, labels) : [];
   for (const c of centres) {
-    const text = String(c.label), size = 3;
+    const text = names.get(c.label)!, size = text.length > 3 ? 2 : 3;
     const w = textWidth(text, size), h = 7 * size;
     const x = Math.round(px(c.x) - w / 2), y = Math.round(py(c.y) - h / 2);
     canvas.rect(x - 4, y - 4, w + 8, h + 8, [255, 255, 255], 0.7);
@@ -101,7 +111,7 @@ export function scatterPlot(points: Float32Array, options: ScatterOptions = {}):
   centres.forEach((c, row) => {
     const y = top + 10 + row * 20;
     canvas.dot(width - right + 16, y + 7, 5, classColour(c.label));
-    canvas.text(width - right + 28, y + 1, String(c.label), [0, 0, 0], 2);
+    canvas.text(width - right + 28, y + 1, names.get(c.label)!, [0, 0, 0], 2);
   });
   return canvas;
 }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { classCentres, classColour } from "./scatter.ts";
+import { classCentres, classColour, className } from "./scatter.ts";
 import { Canvas } from "./canvas.ts";
 import { base64, escapeHtml } from "./_html.ts";
 
@@ -20,6 +20,8 @@ import { base64, escapeHtml } from "./_html.ts";
 export interface ScatterHtmlOptions {
   /** Class of each point, 0-255 (default: all 0). */
   labels?: ArrayLike<number>;
+  /** The name of class `i`, shown instead of its number (default: the numbers). */
+  classNames?: readonly string[];
   /** Page title and heading (default "t-SNE"). */
   title?: string;
   /** A line under the heading, e.g. the parameters (default none). */
@@ -28,24 +30,28 @@ export interface ScatterHtmlOptions {
   thumbnails?: ScatterThumbnails;
 }
 
-/** Greyscale images, one per point, for the hover tooltip. */
+/** Images, grey or RGB, one per point, for the hover tooltip. */
 export interface ScatterThumbnails {
-  /** Row-major n x height x width values in [0,1] (or [-1,1] with `symmetric`). */
+  /** Row-major n x height x width x channels values in [0,1] (or [-1,1] with `symmetric`). */
   images: Float32Array;
   height: number;
   width: number;
+  /** Values per pixel, channels last: 1 grey, 3 RGB (default 1). */
+  channels?: number;
   /** Values are in [-1,1] (default false). */
   symmetric?: boolean;
 }
 
 /** All thumbnails in one PNG sprite sheet, `cols` per row. */
 function spriteSheet(t: ScatterThumbnails, n: number): { png: Uint8Array; cols: number } {
-  const cols = Math.ceil(Math.sqrt(n)), px = t.height * t.width;
+  const channels = t.channels ?? 1;
+  const cols = Math.ceil(Math.sqrt(n)), px = t.height * t.width * channels;
   const sheet = new Canvas(cols * t.width, Math.ceil(n / cols) * t.height);
   for (let i = 0; i < n; i++) {
     let img: ArrayLike<number> = t.images.subarray(i * px, (i + 1) * px);
     if (t.symmetric) img = Float32Array.from(img, (v) => (v + 1) / 2);
-    sheet.image((i % cols) * t.width, Math.floor(i / cols) * t.height, img, t.width, t.height);
+    const [x, y] = [(i % cols) * t.width, Math.floor(i / cols) * t.height];
+    sheet.image(x, y, img, t.width, t.height, 1, channels);
   }
   return { png: sheet.toPng(), cols };
 }
@@ -77,6 +83,9 @@ export function scatterSection(points: Float32Array, options: ScatterHtmlOptions
     xy: base64(new Uint8Array(xy.buffer)),
     labels: base64(labels),
     centres: centres.map(({ label, x, y, count }) => ({ label, x, y, count })),
+    names: Object.fromEntries(
+      [...new Set(labels)].map((l) => [l, className(l, options.classNames)]),
+    ),
     palette,
     showCentres: options.labels !== undefined,
     sprite: sprite && t
@@ -88,7 +97,7 @@ export function scatterSection(points: Float32Array, options: ScatterHtmlOptions
         rows: Math.ceil(n / sprite.cols),
       }
       : null,
-  });
+  }).replaceAll("<", "\\u003c"); // class names are data: no "</script>" may end the script early
   return `<style>
 .sc-wrap{display:flex;gap:12px;align-items:flex-start}
 .sc-wrap canvas{border:1px solid #ccc;cursor:grab;touch-action:none}
@@ -124,11 +133,11 @@ function draw(){
   for(let i=0;i<n;i++)if(lab[i]==l){const X=sx(xy[2*i]),Y=sy(xy[2*i+1]);g.moveTo(X+r,Y);g.arc(X,Y,r,0,6.2832);}
   g.fill();}
  g.globalAlpha=1;g.font="bold 22px system-ui,sans-serif";g.textAlign="center";g.textBaseline="middle";
- if(D.showCentres)for(const c of D.centres){if(hidden.has(c.label))continue;const X=sx(c.x),Y=sy(c.y),w=g.measureText(String(c.label)).width+10;
-  g.fillStyle="rgba(255,255,255,.7)";g.fillRect(X-w/2,Y-14,w,28);g.fillStyle="#000";g.fillText(String(c.label),X,Y);}
+ if(D.showCentres)for(const c of D.centres){if(hidden.has(c.label))continue;const X=sx(c.x),Y=sy(c.y),w=g.measureText(D.names[c.label]).width+10;
+  g.fillStyle="rgba(255,255,255,.7)";g.fillRect(X-w/2,Y-14,w,28);g.fillStyle="#000";g.fillText(D.names[c.label],X,Y);}
 }
 const legend=root.querySelector(".sc-legend");
-for(const c of D.centres){const d=document.createElement("div");d.innerHTML='<span style="background:'+D.palette[c.label]+'"></span>'+c.label+" ("+c.count+")";
+for(const c of D.centres){const d=document.createElement("div");d.innerHTML='<span style="background:'+D.palette[c.label]+'"></span>';d.append(D.names[c.label]+" ("+c.count+")");
  d.onclick=()=>{hidden.has(c.label)?hidden.delete(c.label):hidden.add(c.label);d.classList.toggle("off");draw();};legend.appendChild(d);}
 cv.addEventListener("wheel",(e)=>{e.preventDefault();const f=Math.exp(-e.deltaY*.0015),b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;
  view.ox=mx-(mx-view.ox)*f;view.oy=my-(my-view.oy)*f;view.s*=f;draw();},{passive:false});
@@ -141,7 +150,7 @@ cv.addEventListener("pointermove",(e)=>{
  const b=cv.getBoundingClientRect(),mx=e.clientX-b.left,my=e.clientY-b.top;let best=-1,bd=64;
  for(let i=0;i<n;i++){if(hidden.has(lab[i]))continue;const dx=sx(xy[2*i])-mx,dy=sy(xy[2*i+1])-my,d=dx*dx+dy*dy;if(d<bd){bd=d;best=i;}}
  if(best<0){tip.style.display="none";return;}
- tipLabel.textContent="#"+best+(D.showCentres?"  label "+lab[best]:"");
+ tipLabel.textContent="#"+best+(D.showCentres?"  "+D.names[lab[best]]:"");
  if(D.sprite){const k=84/D.sprite.w;thumb.style.backgroundPosition=(-(best%D.sprite.cols)*D.sprite.w*k)+"px "+(-Math.floor(best/D.sprite.cols)*D.sprite.h*k)+"px";}
  tip.style.left=(e.clientX+12)+"px";tip.style.top=(e.clientY+12)+"px";tip.style.display="block";});
 draw();

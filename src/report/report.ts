@@ -1,7 +1,8 @@
 /**
  * A run's report: one self-contained HTML file that opens offline, with the
  * configuration, model summary, loss curves, reconstructions, an interactive
- * t-SNE scatter of the test features (hover shows the digit and its image)
+ * t-SNE scatter of the test features (hover shows the class, by name when
+ * the source names its classes, and the image; table rows have none)
  * and every other figure the model wrote (a VAE's samples, manifold and
  * interpolation).
  *
@@ -29,6 +30,7 @@ import {
 } from "../run/run_folder.ts";
 import { tsne } from "../tsne/tsne.ts";
 import { scatterSection } from "../plot/scatter_html.ts";
+import { className } from "../plot/scatter.ts";
 import { lineChart } from "../plot/line_chart.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { base64, escapeHtml } from "../plot/_html.ts";
@@ -144,15 +146,18 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
       `<section><h2>Latent space: t-SNE of ${test.count} test codes (${dims}-d)</h2>${
         scatterSection(embedding, {
           labels: test.labels,
-          thumbnails: {
+          classNames: test.classNames,
+          // A table's rows are no picture: the tooltip names the point and its class only.
+          thumbnails: test.kind === "table" ? undefined : {
             images,
             height: test.height,
             width: test.width,
+            channels: test.channels,
             symmetric: config.scale === "symmetric",
           },
           subtitle: `perplexity 30, 1000 iterations, KL ${kl.toFixed(3)}, ${
             seconds.toFixed(1)
-          } s; hover a point for its digit and image`,
+          } s; hover a point for its class${test.kind === "table" ? "" : " and image"}`,
         })
       }</section>`,
     );
@@ -198,7 +203,8 @@ async function detectionSection(runDir: string): Promise<string | undefined> {
         [
           "normal classes",
           `${
-            record.normal_classes?.join(", ")
+            record.normal_classes?.map((c) => className(c, record.class_names ?? undefined))
+              .join(", ")
           } (anomalies: every other class, the positive class; ${record.anomalies} samples)`,
         ],
         ["ROC-AUC", m.roc_auc.toFixed(4)],

@@ -57,6 +57,8 @@ export const RUN_FILES = {
   features: "features.npz",
   /** The arrays of the features archive, each also written as `<name>.npy`. */
   featureArrays: ["train_features", "train_labels", "test_features", "test_labels"],
+  /** The name of each class (a JSON array, label i's at i), beside the features when the data names them. */
+  classNames: "class_names.json",
   /** `deno task detect`: the threshold, its rule, counts and metrics; written last. */
   detect: "detect.json",
   /** One anomaly score per sample, float32. */

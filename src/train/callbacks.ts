@@ -18,7 +18,8 @@
 import { tf } from "../deps.ts";
 import { deriveSeed } from "../random.ts";
 import { lineChart } from "../plot/line_chart.ts";
-import { imageGrid } from "../plot/image_grid.ts";
+import { samplesFigure } from "../plot/samples_figure.ts";
+import { className } from "../plot/scatter.ts";
 import {
   RUN_FILES,
   saveCheckpoint,
@@ -30,6 +31,7 @@ import type { BackendChoice } from "../backend/backend.ts";
 import type { RunConfig } from "./config.ts";
 import type { BatchEnd, EpochBegin, EpochEnd, FitCallback, FitRun, TrainEnd } from "./fit.ts";
 import { modelSummary } from "./summary.ts";
+import { sampleShape } from "./input_shape.ts";
 import { formatSeconds, Progress } from "../cli/progress.ts";
 import { UserError } from "../errors.ts";
 
@@ -111,7 +113,7 @@ export class RunFolderWriter implements FitCallback {
 
   async #reconstructions(run: FitRun): Promise<Uint8Array> {
     const { test, batches } = run;
-    const n = Math.min(10, test.count);
+    const n = Math.min(test.kind === "table" ? 4 : 10, test.count);
     const batch = batches.make(
       test,
       Uint32Array.from({ length: n }, (_, i) => i),
@@ -122,11 +124,13 @@ export class RunFolderWriter implements FitCallback {
     const images = await Promise.all(rows.map(async (t) => (await t.data()) as Float32Array));
     batches.dispose(batch);
     recon.dispose();
-    return imageGrid(images, {
-      height: test.height,
-      width: test.width,
-      labels: batch.target ? ["clean", "noisy", "denoised"] : ["original", "reconstructed"],
+    return samplesFigure(images, test, {
+      names: batch.target ? ["clean", "noisy", "denoised"] : ["original", "reconstructed"],
       symmetric: this.config.scale === "symmetric",
+      titles: Array.from(
+        { length: n },
+        (_, i) => `test sample ${i} (${className(test.labels[i], test.classNames)})`,
+      ),
     });
   }
 }
@@ -299,9 +303,10 @@ export class TrainLog implements FitCallback {
         Math.round(1000 * validation.count / (validation.count + train.count)) / 10
       }% of the training data)`
       : "";
+    const shape = sampleShape(train);
     this.#log(
-      `data: ${train.count} train${classes}${held} / ${test.count} test images, ` +
-        `${train.height}x${train.width}`,
+      `data: ${train.count} train${classes}${held} / ${test.count} test ` +
+        (shape.length === 1 ? `rows, ${shape[0]} features` : `images, ${shape.join("x")}`),
     );
     this.#log(modelSummary(run.autoencoder));
     if (this.options.resumed) {

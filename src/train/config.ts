@@ -104,6 +104,16 @@ export interface RunConfig
   trainClasses?: number[] | null;
   /** The classes left out of training, or `null` for none (absent in older runs). */
   excludeClasses?: number[] | null;
+  /**
+   * Shape of one sample, which the model was built for: `[H, W, C]` images
+   * or `[D]` table rows (absent in runs made before shapes were recorded,
+   * which were trained on MNIST's `[28, 28, 1]`).
+   */
+  inputShape?: number[];
+  /** Whether the data's values were unbounded, giving the decoder a linear output (absent: false). */
+  unbounded?: boolean;
+  /** Number of classes of the labels (absent: 10). */
+  classes?: number;
 }
 
 /**

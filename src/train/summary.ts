@@ -1,6 +1,7 @@
 /**
- * A model summary in the style of torchsummary: each layer with its output
- * shape and parameter count, then the totals and the size of the weights.
+ * A model summary in the style of torchsummary: the input's shape, each
+ * layer with its output shape and parameter count (the shapes of the data
+ * the model was built for), then the totals and the size of the weights.
  *
  * ```ts
  * import { MODELS } from "../models/registry.ts";
@@ -25,6 +26,8 @@ export interface LayerRow {
 
 /** The summary's numbers, for reports. */
 export interface ModelSummary {
+  /** Shape of the input batch (`null`: the batch dimension). */
+  inputShape: (number | null)[];
   rows: LayerRow[];
   totalParams: number;
   trainableParams: number;
@@ -46,7 +49,8 @@ export function summarize(ae: Pick<Autoencoder, "parameters">): ModelSummary {
     (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
     0,
   );
-  return { rows, totalParams, trainableParams };
+  const inputShape = ae.parameters.inputs[0].shape as (number | null)[];
+  return { inputShape, rows, totalParams, trainableParams };
 }
 
 /**
@@ -61,21 +65,19 @@ export function summarize(ae: Pick<Autoencoder, "parameters">): ModelSummary {
  * ```
  */
 export function modelSummary(ae: Pick<Autoencoder, "parameters">): string {
-  const { rows, totalParams, trainableParams } = summarize(ae);
+  const { inputShape, rows, totalParams, trainableParams } = summarize(ae);
   const rule = "-".repeat(72), double = "=".repeat(72);
+  const row = (name: string, shape: (number | null)[], params: number) =>
+    `${name.padStart(30)}  ${`[${shape.map((d) => d ?? -1).join(", ")}]`.padStart(22)}  ${
+      params.toLocaleString("en-US").padStart(14)
+    }`;
   const lines = [
     rule,
     `${"Layer (type)".padStart(30)}  ${"Output Shape".padStart(22)}  ${"Param #".padStart(14)}`,
     double,
+    row("input (Input)", inputShape, 0),
+    ...rows.map((r) => row(`${r.name} (${r.type})`, r.outputShape, r.params)),
   ];
-  for (const r of rows) {
-    const shape = `[${r.outputShape.map((d) => d ?? -1).join(", ")}]`;
-    lines.push(
-      `${`${r.name} (${r.type})`.padStart(30)}  ${shape.padStart(22)}  ${
-        r.params.toLocaleString("en-US").padStart(14)
-      }`,
-    );
-  }
   const mb = (totalParams * 4) / 2 ** 20;
   lines.push(
     double,

@@ -18,7 +18,9 @@ import { type BackendChoice, type BackendRequest, initBackend } from "../backend
 import { loadData } from "../data/load.ts";
 import { type Dataset, holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
-import type { Autoencoder } from "../models/model.ts";
+import type { Autoencoder, LossName } from "../models/model.ts";
+import { checkInputShape } from "../models/_shape.ts";
+import { checkSameShape, fitConfigToData, recordedShape } from "./input_shape.ts";
 import { PermissionError } from "../io/permissions.ts";
 import {
   loadCheckpoint,
@@ -169,26 +171,34 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
 
 async function run(
   runDir: string,
-  config: RunConfig,
+  settings: RunConfig,
   resuming: boolean,
-  options: RunOutputOptions,
+  options: RunOutputOptions & { loss?: LossName },
 ): Promise<TrainResult> {
-  const backend = await initBackend({ backend: config.backend });
+  const spec = getModel(settings.model);
+  // Refused before any data is read when the shape is known: recorded, or the packaged MNIST's.
+  const known = recordedShape(settings, { newRun: !resuming });
+  if (known) checkInputShape(spec, known);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const backend = await initBackend({ backend: settings.backend });
   const { train: all, test: testSet, description } = await loadData({
-    ...dataOptions(config),
-    trainSize: config.trainSize ?? undefined,
-    testSize: config.testSize ?? undefined,
-    trainClasses: config.trainClasses ?? undefined,
-    excludeClasses: config.excludeClasses ?? undefined,
+    ...dataOptions(settings),
+    trainSize: settings.trainSize ?? undefined,
+    testSize: settings.testSize ?? undefined,
+    trainClasses: settings.trainClasses ?? undefined,
+    excludeClasses: settings.excludeClasses ?? undefined,
   });
+  if (resuming) checkSameShape(all, known!, runDir);
+  const config = resuming
+    ? settings
+    : fitConfigToData(settings, all, { loss: options.loss, log, test: testSet }, spec);
   const { rest: trainSet, held: validation } = holdOut(all, {
     fraction: config.valSplit ?? 0,
     seed: config.seed,
     name: "validation set (--val-split)",
   });
-  const ae = getModel(config.model).build(config);
+  const ae = spec.build(config);
   const step = createTrainStep(ae, config);
-  const log = options.log ?? ((line: string) => console.log(line));
   const { state, metrics } = resuming
     ? await restore(runDir, ae, step, log, validation !== undefined)
     : { state: { epoch: 0 }, metrics: [] };

@@ -17,7 +17,7 @@ import { exists } from "../io/atomic.ts";
 import { readCsv } from "../io/csv.ts";
 import { type NpyArray, readNpy } from "../io/npy.ts";
 import { readNpz } from "../io/npz.ts";
-import { RUN_FILES } from "../run/run_folder.ts";
+import { readRunFile, RUN_FILES } from "../run/run_folder.ts";
 
 /** Points to embed, with their labels if known. */
 export interface TsneInput {
@@ -26,6 +26,8 @@ export interface TsneInput {
   n: number;
   dims: number;
   labels?: Uint8Array;
+  /** The name of class `i`, from a run folder's `class_names.json` (default: none). */
+  classNames?: string[];
   /** The files the data and labels came from. */
   sources: string[];
   /** Where outputs go by default: the run folder, or the input file's folder. */
@@ -154,6 +156,8 @@ export async function loadTsneInput(
   });
   if (stat.isDirectory) {
     input = await loadRunFolder(clean);
+    const names = await readRunFile(clean, RUN_FILES.classNames);
+    if (names) input.classNames = JSON.parse(new TextDecoder().decode(names));
     defaultOutDir = clean;
   } else {
     defaultOutDir = clean.includes("/") ? clean.slice(0, clean.lastIndexOf("/")) || "/" : ".";
