@@ -75,6 +75,17 @@ Deno.test("tsne task: a run folder's features.npz", async () => {
   });
 });
 
+Deno.test("tsne task: a run folder's class_names.json names the classes in its figures", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeFile(`${dir}/test_features.npy`, writeNpy(data, [n, dims]));
+    await Deno.writeFile(`${dir}/test_labels.npy`, writeNpy(labels));
+    await Deno.writeTextFile(`${dir}/class_names.json`, '["ant","bee","cow","<doe>"]');
+    await tsneCommand([dir, ...FAST]);
+    const html = await Deno.readTextFile(`${dir}/tsne.html`);
+    assert(html.includes('"names":{"0":"ant","1":"bee","2":"cow","3":"\\u003cdoe>"}'), html);
+  });
+});
+
 Deno.test("tsne task: bad inputs fail with what was expected", async () => {
   await withDir(async (dir) => {
     await Deno.writeFile(`${dir}/v.npy`, writeNpy(new Float32Array(6)));

@@ -81,7 +81,9 @@ export function scatterPlot(points: Float32Array, options: ScatterOptions = {}):
   const centres = options.labels ? classCentres(points, labels) : [];
   const names = new Map(centres.map((c) => [c.label, className(c.label, classNames)]));
   const legend = Math.max(0, ...[...names.values()].map((s) => textWidth(s, 2)));
-  const top = title ? 30 : 10, left = 10, right = Math.max(80, legend + 36), bottom = 10;
+  // The legend takes what its names need, up to a third of the width.
+  const right = Math.max(80, Math.min(legend + 36, Math.floor(width / 3)));
+  const top = title ? 30 : 10, left = 10, bottom = 10;
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < n; i++) {
     x0 = Math.min(x0, points[2 * i]);
