@@ -15,6 +15,7 @@ import { createTrainStep } from "../src/train/step.ts";
 import { resolveConfig } from "../src/train/config.ts";
 import { fitConfigToData, recordedShape, sampleShape } from "../src/train/input_shape.ts";
 import { Rng } from "../src/random.ts";
+import { Batches } from "../src/train/batches.ts";
 import { UserError } from "../src/errors.ts";
 
 const SHAPES = { "8x8x1": [8, 8, 1], "32x32x3": [32, 32, 3], "28x28x1": [28, 28, 1], "D=20": [20] };
@@ -158,4 +159,24 @@ Deno.test("the shape a run was built for: recorded, else MNIST's (old runs, the 
   assertEquals(recordedShape({ data: "data/x.npy" }), [28, 28, 1]);
   assertEquals(recordedShape({ data: null }, { newRun: true }), [28, 28, 1]);
   assertEquals(recordedShape({ data: "data/x.npy" }, { newRun: true }), undefined);
+});
+
+Deno.test("noise on unbounded data: Gaussian noise is not clipped to [0, 1]; salt and pepper is refused", async () => {
+  await initBackend({ backend: "cpu" });
+  const rows = table(Array.from({ length: 40 }, (_, i) => 5 * Math.sin(i)), 20);
+  const settings = { noise: "gaussian" as const, noiseLevel: 0.1, scale: "unit" as const };
+  const values = async (unbounded: boolean) => {
+    const batches = new Batches([20], { ...settings, unbounded }, 20);
+    const batch = batches.make(rows, [0, 1], 3);
+    const input = await batch.input.data();
+    batches.dispose(batch);
+    return [Math.min(...input), Math.max(...input)];
+  };
+  const [lo, hi] = await values(true);
+  assert(lo < -4 && hi > 4, `${lo}..${hi}`);
+  assertEquals(await values(false), [0, 1]);
+  const config = resolveConfig({ model: "denoising", noise: "saltpepper" });
+  assert(
+    thrownMessage(() => fitConfigToData(config, rows, {})).includes("--noise gaussian or mask"),
+  );
 });

@@ -38,6 +38,8 @@ export interface BatchSettings {
   noiseLevel: number;
   /** The pixel range the images are in. */
   scale: PixelScale;
+  /** Values outside any range (standardized tables): Gaussian noise is not clipped (default false). */
+  unbounded?: boolean;
 }
 
 /** Makes (and frees) the batches of one model and run. */
@@ -66,15 +68,15 @@ export class Batches {
     const labels = this.withLabels
       ? tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]), "int32")
       : undefined;
-    const { noise, noiseLevel, scale } = this.settings;
+    const { noise, noiseLevel, scale, unbounded } = this.settings;
     if (noise === "none") return { input: this.tensor(clean), labels };
     const noisy = addNoise(clean, {
       kind: noise,
       level: noiseLevel,
       seed: noiseSeed,
       rows: idx,
-      min: scale === "symmetric" ? -1 : 0,
-      max: 1,
+      min: unbounded ? -Infinity : scale === "symmetric" ? -1 : 0,
+      max: unbounded ? Infinity : 1,
     });
     return { input: this.tensor(noisy), target: this.tensor(clean), labels };
   }

@@ -89,7 +89,7 @@ export interface EpochMetrics {
 /** The settings the fit loop reads. */
 export type FitSettings = Pick<
   RunConfig,
-  "seed" | "batchSize" | "epochs" | "loss" | "lr" | "noise" | "noiseLevel" | "scale"
+  "seed" | "batchSize" | "epochs" | "loss" | "lr" | "noise" | "noiseLevel" | "scale" | "unbounded"
 >;
 
 /** What {@linkcode fit} trains, on what, from where. */

@@ -114,6 +114,14 @@ export function fitConfigToData(
   const [lo, hi] = valueRange(data);
   const floor = config.scale === "symmetric" ? -1 : 0;
   const unbounded = lo < floor || hi > 1;
+  if (unbounded && config.noise === "saltpepper") {
+    throw new UserError(
+      `--noise saltpepper sets values to the ends of their range, and this data's values run ` +
+        `from ${lo.toPrecision(4)} to ${
+          hi.toPrecision(4)
+        } without one: use --noise gaussian or mask`,
+    );
+  }
   let loss = options.loss ?? config.loss;
   if (unbounded && loss === "bce") {
     if (options.loss === "bce") {
