@@ -123,7 +123,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   for (const name of await runFigures(runDir)) {
     const png = (await readRunFile(runDir, name))!;
     if (name === RUN_FILES.reconstructions) {
-      figures.unshift(figure(png, "reconstructions: test images over their reconstructions"));
+      figures.unshift(figure(png, "reconstructions: test samples and their reconstructions"));
     } else if (!SHOWN_ELSEWHERE.has(name)) {
       figures.push(figure(png, name.replace(/\.png$/, "").replaceAll("_", " ")));
     }

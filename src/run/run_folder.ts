@@ -43,7 +43,7 @@ export const RUN_FILES = {
   metrics: "metrics.jsonl",
   /** Train, validation (when the run has a validation set) and test loss per epoch. */
   lossChart: "loss.png",
-  /** Test images over their reconstructions. */
+  /** Test samples and their reconstructions: images over them, or line plots of table rows. */
   reconstructions: "reconstructions.png",
   /** The last epoch's checkpoint folder. */
   checkpoint: "checkpoint",
