@@ -180,3 +180,16 @@ Deno.test("noise on unbounded data: Gaussian noise is not clipped to [0, 1]; sal
     thrownMessage(() => fitConfigToData(config, rows, {})).includes("--noise gaussian or mask"),
   );
 });
+
+Deno.test("the log says when unbounded data changes the output and the loss", () => {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const data = table([-2, 3, 0.5, 0.1], 2);
+  fitConfigToData(resolveConfig({ model: "vae" }), data, { log });
+  fitConfigToData(resolveConfig({ model: "dense" }), data, { log });
+  fitConfigToData(resolveConfig({ model: "dense" }), table([0, 1], 2), { log });
+  assertEquals(lines, [
+    "values from -2.000 to 3.000 are not in [0, 1]: the decoder's output is linear, and the loss MSE (instead of vae's BCE)",
+    "values from -2.000 to 3.000 are not in [-1, 1]: the decoder's output is linear",
+  ]);
+});

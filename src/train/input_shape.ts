@@ -132,9 +132,12 @@ export function fitConfigToData(
       );
     }
     loss = "mse";
+  }
+  if (unbounded) {
     options.log?.(
       `values from ${lo.toPrecision(4)} to ${hi.toPrecision(4)} are not in [${floor}, 1]: ` +
-        `a linear output and MSE (instead of ${config.model}'s BCE)`,
+        `the decoder's output is linear` +
+        (loss === config.loss ? "" : `, and the loss MSE (instead of ${config.model}'s BCE)`),
     );
   }
   return {
