@@ -29,7 +29,7 @@ import { checkInputShape, MNIST_SHAPE, notAnImage } from "./_shape.ts";
 
 const L = tfl.layers;
 const CODE_SIZE = 24;
-const WHY_24 = "6 x (H - 12)/8 x (W - 12)/8 numbers by construction (24 for 28x28)";
+const WHY_24 = "6x2x2 = 24 numbers for 28x28 by construction (6 x (H - 12)/8 x (W - 12)/8 for HxW)";
 
 /** The side of the code's maps for an input side, when the side round-trips (8k + 12). */
 function codeSide(side: number): number | undefined {
