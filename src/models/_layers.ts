@@ -47,7 +47,10 @@ export interface SeededDropoutArgs {
   rate: number;
 }
 
-/** Inverted dropout with a mask drawn from `kwargs.seed` mixed with the layer's name. */
+/**
+ * Inverted dropout with a mask drawn from `kwargs.seed` mixed with the
+ * layer's name; with `kwargs.rows`, the rows of the mask of the whole batch.
+ */
 export class SeededDropout extends tfl.layers.Layer {
   static className = "SeededDropout";
   readonly rate: number;
@@ -66,7 +69,21 @@ export class SeededDropout extends tfl.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return x;
     const seed = deriveSeed(Number(kwargs.seed ?? 0), this.#key);
-    return tf.dropout(x, this.rate, undefined, seed);
+    const rows = kwargs.rows as Rows | undefined;
+    if (!rows || (rows.offset === 0 && rows.total === x.shape[0])) {
+      return tf.dropout(x, this.rate, undefined, seed);
+    }
+    // A slice of a data-parallel step's batch: the whole batch's mask, these rows of it
+    // (tf.dropout of ones is the mask's values exactly: floor(u + keep) / keep).
+    return tf.tidy(() => {
+      const mask = tf.dropout(
+        tf.ones([rows.total, ...x.shape.slice(1)]),
+        this.rate,
+        undefined,
+        seed,
+      );
+      return tf.mul(x, tf.slice(mask, rows.offset, x.shape[0]));
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -127,7 +144,7 @@ export function chained(
   const parameters = tfl.sequential({ name, layers: [encoder, decoder] });
   return {
     parameters,
-    reconstruct: (input, training, seed = 0) =>
-      parameters.apply(input, { training, seed }) as tf.Tensor,
+    reconstruct: (input, training, seed = 0, rows) =>
+      parameters.apply(input, { training, seed, rows }) as tf.Tensor,
   };
 }

@@ -49,7 +49,11 @@ export function shallowAutoencoder(options: ShallowOptions) {
   initLikeTorch([encoder, decoder], seed);
   const forward = (ctx: LossContext) => {
     const codes = encoder.apply(ctx.input, { training: ctx.training }) as tf.Tensor;
-    const output = decoder.apply(codes, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
+    const output = decoder.apply(codes, {
+      training: ctx.training,
+      seed: ctx.seed,
+      rows: ctx.rows,
+    }) as tf.Tensor;
     return { codes, output };
   };
   return {

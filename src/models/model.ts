@@ -129,9 +129,10 @@ export interface Autoencoder {
   /**
    * The reconstruction of a batch (the decoder of the encoder's code);
    * `training` turns on dropout and batch statistics, `seed` draws the
-   * dropout masks.
+   * dropout masks; `rows` says where the batch sits in a data-parallel
+   * step's whole batch (the masks are drawn for the whole batch).
    */
-  reconstruct(input: tf.Tensor, training: boolean, seed?: number): tf.Tensor;
+  reconstruct(input: tf.Tensor, training: boolean, seed?: number, rows?: Rows): tf.Tensor;
   /**
    * The batch loss, when the model adds terms to the reconstruction loss
    * (sparsity, contraction, KL); by default the loop uses `reconstruction`

@@ -74,7 +74,7 @@ function build(options: BuildOptions): Autoencoder {
 
   const through = (i: number, x: tf.Tensor, ctx: LossContext) =>
     [enc[i], ...drop[i]].reduce(
-      (t, l) => l.apply(t, { training: ctx.training, seed: ctx.seed }) as tf.Tensor,
+      (t, l) => l.apply(t, { training: ctx.training, seed: ctx.seed, rows: ctx.rows }) as tf.Tensor,
       x,
     );
   /** The input of layer `depth`: the batch through the layers below it. */
@@ -119,9 +119,13 @@ function build(options: BuildOptions): Autoencoder {
     parameters,
     inputShape: [d],
     usesLabels: true,
-    reconstruct: (x, training, seed = 0) =>
+    reconstruct: (x, training, seed = 0, rows) =>
       tf.tidy(() =>
-        decoder.apply(encoder.apply(x, { training, seed }), { training, seed }) as tf.Tensor
+        decoder.apply(encoder.apply(x, { training, seed, rows }), {
+          training,
+          seed,
+          rows,
+        }) as tf.Tensor
       ),
     phases: [...(pretrainEpochs > 0 ? enc.map((_, i) => pretrain(i)) : []), fineTune],
   };

@@ -17,7 +17,7 @@
  * @module
  */
 import { tf, tfl } from "../deps.ts";
-import type { Autoencoder, BuildOptions, LossContext, ModelSpec } from "./model.ts";
+import type { Autoencoder, BuildOptions, LossContext, ModelSpec, Rows } from "./model.ts";
 import { initLikeTorch } from "./_torch_init.ts";
 import { denseStack, dropoutAfter, sliceDraws } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
@@ -73,13 +73,17 @@ function build(options: BuildOptions): Autoencoder {
     outputs: [decoder.apply(mu) as tfl.SymbolicTensor, logvar],
   });
 
-  const posterior = (input: tf.Tensor, training: boolean, seed: number) =>
-    stats.apply(input, { training, seed }) as tf.Tensor[];
+  const posterior = (input: tf.Tensor, training: boolean, seed: number, rows?: Rows) =>
+    stats.apply(input, { training, seed, rows }) as tf.Tensor[];
   const terms = (ctx: LossContext) => {
-    const [mu, logvar] = posterior(ctx.input, ctx.training, ctx.seed);
+    const [mu, logvar] = posterior(ctx.input, ctx.training, ctx.seed, ctx.rows);
     const eps = sliceDraws(mu.shape, ctx.seed, ctx.rows);
     const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
-    const output = decoder.apply(z, { training: ctx.training, seed: ctx.seed }) as tf.Tensor;
+    const output = decoder.apply(z, {
+      training: ctx.training,
+      seed: ctx.seed,
+      rows: ctx.rows,
+    }) as tf.Tensor;
     // The configured loss is a mean over pixels; the VAE's is a sum per image.
     const reconstruction = tf.mul(ctx.reconstruction(output, ctx.target), d) as tf.Scalar;
     const kl = tf.mean(vaeKl(mu, logvar)) as tf.Scalar;
@@ -90,9 +94,13 @@ function build(options: BuildOptions): Autoencoder {
     decoder,
     parameters,
     inputShape: [d],
-    reconstruct: (input, training, seed = 0) =>
+    reconstruct: (input, training, seed = 0, rows) =>
       tf.tidy(() =>
-        decoder.apply(encoder.apply(input, { training, seed }), { training, seed }) as tf.Tensor
+        decoder.apply(encoder.apply(input, { training, seed, rows }), {
+          training,
+          seed,
+          rows,
+        }) as tf.Tensor
       ),
     loss: (ctx) =>
       tf.tidy(() => {

@@ -130,7 +130,9 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
     const own = phase?.loss ?? ae.loss;
     return own
       ? own(ctx)
-      : tf.tidy(() => reconstruction(ae.reconstruct(input, training, ctx.seed), ctx.target));
+      : tf.tidy(() =>
+        reconstruction(ae.reconstruct(input, training, ctx.seed, ctx.rows), ctx.target)
+      );
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
     (phase?.metrics ?? ae.metrics)?.(context(input, false, extras)) ?? {};
