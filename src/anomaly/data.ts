@@ -24,6 +24,7 @@ import { scalePixels } from "../data/numpy_images.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
 import { dataOptions, type RunConfig } from "../train/config.ts";
+import { describeShape, recordedShape } from "../train/input_shape.ts";
 
 /** Samples to score, with their labels when the source has them. */
 export interface DetectionData {
@@ -94,7 +95,9 @@ export async function loadDetectionData(
       `${data.source}: samples are ${data.height}x${data.width}${
         data.channels > 1 ? `x${data.channels}` : ""
       } = ${sample} values, but the ${config.model} ` +
-        `model was trained on ${inputShape.join("x")} = ${size}`,
+        `model was trained on ${
+          describeShape(recordedShape(config) ?? inputShape)
+        } (${size} values)`,
     );
   }
   return data;
