@@ -142,7 +142,10 @@ Deno.test("every bad input: one error line, exit 2, nothing written", async () =
   const out = `${empty}/out`;
   const cases: [string[], string][] = [
     [[empty], "no checkpoint"],
-    [[runDir, "--data", `${empty}/small.npy`], "10x10 = 100 values"],
+    [
+      [runDir, "--data", `${empty}/small.npy`],
+      "10x10 = 100 values, but the dense model was trained on 28x28x1 images (784 values)",
+    ],
     [[runDir, "--normal-classes", "12"], "class 12 does not occur"],
     [[runDir, "--threshold", "median+2*std"], "--threshold median+2*std: expected mean+K*std"],
     [[runDir, "--data", `${empty}/rows.npy`, "--normal-classes", "1"], "has no labels"],
