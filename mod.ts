@@ -60,6 +60,22 @@ export {
   take,
 } from "./src/data/dataset.ts";
 export { selectSplits, type SelectSplitsOptions } from "./src/data/selection.ts";
+export { type ByteScale, gatherScale, type GatherScaleOptions } from "./src/data/gather_scale.ts";
+export {
+  applyScaling,
+  describeScaling,
+  fitScaling,
+  type FitScalingOptions,
+  imageScaling,
+  type ImageScalingOptions,
+  NORMALIZE_METHODS,
+  type NormalizeMethod,
+  parseNormalize,
+  parseScaling,
+  scaleDataset,
+  type ScaleDatasetOptions,
+  type Scaling,
+} from "./src/data/scaling.ts";
 export { loadData, type LoadDataOptions, type LoadedData } from "./src/data/load.ts";
 export {
   type Layout,

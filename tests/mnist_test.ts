@@ -2,6 +2,7 @@
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { fflate } from "../src/deps.ts";
 import { loadMnist, MNIST_FILES } from "../src/data/mnist.ts";
+import { floatImages, gather } from "../src/data/dataset.ts";
 
 async function folder(files: Record<string, Uint8Array>): Promise<string> {
   await Deno.mkdir(".tmp", { recursive: true });
@@ -18,6 +19,15 @@ function idx(shape: number[], fill = 7): Uint8Array {
   shape.forEach((d, i) => v.setUint32(4 + 4 * i, d));
   return out;
 }
+
+Deno.test("MNIST keeps its bytes: the training images are 47,040,000 bytes of Uint8Array, not 188 MB of float32", async () => {
+  const { train, test } = await loadMnist();
+  assert(train.images instanceof Uint8Array && test.images instanceof Uint8Array);
+  assertEquals([train.images.byteLength, test.images.byteLength], [47_040_000, 7_840_000]);
+  const batch = gather(train, [59_999, 0]);
+  assertEquals(batch.length, 2 * 784);
+  assertEquals(batch[784 + 152], Math.fround(train.images[152] / 255), "scaled as gathered");
+});
 
 Deno.test("the packaged MNIST: 60k/10k, 28x28, labels 0-9, seeded subsets", async () => {
   const { train, test } = await loadMnist({ trainSize: 1000, testSize: 300, seed: 3 });
@@ -40,7 +50,8 @@ Deno.test("a folder with a mix of raw and gzip files loads, in [-1,1] when asked
   });
   const { train, test } = await loadMnist({ dir, scale: "symmetric" });
   assertEquals([train.count, train.height, train.width, test.count], [3, 4, 5, 2]);
-  assertEquals([train.images[0], test.images[0]], [1, -1]);
+  assertEquals([train.images[0], test.images[0]], [255, 0], "the bytes, as stored");
+  assertEquals([floatImages(train)[0], floatImages(test)[0]], [1, -1], "gathered in [-1, 1]");
   assertEquals([...test.labels], [2, 2]);
 });
 

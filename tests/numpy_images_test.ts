@@ -56,14 +56,16 @@ Deno.test("a Keras-style .npz keeps its own test split; (N, 1, 28, 28) float32 i
   assert(nchw.description.includes("layout nchw"), nchw.description);
   assertEquals([...nchw.train.labels], [0, 0, 0], "no labels: zeros, and the log says so");
   assert(nchw.description.includes("no labels"), nchw.description);
-  const all = [...nhw.train.images, ...nhw.test.images];
+  assert(nhw.train.images instanceof Uint8Array, "uint8 pixels stay bytes");
+  assert(nhw.description.includes("pixels / 255"), nhw.description);
+  const all = [...floatImages(nhw.train), ...floatImages(nhw.test)];
   for (let i = 0; i < 10; i++) {
     const v = nchw.test.images[i * 50];
     assert(all.some((w) => Math.abs(w - v) < 1e-6), "float pixels in [0, 1] as they are");
   }
   const symmetric = await loadNumpyImages(`${DIR}/images_nhw_u8.npy`, { scale: "symmetric" });
-  assert(symmetric.train.images.every((v) => v >= -1 && v <= 1));
-  assert(symmetric.train.images.some((v) => v < 0));
+  assert(floatImages(symmetric.train).every((v) => v >= -1 && v <= 1));
+  assert(floatImages(symmetric.train).some((v) => v < 0));
 });
 
 Deno.test("what is not supported yet, and bad input, is one clear error naming the file", async () => {

@@ -34,14 +34,14 @@ Deno.test("a script imports mod.ts over http, trains and runs t-SNE with narrow 
   const script = `${work}/user_script.ts`;
   await Deno.writeTextFile(
     script,
-    `import { encode, train, tsne } from "http://${host}/mod.ts";
+    `import { encode, floatImages, train, tsne } from "http://${host}/mod.ts";
 const { runDir, metrics, autoencoder } = await train({
   model: "conv", epochs: 1, trainSize: 256, testSize: 500, batchSize: 64,
   backend: "wasm", out: "${work}/run", quiet: true, log: () => {},
 });
 const { loadMnist } = await import("http://${host}/mod.ts");
 const { test } = await loadMnist({ testSize: 500 });
-const features = encode(autoencoder, test.images);
+const features = encode(autoencoder, floatImages(test));
 const { embedding, kl } = await tsne(features, { dims: features.length / 500, iterations: 300, seed: 1 });
 console.log(JSON.stringify({ runDir, loss: metrics[0].test_loss, points: embedding.length / 2, kl }));
 `,

@@ -2,7 +2,7 @@
  * The samples a detection scores: a run's own test split by default, or
  * `--data PATH`, an MNIST-format IDX folder (its test split) or a `.npy` of
  * images (N x H x W, or N x D), scaled as the run's model was trained
- * (integer pixels of any dtype / 255, floats in [0, 1], as training reads them).
+ * (integer pixels of any dtype / 255, floats with the run's stored scaling).
  * Samples whose size differs from the model's input are refused here,
  * before anything is scored or written.
  *
@@ -20,7 +20,8 @@
 import { loadData } from "../data/load.ts";
 import { floatImages, sampleSize } from "../data/dataset.ts";
 import { readNpy } from "../io/npy.ts";
-import { scalePixels } from "../data/numpy_images.ts";
+import { pixelArray } from "../data/numpy_images.ts";
+import { imageScaling, scaleDataset } from "../data/scaling.ts";
 import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
 import { dataOptions, type RunConfig } from "../train/config.ts";
@@ -116,7 +117,16 @@ async function readNpyImages(path: string, config: RunConfig): Promise<Detection
     );
   }
   const [height, width] = rest.length === 2 ? rest : [1, rest[0]];
-  const images = scalePixels(array, path, config.scale);
+  const raw = {
+    images: pixelArray(array, path),
+    labels: new Uint8Array(count),
+    count,
+    height,
+    width,
+  };
+  // The run's stored scaling (older runs: fitted on these samples, as they were then).
+  const scaling = imageScaling(raw.images, { stored: config.scaling });
+  const data = scaleDataset({ ...raw, channels: 1 }, { scaling, scale: config.scale });
   const kind = rest.length === 1 ? "table" as const : "image" as const;
-  return { images, count, height, width, channels: 1, kind, source: path };
+  return { images: floatImages(data), count, height, width, channels: 1, kind, source: path };
 }

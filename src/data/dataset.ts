@@ -15,6 +15,7 @@
  */
 import { deriveSeed, permutation } from "../random.ts";
 import { UserError } from "../errors.ts";
+import { type ByteScale, gatherScale } from "./gather_scale.ts";
 
 /**
  * Labelled samples: images (row-major N x height x width x channels, channels
@@ -47,7 +48,7 @@ export interface Dataset {
    * (default) `b / 255` in [0, 1], `symmetric` `b / 127.5 - 1` in [-1, 1].
    * Ignored for `Float32Array` images, which are already scaled.
    */
-  pixelScale?: "unit" | "symmetric";
+  pixelScale?: ByteScale;
 }
 
 /**
@@ -186,10 +187,10 @@ export function batchOrder(count: number, options: BatchOrderOptions): Uint32Arr
 }
 
 /**
- * The samples `indices` of `data` as one contiguous float32 batch, in one
- * pass: `Uint8Array` images are scaled as they are copied (see
- * `Dataset.pixelScale`; exactly `Math.fround(b / 255)` for `unit`), float32
- * images are copied as they are.
+ * The samples `indices` of `data` as one contiguous float32 batch:
+ * `Uint8Array` images are scaled as they are gathered, in one pass of the
+ * `gather_scale` Wasm kernel (see `Dataset.pixelScale`; exactly
+ * `Math.fround(b / 255)` for `unit`), float32 images are copied as they are.
  *
  * @example
  * ```ts
@@ -204,13 +205,7 @@ export function gather(data: Dataset, indices: ArrayLike<number>): Float32Array 
   const size = sampleSize(data);
   const { images } = data;
   if (images instanceof Float32Array) return copyRows(images, size, indices);
-  const table = byteTable(data.pixelScale ?? "unit");
-  const out = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) {
-    const src = indices[i] * size, dst = i * size;
-    for (let j = 0; j < size; j++) out[dst + j] = table[images[src + j]];
-  }
-  return out;
+  return gatherScale(images, indices, { size, scale: data.pixelScale });
 }
 
 /**
@@ -227,21 +222,6 @@ export function gather(data: Dataset, indices: ArrayLike<number>): Float32Array 
 export function floatImages(data: Dataset): Float32Array {
   if (data.images instanceof Float32Array) return data.images;
   return gather(data, Uint32Array.from({ length: data.count }, (_, i) => i));
-}
-
-/** The float32 value of each byte 0-255 under `scale`, computed once per scale. */
-const BYTE_TABLES = new Map<string, Float32Array>();
-
-function byteTable(scale: "unit" | "symmetric"): Float32Array {
-  let table = BYTE_TABLES.get(scale);
-  if (!table) {
-    table = Float32Array.from(
-      { length: 256 },
-      (_, b) => scale === "symmetric" ? b / 127.5 - 1 : b / 255,
-    );
-    BYTE_TABLES.set(scale, table);
-  }
-  return table;
 }
 
 /** The rows `indices` (of `size` values each) of `images`, copied into one array of its type. */

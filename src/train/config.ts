@@ -17,6 +17,7 @@ import type { ModelDefaults, ModelOwnSettings, NoiseName } from "../models/model
 import { OptionError, optionsOf, validateSettings } from "./options.ts";
 import type { Layout } from "../data/numpy_images.ts";
 import type { LoadDataOptions } from "../data/load.ts";
+import type { Scaling } from "../data/scaling.ts";
 
 /** What `--workers` takes: a count of replicas, or `auto`. */
 export type WorkersRequest = number | "auto";
@@ -114,6 +115,12 @@ export interface RunConfig
   unbounded?: boolean;
   /** Number of classes of the labels (absent: 10). */
   classes?: number;
+  /**
+   * How the inputs were scaled, fitted on the training split when the run
+   * began and reapplied, never refitted, wherever the run's data is read
+   * again (absent in runs made before it was recorded: fitted again).
+   */
+  scaling?: Scaling;
 }
 
 /**
@@ -161,8 +168,9 @@ export function resolveConfig(settings: RunSettings): RunConfig {
 
 /**
  * What `loadData` needs of a run's settings to read its data as training
- * did: the source, its labels, layout and test split, the pixel range and
- * seed (the subsets and classes are the caller's to add).
+ * did: the source, its labels, layout and test split, the pixel range, the
+ * stored input scaling and the seed (the subsets and classes are the
+ * caller's to add).
  *
  * @example
  * ```ts
@@ -178,6 +186,7 @@ export function dataOptions(config: RunConfig): LoadDataOptions {
     layout: config.layout ?? undefined,
     testSplit: config.testSplit ?? undefined,
     scale: config.scale,
+    scaling: config.scaling,
     seed: config.seed,
   };
 }

@@ -38,6 +38,7 @@ import {
   type WorkersRequest,
 } from "./config.ts";
 import { chooseWorkers, Replicas, shareDataset, type WorkersChoice } from "./parallel.ts";
+import { describeScaling } from "../data/scaling.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
 import { NonFiniteLossError } from "./loss_meter.ts";
@@ -181,7 +182,7 @@ async function run(
   if (known) checkInputShape(spec, known);
   const log = options.log ?? ((line: string) => console.log(line));
   const backend = await initBackend({ backend: settings.backend });
-  const { train: all, test: testSet, description } = await loadData({
+  const { train: all, test: testSet, scaling, description } = await loadData({
     ...dataOptions(settings),
     trainSize: settings.trainSize ?? undefined,
     testSize: settings.testSize ?? undefined,
@@ -197,6 +198,8 @@ async function run(
     seed: config.seed,
     name: "validation set (--val-split)",
   });
+  // Recorded in config.json, so that whatever reads this run's data again scales it the same way.
+  config.scaling = scaling;
   const ae = spec.build(config);
   const step = createTrainStep(ae, config);
   const { state, metrics } = resuming
@@ -312,7 +315,14 @@ function standardCallbacks(
     ? `without classes ${config.excludeClasses.join(",")}`
     : undefined;
   return [
-    new TrainLog({ log, epochs: quiet, resumed, classes, source }),
+    new TrainLog({
+      log,
+      epochs: quiet,
+      resumed,
+      classes,
+      source,
+      scaling: config.scaling && describeScaling(config.scaling),
+    }),
     ...(quiet ? [] : [new ProgressBar()]),
     writer,
     ...(config.earlyStopping > 0
