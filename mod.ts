@@ -76,7 +76,29 @@ export {
   type ScaleDatasetOptions,
   type Scaling,
 } from "./src/data/scaling.ts";
-export { loadData, type LoadDataOptions, type LoadedData } from "./src/data/load.ts";
+export {
+  loadData,
+  type LoadDataOptions,
+  type LoadedData,
+  type SourceKind,
+  sourceKind,
+} from "./src/data/load.ts";
+export { loadCsvTable, type LoadCsvTableOptions, type LoadedTable } from "./src/data/csv_table.ts";
+export {
+  isImageFolder,
+  type LoadedImages,
+  loadImageFolder,
+  type LoadImageFolderOptions,
+} from "./src/data/image_folder.ts";
+export {
+  CIFAR_FILES,
+  CIFAR_RECORD,
+  decodeCifar,
+  isCifarFolder,
+  loadCifar,
+  type LoadCifarOptions,
+  type LoadedCifar,
+} from "./src/data/cifar.ts";
 export {
   type Layout,
   LAYOUTS,

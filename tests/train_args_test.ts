@@ -1,5 +1,5 @@
 /** The train command line: options map onto the loop's, bad values name the flag, --help lists every model. */
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects, thrownMessage } from "./_assert.ts";
 import { helpText, parseTrainArgs } from "../src/cli/train_args.ts";
 import { MODELS } from "../src/models/registry.ts";
 
@@ -167,4 +167,37 @@ Deno.test("--help shows each model's own defaults", () => {
   assert(text.includes("--width 16"), "tconv's width");
   assert(text.includes("--pretrain-epochs 10"), "stacked's pre-training");
   assert(text.includes("--sparsity-weight 0.001"), "sparse's lambda");
+});
+
+Deno.test("the data sources' options: --grayscale is a flag, --ignore-columns a list of names", () => {
+  const cmd = parseTrainArgs([
+    "conv",
+    "--data",
+    "data/flowers",
+    "--grayscale",
+    "--image-size",
+    "32x32",
+    "--ignore-columns",
+    "id, date",
+    "--label-column",
+    "kind",
+    "--normalize",
+    "standard",
+  ]);
+  assert(cmd.kind === "train");
+  const { grayscale, imageSize, ignoreColumns, labelColumn, normalize } = cmd.options;
+  assertEquals(
+    [grayscale, imageSize, ignoreColumns, labelColumn, normalize],
+    [true, "32x32", ["id", "date"], "kind", "standard"],
+  );
+  assert(
+    thrownMessage(() => parseTrainArgs(["conv", "--ignore-columns", "a,,b"])).includes(
+      "--ignore-columns a,,b: expected names separated by commas",
+    ),
+  );
+  assert(
+    thrownMessage(() => parseTrainArgs(["conv", "--normalize", "zscore"])).includes(
+      "--normalize zscore: expected one of minmax, standard, none",
+    ),
+  );
 });

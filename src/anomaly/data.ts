@@ -76,9 +76,10 @@ export async function loadDetectionData(
   if (path?.endsWith(".npy")) {
     data = await readNpyImages(path, config);
   } else {
-    // The run's own source as training read it, or another IDX folder given with --data.
+    // The run's own source as training read it, or another source given with --data, read with
+    // the run's source options (CSV columns and scaling, image size and colour, test split).
     const { test } = await loadData(
-      path ? { data: path, scale: config.scale, seed: config.seed } : {
+      path ? { ...dataOptions(config), data: path, labels: undefined } : {
         ...dataOptions(config),
         testSize: config.testSize ?? undefined,
       },

@@ -29,7 +29,9 @@ fitted on the run's validation scores (--val-split) or else its training scores,
 roc.png, pr.png and anomalies.png into the run folder (or --out).
 
 Options:
-  --data PATH            an MNIST-format IDX folder (its test split) or a .npy of images
+  --data PATH            other data of the run's kind, scored on its test split: an IDX,
+                         CIFAR-10 or image folder, a .npz or CSV file (read with the run's
+                         CSV columns, scaling, image size); a .npy of images is scored whole
                          (default: the run's own test split)
   --normal-classes 3,5   classes that are normal, every other one an anomaly (default: the run's
                          --train-classes); gives ROC-AUC, average precision, precision/recall/F1

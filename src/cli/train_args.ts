@@ -74,7 +74,7 @@ export function helpText(): string {
     left.length < 24 ? `  ${left.padEnd(24)}${help}` : `  ${left}\n${" ".repeat(26)}${help}`;
   const options = OPTIONS.map((o) =>
     row(
-      `${o.flag} ${o.value}`,
+      `${o.flag} ${o.value}`.trim(),
       `${o.help}${o.default === undefined ? "" : ` (default ${o.default})`}${appliesTo(o)}`,
     )
   );
@@ -94,6 +94,11 @@ function parseValue(o: OptionDecl, raw: string): unknown {
   if (o.type === "text" || o.type === "choice") return raw;
   if (o.type === "count" && raw === "auto") return raw;
   if (o.type === "classes") return parseClassList(raw, o.flag);
+  if (o.type === "names") {
+    const names = raw.split(",").map((n) => n.trim());
+    if (names.some((n) => n === "")) throw invalidValue(o, raw);
+    return names;
+  }
   const n = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(n)) throw invalidValue(o, raw);
   return n;
@@ -114,7 +119,9 @@ export function parseTrainArgs(args: string[]): TrainCommand {
     args,
     allowPositionals: true,
     options: {
-      ...Object.fromEntries(OPTIONS.map((o) => [o.flag.slice(2), { type: "string" as const }])),
+      ...Object.fromEntries(
+        OPTIONS.map((o) => [o.flag.slice(2), { type: o.type === "flag" ? "boolean" : "string" }]),
+      ) as Record<string, { type: "string" | "boolean" }>,
       out: { type: "string" },
       resume: { type: "string" },
       quiet: { type: "boolean" },
@@ -128,6 +135,7 @@ export function parseTrainArgs(args: string[]): TrainCommand {
   for (const o of OPTIONS) {
     const raw = given[o.flag.slice(2)];
     if (typeof raw === "string") settings[o.key] = parseValue(o, raw);
+    else if (raw === true && o.type === "flag") settings[o.key] = true;
   }
   const quiet = values.quiet === true;
   const report = values.report === true;

@@ -21,6 +21,7 @@ import type { Scaling } from "../data/scaling.ts";
 
 /** What `--workers` takes: a count of replicas, or `auto`. */
 export type WorkersRequest = number | "auto";
+import type { NormalizeMethod } from "../data/scaling.ts";
 
 /** Settings every model takes, with their defaults. */
 export interface CommonSettings {
@@ -51,8 +52,18 @@ export interface RunSettings
   labels?: string;
   /** The layout of `.npy` / `.npz` images (default: read from the shape). */
   layout?: Layout;
-  /** Fraction of `.npy` / `.npz` data without a test split held out as the test set (default 0.2). */
+  /** Fraction of data without a test split (`.npy`, CSV, image folders) held out as the test set (default 0.2). */
   testSplit?: number;
+  /** The CSV column holding each row's class (default: none). */
+  labelColumn?: string;
+  /** CSV columns left out of the features (default: none). */
+  ignoreColumns?: string[];
+  /** CSV feature scaling, fitted on the training rows (default `minmax`). */
+  normalize?: NormalizeMethod;
+  /** Resize an image folder's images to `HxW` (default: keep their one size). */
+  imageSize?: string;
+  /** Convert an image folder's images to grey (default false). */
+  grayscale?: boolean;
   /** Keep a seeded subset of the training set (default: all). */
   trainSize?: number;
   /**
@@ -89,8 +100,18 @@ export interface RunConfig
   labels?: string | null;
   /** Layout of a NumPy source's images, or `null` to read it from the shape (absent in older runs). */
   layout?: Layout | null;
-  /** Test fraction of a NumPy source without a test split, or `null` for 0.2 (absent in older runs). */
+  /** Test fraction of a source without a test split, or `null` for 0.2 (absent in older runs). */
   testSplit?: number | null;
+  /** A CSV source's label column, or `null` (absent in runs made before CSV sources). */
+  labelColumn?: string | null;
+  /** A CSV source's ignored columns, or `null` (absent in older runs). */
+  ignoreColumns?: string[] | null;
+  /** A CSV source's feature scaling, or `null` for `minmax` (absent in older runs). */
+  normalize?: NormalizeMethod | null;
+  /** An image folder's resize, `HxW`, or `null` for none (absent in older runs). */
+  imageSize?: string | null;
+  /** Whether an image folder's images were made grey, or `null` for no (absent in older runs). */
+  grayscale?: boolean | null;
   /** Size of the seeded training subset, or `null` for all of it. */
   trainSize: number | null;
   /** Size of the seeded test subset, or `null` for all of it. */
@@ -148,6 +169,11 @@ export function resolveConfig(settings: RunSettings): RunConfig {
     labels: null,
     layout: null,
     testSplit: null,
+    labelColumn: null,
+    ignoreColumns: null,
+    normalize: null,
+    imageSize: null,
+    grayscale: null,
     trainSize: null,
     testSize: null,
     trainClasses: null,
@@ -185,6 +211,11 @@ export function dataOptions(config: RunConfig): LoadDataOptions {
     labels: config.labels ?? undefined,
     layout: config.layout ?? undefined,
     testSplit: config.testSplit ?? undefined,
+    labelColumn: config.labelColumn ?? undefined,
+    ignoreColumns: config.ignoreColumns ?? undefined,
+    normalize: config.normalize ?? undefined,
+    imageSize: config.imageSize ?? undefined,
+    grayscale: config.grayscale ?? undefined,
     scale: config.scale,
     scaling: config.scaling,
     seed: config.seed,

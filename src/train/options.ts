@@ -20,6 +20,7 @@
  */
 import { BACKENDS } from "../backend/backend.ts";
 import { LAYOUTS } from "../data/numpy_images.ts";
+import { NORMALIZE_METHODS } from "../data/scaling.ts";
 import { UserError } from "../errors.ts";
 import { LOSS_NAMES, type ModelSpec, NOISE_NAMES, OPTIMIZER_NAMES } from "../models/model.ts";
 import { getModel, MODELS } from "../models/registry.ts";
@@ -32,9 +33,10 @@ export interface OptionDecl {
   flag: string;
   /**
    * What it takes: a whole number, a number, one of `choices`, any text, a
-   * list of class labels, or a count: a whole number or `auto`.
+   * list of class labels, a count (a whole number or `auto`), a comma-separated
+   * list of names, or nothing (a flag).
    */
-  type: "integer" | "number" | "choice" | "text" | "classes" | "count";
+  type: "integer" | "number" | "choice" | "text" | "classes" | "count" | "names" | "flag";
   /** The smallest number allowed. */
   min?: number;
   /** A bound numbers must stay below. */
@@ -137,8 +139,9 @@ const SHARED: Shared[] = [
     key: "data",
     type: "text",
     value: "PATH",
-    help: "a folder with the four MNIST-format IDX files (raw or .gz), or a .npy / .npz of " +
-      "28x28 images (default: packaged MNIST)",
+    help: "a folder (four MNIST-format IDX files, raw or .gz; CIFAR-10 binary batches; or " +
+      "class folders of PNG/JPEG images), or a .npy / .npz / CSV file; told apart by content " +
+      "(default: packaged MNIST)",
   },
   {
     key: "labels",
@@ -158,8 +161,37 @@ const SHARED: Shared[] = [
     min: 0,
     below: 1,
     value: "F",
-    help: "hold out a seeded fraction F of .npy/.npz data without a test split as the test " +
-      "set (default 0.2)",
+    help: "hold out a seeded fraction F of data without a test split (.npy, CSV, image " +
+      "folders without train/ and test/) as the test set (default 0.2)",
+  },
+  {
+    key: "labelColumn",
+    type: "text",
+    value: "NAME",
+    help: "the CSV column of each row's class (numbers or text; default: unlabelled rows)",
+  },
+  {
+    key: "ignoreColumns",
+    type: "names",
+    value: "a,b",
+    help: "CSV columns left out of the features (ids, dates)",
+  },
+  {
+    key: "normalize",
+    type: "choice",
+    choices: NORMALIZE_METHODS,
+    help: "CSV feature scaling per column, fitted on the training rows (default minmax)",
+  },
+  {
+    key: "imageSize",
+    type: "text",
+    value: "HxW",
+    help: "resize every image of an image folder to HxW, bilinearly (needed when sizes differ)",
+  },
+  {
+    key: "grayscale",
+    type: "flag",
+    help: "convert an image folder's images to grey (ITU-R 601 luma)",
   },
   { key: "trainSize", type: "integer", min: 1, help: "train on a seeded subset of N images" },
   { key: "testSize", type: "integer", min: 1, help: "evaluate on a seeded subset of N images" },
@@ -183,6 +215,7 @@ function flagOf(key: string): string {
 }
 
 function placeholder(o: { type: OptionDecl["type"]; choices?: readonly string[] }): string {
+  if (o.type === "flag") return "";
   return o.type === "choice"
     ? o.choices!.join("|")
     : o.type === "integer"
@@ -233,6 +266,8 @@ function expected(o: OptionDecl): string {
   if (o.type === "classes") return "class labels (integers 0-255)";
   if (o.type === "text") return "text";
   if (o.type === "count") return `auto or an integer of at least ${o.min ?? 0}`;
+  if (o.type === "names") return "names separated by commas";
+  if (o.type === "flag") return "true or false";
   const kind = o.type === "integer" ? "integer" : "number";
   if (o.below !== undefined) return `a ${kind} in [${o.min ?? "-inf"}, ${o.below})`;
   if (o.min === 0) return `a non-negative ${kind}`;
@@ -250,6 +285,10 @@ function valid(o: OptionDecl, value: unknown): boolean {
     case "count":
       return value === "auto" ||
         (Number.isInteger(value) && (o.min === undefined || (value as number) >= o.min));
+    case "names":
+      return Array.isArray(value) && value.every((c) => typeof c === "string" && c !== "");
+    case "flag":
+      return typeof value === "boolean";
     case "classes":
       return Array.isArray(value) &&
         value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255);
