@@ -17,6 +17,7 @@
 import type { Dataset } from "../data/dataset.ts";
 import type { LossName, ModelSpec } from "../models/model.ts";
 import { checkInputShape, describeShape, MNIST_SHAPE } from "../models/_shape.ts";
+import { sourceKind } from "../data/load.ts";
 import { UserError } from "../errors.ts";
 import type { RunConfig } from "./config.ts";
 
@@ -58,6 +59,36 @@ export function recordedShape(
 ): readonly number[] | undefined {
   if (config.inputShape) return config.inputShape;
   return options.newRun && config.data !== null ? undefined : MNIST_SHAPE;
+}
+
+/**
+ * Refuses, before any data is read, a model that cannot take the samples
+ * `config`'s source will give, when the options tell their shape: the
+ * recorded shape (resuming), the packaged MNIST's 28x28x1, CIFAR-10's
+ * 32x32x3, an image folder's `--image-size` (its channels do not decide
+ * any model's refusal), or a CSV's table rows. Other sources (IDX and
+ * NumPy files, image folders of one size) are checked as soon as they are
+ * read, before the model is built or a run folder is written.
+ */
+export async function checkBeforeLoading(
+  spec: Pick<ModelSpec, "name" | "accepts" | "refuses">,
+  config: Pick<RunConfig, "inputShape" | "data" | "imageSize" | "grayscale">,
+  options: { newRun: boolean },
+): Promise<void> {
+  const known = recordedShape(config, options);
+  if (known) return void checkInputShape(spec, known);
+  const kind = await sourceKind(config.data!);
+  if (kind === "cifar") return void checkInputShape(spec, [32, 32, 3]);
+  if (kind === "images" && config.imageSize) {
+    const [h, w] = config.imageSize.split("x").map(Number);
+    return void checkInputShape(spec, [h, w, config.grayscale ? 1 : 3]);
+  }
+  const why = kind === "csv" ? spec.refuses?.([1]) : undefined;
+  if (why !== undefined) {
+    throw new UserError(
+      `the ${spec.name} model takes ${spec.accepts}, not ${config.data}'s table rows: ${why}`,
+    );
+  }
 }
 
 /**

@@ -19,8 +19,12 @@ import { loadData } from "../data/load.ts";
 import { type Dataset, holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, LossName } from "../models/model.ts";
-import { checkInputShape } from "../models/_shape.ts";
-import { checkSameShape, fitConfigToData, recordedShape } from "./input_shape.ts";
+import {
+  checkBeforeLoading,
+  checkSameShape,
+  fitConfigToData,
+  recordedShape,
+} from "./input_shape.ts";
 import { PermissionError } from "../io/permissions.ts";
 import {
   loadCheckpoint,
@@ -177,9 +181,8 @@ async function run(
   options: RunOutputOptions & { loss?: LossName },
 ): Promise<TrainResult> {
   const spec = getModel(settings.model);
-  // Refused before any data is read when the shape is known: recorded, or the packaged MNIST's.
-  const known = recordedShape(settings, { newRun: !resuming });
-  if (known) checkInputShape(spec, known);
+  // Refused before any data is read when the options tell the shape (see checkBeforeLoading).
+  await checkBeforeLoading(spec, settings, { newRun: !resuming });
   const log = options.log ?? ((line: string) => console.log(line));
   const backend = await initBackend({ backend: settings.backend });
   const { train: all, test: testSet, scaling, description } = await loadData({
@@ -189,7 +192,7 @@ async function run(
     trainClasses: settings.trainClasses ?? undefined,
     excludeClasses: settings.excludeClasses ?? undefined,
   });
-  if (resuming) checkSameShape(all, known!, runDir);
+  if (resuming) checkSameShape(all, recordedShape(settings)!, runDir);
   const config = resuming
     ? settings
     : fitConfigToData(settings, all, { loss: options.loss, log, test: testSet }, spec);
