@@ -3,7 +3,7 @@
  * diabolo's default detector trains on the training images of c only and
  * scores the whole test set; the ROC-AUC counts the other nine digits as
  * anomalies. In the same run, when a Python with scikit-learn is found
- * (`.tmp/py/bin/python3`, then `/usr/bin/python3`, or `--python`), the
+ * (the newer scikit-learn of `.tmp/py/bin/python3` and `/usr/bin/python3`, or `--python`), the
  * classical baselines on the same split: IsolationForest, OneClassSVM (rbf,
  * 2,000 images of the digit) and PCA-32 reconstruction error. Prints the
  * per-digit table, the means, the seconds and the load average.
@@ -31,6 +31,7 @@ import type { Dataset } from "../src/data/dataset.ts";
 import { readCsv } from "../src/io/csv.ts";
 import { writeNpy } from "../src/io/npy.ts";
 import { tabularOneClass } from "../src/anomaly/tabular.ts";
+import { findPython } from "../src/cli/python.ts";
 
 const PYTHONS = [".tmp/py/bin/python3", "/usr/bin/python3"];
 const REFERENCE = new URL("./reference/anomaly_sklearn.py", import.meta.url).pathname;
@@ -48,20 +49,10 @@ function load(): string {
   return Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
 }
 
-async function findPython(given?: string): Promise<string | undefined> {
-  for (const python of given ? [given] : PYTHONS) {
-    try {
-      const out = await new Deno.Command(python, {
-        args: ["-c", "import sklearn, numpy"],
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      if (out.code === 0) return python;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) throw e;
-    }
-  }
-  return undefined;
+// The Python with the newest scikit-learn (and numpy) of `--python` or PYTHONS.
+async function sklearnPython(given?: string): Promise<string | undefined> {
+  const options = { given, candidates: PYTHONS, module: "sklearn", alsoImports: ["numpy"] };
+  return (await findPython(options))?.python;
 }
 
 async function baselines(python: string, args: string[]): Promise<BaselineRow[]> {
@@ -93,7 +84,7 @@ await runTask(async () => {
   if (cmd.python === null) {
     skLine = "scikit-learn baselines skipped (--skip-sklearn)";
   } else {
-    const python = await findPython(cmd.python);
+    const python = await sklearnPython(cmd.python);
     if (!python) {
       skLine = `scikit-learn baselines skipped: no Python with scikit-learn and numpy at ${
         cmd.python ?? PYTHONS.join(" or ")
@@ -189,7 +180,7 @@ async function tabularBench(
     } normal training rows; ${nTest} test rows, ${anomalies} anomalies`,
   );
   let row: BaselineRow | undefined;
-  const python = cmd.python === null ? undefined : await findPython(cmd.python);
+  const python = cmd.python === null ? undefined : await sklearnPython(cmd.python);
   if (python) {
     const dir = ".tmp/bench_anomaly";
     await Deno.mkdir(dir, { recursive: true });

@@ -4,14 +4,17 @@
  * ({@linkcode createTrainStep}) for the conv AE (seed 000, batch 128), the
  * dense AE (001, batch 256) and the VAE (002, batch 64), with the reads back
  * to JavaScript and the kernels (GPU programs on WebGPU) each step costs,
- * and, where `/usr/bin/python3` has torch, the same models in PyTorch with 1
- * and 2 threads (tasks/reference/train_torch.py).
+ * and the same models in the newest PyTorch found (`--python PATH`, else the
+ * newer torch of the project's venv `.tmp/py/bin/python` and
+ * `/usr/bin/python3`) at 1 thread and at all cores (`torch.set_num_threads`,
+ * tasks/reference/train_torch.py), with diabolo's time over each.
  *
  * ```sh
  * deno task bench:train                 # table; PyTorch when available
  * deno task bench:train --profile       # plus each model's kernel profile of one step
  * deno task bench:train --steps 50 --models dense,vae --no-torch
  * deno task bench:train --rounds 3      # best of 3 interleaved rounds, for a busy machine
+ * deno task bench:train --python /usr/bin/python3  # that Python's PyTorch (its path in --allow-run)
  * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
  * deno task bench:train --backend webgpu --stock  # plus the path before: stock tfjs, a read a step
  * deno task bench:train --workers 1,2 --no-torch  # plus the wasm fit loop on 1 and 2 replicas
@@ -37,14 +40,18 @@ import { resolveConfig } from "../src/train/config.ts";
 import { fit } from "../src/train/fit.ts";
 import { chooseWorkers, Replicas, shareDataset } from "../src/train/parallel.ts";
 import { Rng } from "../src/random.ts";
+import { findPython, type FoundPython } from "../src/cli/python.ts";
 
-const PYTHON = "/usr/bin/python3";
+/** The Pythons tried without `--python` (deno.json's `--allow-run` names exactly these). */
+export const PYTHONS = [".tmp/py/bin/python", "/usr/bin/python3"];
 const REFERENCE = new URL("./reference/train_torch.py", import.meta.url).pathname;
 
 /** One model's timing on one backend. */
 export interface StepTiming {
   model: string;
   backend: string;
+  /** diabolo's training workers (1: the main thread alone). */
+  workers: number;
   batchSize: number;
   /** Wall-clock ms per step over a block of steps run as the training loop runs them. */
   msPerStep: number;
@@ -98,6 +105,7 @@ export async function timeStep(
   const timing: StepTiming = {
     model,
     backend: tf.getBackend(),
+    workers: 1,
     batchSize,
     msPerStep,
     reads,
@@ -171,18 +179,25 @@ export type TorchTimings = { version: string; ms: Map<string, Map<number, number
   error: string;
 };
 
-/** Runs the PyTorch reference script; never throws for a missing python or torch. */
-export async function timeTorch(models: string[], steps: number): Promise<TorchTimings> {
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command(PYTHON, {
-      args: [REFERENCE, "--models", models.join(","), "--threads", "1,2", "--steps", `${steps}`],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch (e) {
-    return { error: `${PYTHON} unavailable (${(e as Error).message})` };
-  }
+/** Runs the PyTorch reference script with `python` at each of `threads` thread counts. */
+export async function timeTorch(
+  python: FoundPython,
+  models: string[],
+  options: { steps: number; threads: number[] },
+): Promise<TorchTimings> {
+  const output = await new Deno.Command(python.python, {
+    args: [
+      REFERENCE,
+      "--models",
+      models.join(","),
+      "--threads",
+      options.threads.join(","),
+      "--steps",
+      `${options.steps}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   const text = new TextDecoder().decode(output.stdout).trim();
   if (!output.success) {
     return { error: `${REFERENCE} failed: ${new TextDecoder().decode(output.stderr).trim()}` };
@@ -220,6 +235,12 @@ async function main(): Promise<void> {
     ...(flags.stock ? [{ label: "wasm, read/step", backend: "wasm" as const, stock: true }] : []),
   ];
   const startLoad = loadLine();
+  // PyTorch at one thread and at every core the machine has.
+  const cores = navigator.hardwareConcurrency || 1;
+  const threads = cores > 1 ? [1, cores] : [1];
+  const python = flags.noTorch
+    ? undefined
+    : await findPython({ given: flags.python, candidates: PYTHONS, module: "torch" });
   let adapter = "";
   for (const v of variants) adapter ||= (await initBackend({ backend: v.backend })).adapter ?? "";
   // Model by model, each backend then PyTorch, so that they see the same load;
@@ -228,7 +249,12 @@ async function main(): Promise<void> {
   const loops: { model: string; workers: number; msPerStep: number; profile?: string }[] = [];
   let torch: TorchTimings = flags.noTorch
     ? { error: "skipped (--no-torch)" }
-    : { version: "", ms: new Map() };
+    : python
+    ? { version: python.version, ms: new Map() }
+    : {
+      error: `no torch in ${flags.python ?? PYTHONS.join(" or ")} (python3 -m venv .tmp/py && ` +
+        ".tmp/py/bin/pip install torch scikit-learn numpy pillow)",
+    };
   for (let round = 0; round < rounds; round++) {
     for (const m of models) {
       for (const v of variants) {
@@ -256,15 +282,15 @@ async function main(): Promise<void> {
         if (i < 0) loops.push({ model: m, workers, ...t });
         else if (t.msPerStep < loops[i].msPerStep) loops[i] = { model: m, workers, ...t };
       }
-      if ("error" in torch) continue;
-      const r = await timeTorch([m], steps);
+      if ("error" in torch || !python) continue;
+      const r = await timeTorch(python, [m], { steps, threads });
       if ("error" in r) {
         torch = r;
         continue;
       }
       const seen = torch.ms.get(m) ?? new Map<number, number>();
-      for (const [threads, ms] of r.ms.get(m)!) {
-        seen.set(threads, Math.min(ms, seen.get(threads) ?? Infinity));
+      for (const [count, ms] of r.ms.get(m)!) {
+        seen.set(count, Math.min(ms, seen.get(count) ?? Infinity));
       }
       torch = { version: r.version, ms: new Map([...torch.ms, [m, seen]]) };
     }
@@ -276,25 +302,38 @@ async function main(): Promise<void> {
     `ms per step over ${steps} steps after ${warmup} warm-up steps, to the final loss read, ` +
       `best of ${rounds} round(s)`,
   );
+  const all = threads.at(-1)!;
   console.log(
-    "error" in torch ? `PyTorch: none (${torch.error})` : `PyTorch ${torch.version}, CPU`,
+    "error" in torch
+      ? `PyTorch: none (${torch.error})`
+      : `PyTorch ${torch.version}, CPU, from ${python!.python}, at 1 and ${all} threads ` +
+        `(torch.set_num_threads; ${cores} hardware threads)`,
   );
+  // diabolo's ms over PyTorch's at 1 thread and at all cores, as table cells.
+  const overTorch = (model: string, ms: number) => {
+    const byThreads = "error" in torch ? undefined : torch.ms.get(model);
+    return [1, all].map((n) => byThreads?.get(n) ? `${(ms / byThreads.get(n)!).toFixed(2)}x` : "-")
+      .join(" | ");
+  };
+  const workerCounts = new Set([1, ...loops.map((l) => l.workers)]);
+  console.log(`diabolo workers: ${[...workerCounts].join(", ")} (the step table: 1)`);
   console.log("");
   console.log(
-    "| model | batch | backend | ms/step | / wasm | reads in the steps (blocking) " +
-      "| kernels/step | GPU programs/step | PyTorch 1 thread | PyTorch 2 threads |",
+    "| model | batch | backend | workers | ms/step | / wasm | reads in the steps (blocking) " +
+      `| kernels/step | GPU programs/step | PyTorch 1 thread | PyTorch ${all} threads ` +
+      `| / PyTorch 1 thread | / PyTorch ${all} threads |`,
   );
-  console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const t of timings.values()) {
     const byThreads = "error" in torch ? undefined : torch.ms.get(t.model);
     const wasm = timings.get(`${t.model} wasm`)!;
     console.log(
-      `| ${t.model} | ${t.batchSize} | ${t.backend} | ${f(t.msPerStep)} | ` +
+      `| ${t.model} | ${t.batchSize} | ${t.backend} | ${t.workers} | ${f(t.msPerStep)} | ` +
         `${
           (t.msPerStep / wasm.msPerStep).toFixed(2)
         }x | ${t.reads.reads} (${t.reads.syncReads}) | ` +
         `${t.kernelsPerStep} | ${t.programsPerStep} | ${f(byThreads?.get(1))} | ` +
-        `${f(byThreads?.get(2))} |`,
+        `${f(byThreads?.get(all))} | ${overTorch(t.model, t.msPerStep)} |`,
     );
   }
   if (loops.length) {
@@ -302,15 +341,19 @@ async function main(): Promise<void> {
       "\nthe wasm fit loop (gathered batches, the step, the gradient exchange) on N replicas: " +
         "ms per step, and per replica seconds computing / exchanging / updating / idle",
     );
-    console.log("\n| model | batch | workers | ms/step | / 1 worker | s/epoch (60,000) |");
-    console.log("|---|---:|---:|---:|---:|---:|");
+    console.log(
+      "\n| model | batch | workers | ms/step | / 1 worker | s/epoch (60,000) " +
+        `| / PyTorch 1 thread | / PyTorch ${all} threads |`,
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const l of loops) {
       const batch = getModel(l.model).defaults.batchSize;
       const one = loops.find((o) => o.model === l.model && o.workers === 1);
       console.log(
         `| ${l.model} | ${batch} | ${l.workers} | ${f(l.msPerStep)} | ` +
           `${one ? `${(l.msPerStep / one.msPerStep).toFixed(2)}x` : "-"} | ` +
-          `${(Math.ceil(60000 / batch) * l.msPerStep / 1000).toFixed(2)} |`,
+          `${(Math.ceil(60000 / batch) * l.msPerStep / 1000).toFixed(2)} | ` +
+          `${overTorch(l.model, l.msPerStep)} |`,
       );
     }
     for (const l of loops.filter((l) => l.profile)) {

@@ -1,6 +1,10 @@
 /** The developers' task command lines: bench:train's backends and counts, bench:anomaly's digits or CSV, detector settings, and bad values naming their flag. */
 import { assert, assertEquals, thrownMessage as message } from "./_assert.ts";
-import { parseBenchAnomalyArgs, parseBenchTrainArgs } from "../src/cli/bench_args.ts";
+import {
+  parseBenchAnomalyArgs,
+  parseBenchTrainArgs,
+  parseBenchTsneArgs,
+} from "../src/cli/bench_args.ts";
 
 Deno.test("bench:anomaly: all ten digits by default, the detector's settings as given", () => {
   assertEquals(parseBenchAnomalyArgs([]), {
@@ -81,6 +85,7 @@ Deno.test("bench:train: wasm and three models by default; a bad backend, model o
     rounds: 1,
     profile: false,
     noTorch: false,
+    python: undefined,
     stock: false,
     workers: [],
   });
@@ -91,4 +96,32 @@ Deno.test("bench:train: wasm and three models by default; a bad backend, model o
   assert(message(() => parseBenchTrainArgs(["--backend", "auto"])).startsWith("--backend auto"));
   assert(message(() => parseBenchTrainArgs(["--models", "conv,unet"])).includes("unet unknown"));
   assert(message(() => parseBenchTrainArgs(["--steps", "0"])).startsWith("--steps 0"));
+});
+
+Deno.test("bench:train --python names the PyTorch to compare with; not together with --no-torch", () => {
+  assertEquals(
+    parseBenchTrainArgs(["--python", ".tmp/py/bin/python"]).python,
+    ".tmp/py/bin/python",
+  );
+  assertEquals(parseBenchTrainArgs(["--no-torch"]).noTorch, true);
+  assert(
+    message(() => parseBenchTrainArgs(["--python", "/usr/bin/python3", "--no-torch"]))
+      .startsWith("--python and --no-torch"),
+  );
+  assert(message(() => parseBenchTrainArgs(["--python"])).includes("python"));
+});
+
+Deno.test("bench:tsne: 10,000 points, the calibrated thread count and seed 0 by default; --full adds all 70,000", () => {
+  assertEquals(parseBenchTsneArgs([]), {
+    features: undefined,
+    n: 10000,
+    threads: undefined,
+    seed: 0,
+    skipSklearn: false,
+    full: false,
+  });
+  const cmd = parseBenchTsneArgs(["--full", "--skip-sklearn", "--threads", "2", "--n", "500"]);
+  assertEquals([cmd.full, cmd.skipSklearn, cmd.threads, cmd.n], [true, true, 2, 500]);
+  assert(message(() => parseBenchTsneArgs(["--threads", "0"])).startsWith("--threads 0"));
+  assert(message(() => parseBenchTsneArgs(["--n", "1"])).startsWith("--n 1"));
 });

@@ -30,6 +30,8 @@ export interface BenchTrainCommand {
   profile: boolean;
   /** Leave PyTorch out. */
   noTorch: boolean;
+  /** The Python with PyTorch (default: the newest torch of `.tmp/py/bin/python` and `/usr/bin/python3`). */
+  python?: string;
   /** Also time the path before: a loss read every step and, on WebGPU, tfjs's stock kernels. */
   stock: boolean;
   /**
@@ -46,6 +48,7 @@ export interface BenchTrainCommand {
  * ```ts
  * import { parseBenchTrainArgs } from "./bench_args.ts";
  * parseBenchTrainArgs(["--backend", "webgpu", "--models", "conv"]).models; // ["conv"]
+ * parseBenchTrainArgs(["--python", "/opt/torch/bin/python"]).python; // "/opt/torch/bin/python"
  * ```
  */
 export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
@@ -59,10 +62,14 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
       rounds: { type: "string" },
       profile: { type: "boolean" },
       "no-torch": { type: "boolean" },
+      python: { type: "string" },
       stock: { type: "boolean" },
       workers: { type: "string" },
     },
   });
+  if (values.python !== undefined && values["no-torch"]) {
+    throw new UsageError("--python and --no-torch: give one (--no-torch leaves PyTorch out)");
+  }
   const backend = values.backend ?? "wasm";
   const workers = values.workers === undefined ? [] : values.workers.split(",").map((w) => {
     const n = Number(w);
@@ -89,6 +96,7 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
     rounds: numberOption("--rounds", values.rounds, { integer: true, min: 1 }) ?? 1,
     profile: values.profile === true,
     noTorch: values["no-torch"] === true,
+    python: values.python,
     stock: values.stock === true,
     workers,
   };
