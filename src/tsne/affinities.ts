@@ -47,8 +47,11 @@ export interface Conditional {
 
 /**
  * Calibrates each row of p_{j|i} = exp(-beta_i d_ij) / sum (d = squared
- * distance to the neighbour) by bisection on beta until its Shannon entropy is
- * log(perplexity), as scikit-learn's `_binary_search_perplexity`.
+ * distance to the neighbour) until its Shannon entropy is log(perplexity)
+ * within `tolerance`, as scikit-learn's `_binary_search_perplexity` but by
+ * Newton steps on beta (dH/dbeta = -beta Var(d)), kept inside the bracket
+ * the bisection would have, with a bisection step whenever Newton leaves it:
+ * about 5 kernel evaluations a row instead of 20-30.
  *
  * @example
  * ```ts
@@ -73,24 +76,25 @@ export function conditionalProbabilities(
     const o = i * k;
     // Shifting by the nearest distance leaves P and the entropy unchanged and avoids underflow.
     const d0 = distances[o];
-    let beta = 1, lo = -Infinity, hi = Infinity;
+    let beta = 1, lo = 0, hi = Infinity;
     for (let step = 0; step < maxSteps; step++) {
       let sum = 0;
       for (let j = 0; j < k; j++) {
         p[o + j] = Math.exp(-(distances[o + j] - d0) * beta);
         sum += p[o + j];
       }
-      let dp = 0;
-      for (let j = 0; j < k; j++) dp += (distances[o + j] - d0) * (p[o + j] /= sum);
-      const diff = Math.log(sum) + beta * dp - target;
-      if (Math.abs(diff) <= tolerance) break;
-      if (diff > 0) {
-        lo = beta;
-        beta = hi === Infinity ? beta * 2 : (beta + hi) / 2;
-      } else {
-        hi = beta;
-        beta = lo === -Infinity ? beta / 2 : (beta + lo) / 2;
+      let mean = 0, square = 0;
+      for (let j = 0; j < k; j++) {
+        const d = distances[o + j] - d0, q = (p[o + j] /= sum);
+        mean += d * q;
+        square += d * d * q;
       }
+      const diff = Math.log(sum) + beta * mean - target;
+      if (Math.abs(diff) <= tolerance || step === maxSteps - 1) break;
+      if (diff > 0) lo = beta;
+      else hi = beta;
+      const newton = beta + diff / (beta * (square - mean * mean));
+      beta = newton > lo && newton < hi ? newton : hi === Infinity ? beta * 2 : (lo + hi) / 2;
     }
     betas[i] = beta;
   }
