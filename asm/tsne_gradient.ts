@@ -542,28 +542,31 @@ export function repulseExact(part: i32, parts: i32, out: usize): f64 {
  */
 export function attract(from: i32, to: i32, out: usize, withKl: bool): f64 {
   let kl: f64 = 0;
+  const one = f32x4.splat(1);
   for (let i = from; i < to; i++) {
     const start = i32At(rowPtr, i), end = i32At(rowPtr, i + 1);
-    // Two neighbours per vector: lanes (x, y) of neighbour a, then of b.
-    const pi = f32x4(f32At(y, 2 * i), f32At(y, 2 * i + 1), f32At(y, 2 * i), f32At(y, 2 * i + 1));
-    const one = f32x4.splat(1);
-    let f = f32x4.splat(0);
+    const px = f32At(y, 2 * i), py = f32At(y, 2 * i + 1);
+    const xi = f32x4.splat(px), yi = f32x4.splat(py);
+    let vx = f32x4.splat(0), vy = vx;
     let e = start;
-    for (; e + 1 < end; e += 2) {
-      let v = v128.load64_zero(y + (<usize> i32At(cols, e) << 3));
-      v = v128.load64_lane(y + (<usize> i32At(cols, e + 1) << 3), v, 1);
-      const d = f32x4.sub(pi, v);
-      const sq = f32x4.mul(d, d);
-      const d2 = f32x4.add(sq, v128.shuffle<f32>(sq, sq, 1, 0, 3, 2));
-      const pv = v128.load64_zero(vals + (<usize> e << 2));
-      const p = v128.shuffle<f32>(pv, pv, 0, 0, 1, 1);
-      f = f32x4.add(f, f32x4.mul(f32x4.div(p, f32x4.add(one, d2)), d));
+    // Four neighbours a vector: their (x, y) pairs gathered two by two, then
+    // split into x and y lanes, so one division serves four weights.
+    for (; e + 3 < end; e += 4) {
+      let a = v128.load64_zero(y + (<usize> i32At(cols, e) << 3));
+      a = v128.load64_lane(y + (<usize> i32At(cols, e + 1) << 3), a, 1);
+      let b = v128.load64_zero(y + (<usize> i32At(cols, e + 2) << 3));
+      b = v128.load64_lane(y + (<usize> i32At(cols, e + 3) << 3), b, 1);
+      const dx = f32x4.sub(xi, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+      const dy = f32x4.sub(yi, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+      const d2 = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
+      const pw = f32x4.div(v128.load(vals + (<usize> e << 2)), f32x4.add(one, d2));
+      vx = f32x4.add(vx, f32x4.mul(pw, dx));
+      vy = f32x4.add(vy, f32x4.mul(pw, dy));
     }
-    let fx = f32x4.extract_lane(f, 0) + f32x4.extract_lane(f, 2);
-    let fy = f32x4.extract_lane(f, 1) + f32x4.extract_lane(f, 3);
-    if (e < end) {
+    let fx = hsum(vx), fy = hsum(vy);
+    for (; e < end; e++) {
       const j = i32At(cols, e);
-      const dx = f32At(y, 2 * i) - f32At(y, 2 * j), dy = f32At(y, 2 * i + 1) - f32At(y, 2 * j + 1);
+      const dx = px - f32At(y, 2 * j), dy = py - f32At(y, 2 * j + 1);
       const pw = f32At(vals, e) / (1 + dx * dx + dy * dy);
       fx += pw * dx;
       fy += pw * dy;
@@ -573,8 +576,7 @@ export function attract(from: i32, to: i32, out: usize, withKl: bool): f64 {
     if (withKl) {
       for (e = start; e < end; e++) {
         const j = i32At(cols, e);
-        const dx = f32At(y, 2 * i) - f32At(y, 2 * j),
-          dy = f32At(y, 2 * i + 1) - f32At(y, 2 * j + 1);
+        const dx = px - f32At(y, 2 * j), dy = py - f32At(y, 2 * j + 1);
         kl += <f64> (f32At(vals, e) * Mathf.log(1 + dx * dx + dy * dy));
       }
     }
