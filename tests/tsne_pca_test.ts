@@ -1,6 +1,6 @@
 /** PCA recovers a known spectrum and basis, and projects as (x - mean) V^T. */
 import { assert, assertAllClose, assertClose } from "./_assert.ts";
-import { pca } from "../src/tsne/pca.ts";
+import { pca, SPARSE_SHARE } from "../src/tsne/pca.ts";
 import { mulberry32 } from "../src/tsne/initialization.ts";
 
 // Data with independent columns of standard deviations sd(c), rotated by an orthonormal basis.
@@ -51,3 +51,17 @@ for (const [d, k] of [[6, 2], [90, 5]]) {
     assertAllClose(projected.subarray(row * k, (row + 1) * k), expected, { rel: 1e-4, abs: 1e-3 });
   });
 }
+
+Deno.test("mostly-zero input (the covariance from its nonzeros) gets the components of the same data shifted off zero (the dense kernel)", () => {
+  // k + 16 >= d: the eigenproblem is solved exactly, so only the covariances can differ.
+  const n = 3000, d = 20, k = 4;
+  const { data } = rotated(n, d, (c) => c < k ? 8 - c : 1, 7);
+  // Keep a fifth of the values, as MNIST's pixels: below SPARSE_SHARE.
+  const sparse = data.map((v, t) => (t * 2654435761) % 5 === 0 ? v : 0);
+  const shifted = sparse.map((v) => v + 2);
+  assert(sparse.filter((v) => v !== 0).length <= SPARSE_SHARE * sparse.length);
+  const a = pca(sparse, d, { components: k }), b = pca(shifted, d, { components: k });
+  assertAllClose(a.variances, b.variances, { rel: 1e-4, abs: 0 });
+  assertAllClose(a.components, b.components, { rel: 0, abs: 1e-3 });
+  assertAllClose(a.projected, b.projected, { rel: 1e-3, abs: 1e-3 });
+});
