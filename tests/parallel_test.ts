@@ -158,11 +158,16 @@ Deno.test("embed takes --workers N|auto", () => {
   );
 });
 
-Deno.test("--workers auto: one per hardware thread on wasm, with slices of 16+ samples, for runs of 200+ steps", () => {
+Deno.test("--workers auto: one per hardware thread on wasm, with slices of 64+ samples, for runs of 200+ steps", () => {
   const run = { backend: "wasm", batchSize: 128, steps: 4690 };
   assertEquals(chooseWorkers("auto", { ...run, cores: 2 }).count, 2);
-  assertEquals(chooseWorkers("auto", { ...run, cores: 16 }).count, 8);
-  assertEquals(chooseWorkers("auto", { ...run, cores: 16, batchSize: 32 }).count, 2);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16, batchSize: 1024 }).count, 8);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16 }).count, 2);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16, batchSize: 256 }).count, 4);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 2, batchSize: 64 }).count, 1);
+  assert(
+    chooseWorkers("auto", { ...run, cores: 2, batchSize: 64 }).reason.includes("64+ of the 64"),
+  );
   assertEquals(chooseWorkers("auto", { ...run, cores: 1 }).count, 1);
   assertEquals(chooseWorkers("auto", { ...run, cores: 2, steps: MIN_STEPS - 1 }).count, 1);
   assertEquals(chooseWorkers(3, { ...run, cores: 2 }), {

@@ -68,8 +68,15 @@ export interface ChooseWorkersOptions {
   cores?: number;
 }
 
-/** The fewest samples per replica `auto` gives each (smaller slices waste the SIMD kernels). */
-export const MIN_SLICE = 16;
+/**
+ * The fewest samples per replica `auto` gives each. Measured with
+ * `deno task bench:train --workers 1,2` on a quiet 2-core machine: slices of
+ * 64 (conv, batch 128) ran a step 0.58x as long as one replica and slices of
+ * 128 (dense, 256) 0.80x, but slices of 32 (VAE, 64) 1.47x as long: its ~170
+ * small kernels a step cost about the same for half the rows, and the
+ * exchange comes on top.
+ */
+export const MIN_SLICE = 64;
 /** Steps below which `auto` keeps one replica: a worker takes about a second to start. */
 export const MIN_STEPS = 200;
 /** The most replicas `auto` starts. */
@@ -110,7 +117,9 @@ export function chooseWorkers(
   return {
     count,
     reason: `auto: ${cores} hardware threads` +
-      (count < Math.min(cores, MAX_AUTO) ? `, ${MIN_SLICE}+ of the ${batchSize} samples each` : ""),
+      (count < Math.min(cores, MAX_AUTO)
+        ? `; ${MIN_SLICE}+ of the ${batchSize} samples a step for each replica`
+        : ""),
   };
 }
 
