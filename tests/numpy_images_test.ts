@@ -2,7 +2,9 @@
  * NumPy training sources: `.npy` images with `--labels`, `.npz` archives in
  * Keras' layout, the three image layouts (read from the shape, stated,
  * overridable), integer pixels / 255, a seeded test split when the source
- * has none, and one clear error for what is not supported yet. The
+ * has none, images of any size in grey or RGB (channels first reordered to
+ * channels last), `(N, D)` tables scaled per feature on the training split,
+ * and one clear error for what is not images or a table. The
  * fixtures were written by NumPy (`tests/fixtures/npy/make_fixtures.py`).
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
@@ -68,12 +70,65 @@ Deno.test("a Keras-style .npz keeps its own test split; (N, 1, 28, 28) float32 i
   assert(floatImages(symmetric.train).some((v) => v < 0));
 });
 
-Deno.test("what is not supported yet, and bad input, is one clear error naming the file", async () => {
+Deno.test("images of any size: 32x32 grey, and 12x10 RGB whose NCHW and NHWC files give the same channels-last pixels", async () => {
+  const grey = await loadNumpyImages(`${DIR}/images_32x32.npy`, { testSplit: 0.5 });
+  assertEquals([grey.train.height, grey.train.width, grey.train.channels], [32, 32, 1]);
+  const options = { seed: 1 };
+  const nchw = await loadNumpyImages(`${DIR}/images_rgb_nchw_u8.npy`, options);
+  const nhwc = await loadNumpyImages(`${DIR}/images_rgb_nhwc_u8.npy`, options);
+  assertEquals([nchw.train.height, nchw.train.width, nchw.train.channels], [12, 10, 3]);
+  assert(nchw.description.includes("layout nchw (assumed from the shape"), nchw.description);
+  assert(nchw.train.images instanceof Uint8Array, "bytes kept as bytes");
+  assertEquals(nchw.train.images, nhwc.train.images);
+  assertEquals(nchw.test.images, nhwc.test.images);
+  // Pixel (row 2, column 7) of the first training image, channel by channel, from the NCHW source.
+  const raw = readNpy(await Deno.readFile(`${DIR}/images_rgb_nhwc_u8.npy`));
+  const pixel = (data: ArrayLike<number | bigint>, n: number) =>
+    [0, 1, 2].map((c) => Number(data[n * 360 + (2 * 10 + 7) * 3 + c]));
+  const first = [...Array(10).keys()].find((n) =>
+    pixel(raw.data, n).join() === pixel(nchw.train.images, 0).join()
+  );
+  assert(first !== undefined, "the first training image's pixel is a source pixel, channels last");
+});
+
+Deno.test("a (N, D) array is a table: features scaled per column on the training split (--normalize)", async () => {
+  const { train, test, description, scaling } = await loadNumpyImages(`${DIR}/table_f8.npy`, {
+    seed: 0,
+  });
+  assertEquals([train.kind, train.height, train.width, train.channels], ["table", 1, 6, 1]);
+  assertEquals([train.count, test.count], [16, 4]);
+  assertEquals(scaling.kind, "minmax");
+  assert(description.includes("a table of 6 features a row"), description);
+  assert(description.includes("--normalize minmax"), description);
+  const values = floatImages(train);
+  for (let f = 0; f < 6; f++) {
+    const column = [...Array(16).keys()].map((r) => values[r * 6 + f]);
+    assertEquals(
+      [Math.min(...column), Math.max(...column)],
+      [0, 1],
+      `feature ${f} fitted on train`,
+    );
+  }
+  const standard = await loadNumpyImages(`${DIR}/table_f8.npy`, { seed: 0, normalize: "standard" });
+  const column0 = [...Array(16).keys()].map((r) => floatImages(standard.train)[r * 6]);
+  const mean = column0.reduce((a, b) => a + b) / 16;
+  assert(Math.abs(mean) < 1e-5, `standardized on train: mean ${mean}`);
   await assertRejects(
-    () => loadNumpyImages(`${DIR}/images_32x32.npy`),
-    `${DIR}/images_32x32.npy`,
-    "images of 32x32",
-    "shapes other than 28x28 are not supported yet",
+    () => loadNumpyImages(`${DIR}/table_f8.npy`, { layout: "nhw" }),
+    "as --layout nhw says",
+  );
+});
+
+Deno.test("what is neither images nor a table, and bad input, is one clear error naming the file", async () => {
+  await assertRejects(
+    () => loadNumpyImages(`${DIR}/images_5_channels.npy`, { layout: "nhwc" }),
+    `${DIR}/images_5_channels.npy`,
+    "images of 5 channels",
+    "expected 1 (grey) or 3 (RGB)",
+  );
+  await assertRejects(
+    () => loadNumpyImages(`${DIR}/images_5_channels.npy`),
+    "cannot tell where the channel axis",
   );
   await assertRejects(
     () => loadNumpyImages(`${DIR}/images_nhw_u8.npy`, { layout: "nchw" }),
@@ -86,7 +141,7 @@ Deno.test("what is not supported yet, and bad input, is one clear error naming t
   await assertRejects(
     () => loadNumpyImages(`${DIR}/images_nchw_f4.npy`, { labels: `${DIR}/images_labels.npy` }),
     "labels of shape (20)",
-    "for the 5 images",
+    "for the 5 samples",
   );
   await assertRejects(
     () => loadNumpyImages("tests/fixtures/anomaly_sklearn.json"),

@@ -77,7 +77,7 @@ const SOURCE_OPTIONS: [keyof LoadDataOptions, string, SourceKind[]][] = [
   ["layout", "--layout", ["numpy"]],
   ["labelColumn", "--label-column", ["csv"]],
   ["ignoreColumns", "--ignore-columns", ["csv"]],
-  ["normalize", "--normalize", ["csv"]],
+  ["normalize", "--normalize", ["csv", "numpy"]],
   ["imageSize", "--image-size", ["images"]],
   ["grayscale", "--grayscale", ["images"]],
   ["testSplit", "--test-split", ["numpy", "csv", "images", "cifar"]],

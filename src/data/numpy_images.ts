@@ -2,12 +2,15 @@
  * Training data from NumPy: a `.npy` of images with labels from another
  * `.npy`, or a `.npz` holding images and labels under the keys Keras'
  * `mnist.npz` (`x_train`, `y_train`, `x_test`, `y_test`), `data`/`labels` or
- * `x`/`y` use. Images are 28x28 with one channel for now, as `(N, 28, 28)`,
- * `(N, 28, 28, 1)` or `(N, 1, 28, 28)`; the layout is read from the shape
- * (`layout` overrides) and stated. Integer pixels stay bytes and are divided
- * by 255 as batches are gathered; float pixels in [0, 1] are used as they
- * are, others are min-max scaled with the training split's range (see
- * `imageScaling`). A source without a test split gets a seeded one.
+ * `x`/`y` use. Images of any size with one or three channels, as `(N, H, W)`,
+ * `(N, H, W, C)` or `(N, C, H, W)`; the layout is read from the shape
+ * (`layout` overrides) and stated, and channels-first arrays are reordered
+ * to channels last. Integer pixels stay bytes and are divided by 255 as
+ * batches are gathered; float pixels in [0, 1] are used as they are, others
+ * are min-max scaled with the training split's range (see `imageScaling`).
+ * A `(N, D)` array is a table of D features per row, scaled per feature by
+ * `normalize` fitted on the training split, as a CSV is. A source without a
+ * test split gets a seeded one.
  *
  * ```ts
  * import { loadNumpyImages } from "./numpy_images.ts";
@@ -23,7 +26,14 @@ import { withPermission } from "../io/permissions.ts";
 import { UserError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { heldOutTestSplit, type TestSplitOptions } from "./test_split.ts";
-import { describeScaling, imageScaling, scaleDataset, type Scaling } from "./scaling.ts";
+import {
+  describeScaling,
+  fitScaling,
+  imageScaling,
+  type NormalizeMethod,
+  scaleDataset,
+  type Scaling,
+} from "./scaling.ts";
 
 /** Where the channel axis of an image array is: none, last, or after N. */
 export const LAYOUTS = ["nhw", "nhwc", "nchw"] as const;
@@ -41,6 +51,8 @@ export interface LoadNumpyImagesOptions extends TestSplitOptions {
   scale?: "unit" | "symmetric";
   /** A saved run's scaling, applied instead of fitting one (default: fitted on the training split; see `imageScaling`). */
   scaling?: Scaling;
+  /** Per-feature scaling of a `(N, D)` table, fitted on the training split (default `minmax`). */
+  normalize?: NormalizeMethod;
 }
 
 /** The splits of a NumPy source, and a line that says what was read and how. */
@@ -54,9 +66,6 @@ export interface NumpyImages {
   /** For the log: shape, dtype, layout and whether assumed, scaling, where the test set came from. */
   description: string;
 }
-
-/** The sizes supported so far. */
-const SIDE = 28;
 
 /** The first bytes of a `.npy` file and of a zip (`.npz`) archive. */
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -84,7 +93,7 @@ async function readFile(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads a `.npy` or `.npz` of 28x28 single-channel images (and labels) into
+ * Reads a `.npy` or `.npz` of images or table rows (and labels) into
  * training and test sets; see the module doc for what is accepted.
  *
  * @example
@@ -133,40 +142,62 @@ export async function loadNumpyImages(
   }
   const scale = options.scale ?? "unit";
   const layout = layoutOf(x, name(0), options.layout);
-  let train = toDataset(x, y, name(0), options.labels ?? name(1));
+  let train = toDataset(x, y, layout, name(0), options.labels ?? name(1));
   let test: Dataset;
   let split: string;
   if (xTest) {
-    layoutOf(xTest, name(2), options.layout);
-    test = toDataset(xTest, yTest, name(2), name(3));
+    const testLayout = layoutOf(xTest, name(2), options.layout);
+    const [a, b] = [train, testLayout].map((d) => `${d.height}x${d.width}x${d.channels}`);
+    if (a !== b) {
+      throw new UserError(`${name(2)}: samples of ${b}, but ${name(0)}'s are ${a}`);
+    }
+    test = toDataset(xTest, yTest, testLayout, name(2), name(3));
     split = `its test split, ${keys[2]}`;
   } else {
     ({ train, test, split } = heldOutTestSplit(train, { ...options, source: path }));
   }
   const names = [name(0), ...(y ? [options.labels ?? name(1)] : [])].join(" + ");
   // Fitted on the training split only (or a saved run's), applied to both.
-  const scaling = imageScaling(train.images, { stored: options.scaling });
+  const normalize = options.normalize ?? "minmax";
+  const scaling = layout.layout === "nd"
+    ? options.scaling ?? fitScaling(train.images, { method: normalize, features: train.width })
+    : imageScaling(train.images, { stored: options.scaling });
   return {
     train: scaleDataset(train, { scaling, scale }),
     test: scaleDataset(test, { scaling, scale }),
     scaling,
-    description: `${names}: (${x.shape.join(", ")}) ${x.dtype}, layout ${layout.layout} ` +
-      `(${layout.assumed ? "assumed from the shape; --layout overrides" : "as given"}), ` +
-      `${describeScaling(scaling)}${y ? "" : ", no labels"}; ${split}`,
+    description: `${names}: (${x.shape.join(", ")}) ${x.dtype}, ` +
+      (layout.layout === "nd"
+        ? `a table of ${train.width} features a row`
+        : `layout ${layout.layout} ` +
+          `(${layout.assumed ? "assumed from the shape; --layout overrides" : "as given"})`) +
+      `, ${describeScaling(scaling)}${
+        layout.layout === "nd" && !options.scaling ? ` (--normalize ${normalize})` : ""
+      }${y ? "" : ", no labels"}; ${split}`,
   };
 }
 
+/** An array's layout and the sample shape it gives. */
+interface SampleLayout {
+  /** `nd` is a table, (N, D); the others are image layouts. */
+  layout: Layout | "nd";
+  /** Whether the layout was read from the shape rather than given. */
+  assumed: boolean;
+  height: number;
+  width: number;
+  channels: number;
+}
+
 /**
- * The layout of image array `a`: `given`, or read from its shape (rank 3 is
- * N x H x W; rank 4 has its one-channel axis last or second). The images must be
- * 28x28 with one channel for now.
+ * The layout of array `a`: a table for rank 2, else the image layout
+ * `given`, or read from its shape (rank 3 is N x H x W; rank 4 has its
+ * channel axis, of 1 or 3, last or second).
  */
-function layoutOf(
-  a: NpyArray,
-  name: string,
-  given: Layout | undefined,
-): { layout: Layout; assumed: boolean } {
+function layoutOf(a: NpyArray, name: string, given: Layout | undefined): SampleLayout {
   const shape = `(${a.shape.join(", ")})`;
+  if (a.shape.length === 2 && !given) {
+    return { layout: "nd", assumed: true, height: 1, width: a.shape[1], channels: 1 };
+  }
   const channels = (d: number) => d === 1 || d === 3;
   let layout = given;
   if (a.shape.length === 3) layout ??= "nhw";
@@ -182,27 +213,20 @@ function layoutOf(
   if (!layout || a.shape.length !== (layout === "nhw" ? 3 : 4)) {
     throw new UserError(
       `${name}: expected images (N, H, W), (N, H, W, C) or (N, C, H, W)` +
-        `${given ? ` as --layout ${given} says` : ""}, found shape ${shape}`,
+        `${given ? ` as --layout ${given} says` : ", or a table (N, D)"}, found shape ${shape}`,
     );
   }
-  const [h, w, c] = layout === "nhw"
+  const [height, width, c] = layout === "nhw"
     ? [a.shape[1], a.shape[2], 1]
     : layout === "nhwc"
     ? [a.shape[1], a.shape[2], a.shape[3]]
     : [a.shape[2], a.shape[3], a.shape[1]];
-  if (h !== SIDE || w !== SIDE) {
+  if (!channels(c)) {
     throw new UserError(
-      `${name}: images of ${h}x${w} (shape ${shape}, layout ${layout}): shapes other than ` +
-        `${SIDE}x${SIDE} are not supported yet`,
+      `${name}: images of ${c} channels (shape ${shape}, layout ${layout}): expected 1 (grey) or 3 (RGB)`,
     );
   }
-  if (c !== 1) {
-    throw new UserError(
-      `${name}: images of ${c} channels (shape ${shape}, layout ${layout}): only single-channel ` +
-        `${SIDE}x${SIDE} images are supported yet`,
-    );
-  }
-  return { layout, assumed: given === undefined };
+  return { layout, assumed: given === undefined, height, width, channels: c };
 }
 
 /**
@@ -239,22 +263,27 @@ export function pixelArray(a: NpyArray, name: string): Uint8Array | Float32Array
 }
 
 /**
- * The images of `a` (one channel, so every layout is the same memory order)
- * as stored, with their labels from `y` (zeros without).
+ * The samples of `a` as stored (table rows as float32, images channels
+ * last), with their labels from `y` (zeros without).
  */
 function toDataset(
   a: NpyArray,
   y: NpyArray | undefined,
+  layout: SampleLayout,
   name: string,
   labelsName: string,
 ): Dataset {
   const count = a.shape[0];
-  const images = pixelArray(a, name);
+  const { height, width, channels } = layout;
+  const stored = layout.layout === "nd" ? tableValues(a, name) : pixelArray(a, name);
+  const images = layout.layout === "nchw" && channels > 1
+    ? channelsLast(stored, { count, height, width, channels })
+    : stored;
   const labels = new Uint8Array(count);
   if (y) {
     if (y.shape.length !== 1 || y.shape[0] !== count) {
       throw new UserError(
-        `${labelsName}: labels of shape (${y.shape.join(", ")}) for the ${count} images of ` +
+        `${labelsName}: labels of shape (${y.shape.join(", ")}) for the ${count} samples of ` +
           `${name}: expected (${count},)`,
       );
     }
@@ -266,5 +295,47 @@ function toDataset(
       labels[i] = v;
     }
   }
-  return { images, labels, count, height: SIDE, width: SIDE, channels: 1 };
+  return {
+    images,
+    labels,
+    count,
+    height,
+    width,
+    channels,
+    ...(layout.layout === "nd" && { kind: "table" as const }),
+  };
+}
+
+/** A table's values as float32; each must be finite. */
+function tableValues(a: NpyArray, name: string): Float32Array {
+  const out = new Float32Array(a.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = Number(a.data[i]);
+    if (!Number.isFinite(v)) {
+      const d = a.shape[1];
+      throw new UserError(
+        `${name}: row ${Math.floor(i / d)}, column ${i % d} is ${v}; expected a finite number`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** N x C x H x W samples reordered to N x H x W x C. */
+function channelsLast<T extends Uint8Array | Float32Array>(
+  src: T,
+  dims: { count: number; height: number; width: number; channels: number },
+): T {
+  const { count, height, width, channels } = dims;
+  const plane = height * width, sample = plane * channels;
+  const out = new (src.constructor as new (n: number) => T)(src.length);
+  for (let n = 0; n < count; n++) {
+    for (let c = 0; c < channels; c++) {
+      for (let p = 0; p < plane; p++) {
+        out[n * sample + p * channels + c] = src[n * sample + c * plane + p];
+      }
+    }
+  }
+  return out;
 }
