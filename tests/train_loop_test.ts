@@ -68,20 +68,23 @@ Deno.test("wasm: the tensor count does not grow from epoch to epoch", async () =
   );
 });
 
-Deno.test("wasm: 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs", async () => {
-  const base = { backend: "wasm" as const, trainSize: 384, testSize: 100, batchSize: 64 };
-  const straight = await train(quick({ ...base, out: await tempRunDir(), epochs: 2 }));
-  const out = await tempRunDir();
-  await train(quick({ ...base, out, epochs: 1 }));
-  const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
-  assertEquals(
-    resumed.metrics.map((m) => [m.train_loss, m.test_loss]),
-    straight.metrics.map((m) => [m.train_loss, m.test_loss]),
-  );
-  const a = straight.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
-  const b = resumed.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
-  assertEquals(b, a, "identical weights");
-});
+for (const [model, loss] of [["conv", "bce"], ["dense", "mse"]] as const) {
+  Deno.test(`wasm: ${model} (${loss}): 1 epoch then --resume for a 2nd equals 2 uninterrupted epochs`, async () => {
+    const base = { model, backend: "wasm" as const, trainSize: 384, testSize: 100, batchSize: 64 };
+    const straight = await train(quick({ ...base, out: await tempRunDir(), epochs: 2 }));
+    const out = await tempRunDir();
+    await train(quick({ ...base, out, epochs: 1 }));
+    const resumed = await resume(out, { epochs: 2, quiet: true, log: () => {} });
+    assertEquals(resumed.config.loss, loss);
+    assertEquals(
+      resumed.metrics.map((m) => [m.train_loss, m.test_loss]),
+      straight.metrics.map((m) => [m.train_loss, m.test_loss]),
+    );
+    const a = straight.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
+    const b = resumed.autoencoder.parameters.getWeights().map((w) => [...w.dataSync()]);
+    assertEquals(b, a, "identical weights");
+  });
+}
 
 Deno.test("wasm: an epoch reads nothing back per step: twice the steps, the same reads, none blocking", async () => {
   const reads = async (trainSize: number) => {
@@ -115,6 +118,14 @@ Deno.test("cpu: two small-batch steps give wasm's losses", async () => {
   );
   assertEquals(backend.name, "cpu");
   assertSameLosses(metrics, (await onWasm()).metrics, 1e-4);
+});
+
+Deno.test("cpu: two small-batch steps of the dense AE (MSE: our kernels on wasm, tfjs's ops on cpu) give wasm's losses", async () => {
+  const run = async (backend: "wasm" | "cpu") =>
+    await train(quick({ ...tiny, model: "dense", out: await tempRunDir(), backend }));
+  const wasm = await run("wasm");
+  assertEquals(wasm.config.loss, "mse");
+  assertSameLosses((await run("cpu")).metrics, wasm.metrics, 1e-4);
 });
 
 Deno.test({

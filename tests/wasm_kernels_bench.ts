@@ -3,6 +3,7 @@
  * the shapes of one conv AE training step (batch 128) and the dense AE's
  * largest product (batch 256). Conv2DBackpropFilter has no stock kernel: the
  * stock Conv2D forward (XNNPACK) of the same FLOPs stands in as the baseline.
+ * The MSE loss's baseline is tfjs's op chain for its value and gradient.
  *
  * ```sh
  * deno bench tests/wasm_kernels_bench.ts
@@ -11,6 +12,7 @@
 import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { stockWasmKernel } from "../src/backend/wasm_kernels/mod.ts";
+import { reconstructionLoss } from "../src/train/losses.ts";
 
 await initBackend({ backend: "wasm" });
 const backend = tf.backend() as unknown as { disposeData(id: tf.DataId): void };
@@ -94,3 +96,22 @@ pair("Maximum 128x28x28x1 with a scalar", tf.Maximum, {
   b: tf.scalar(-100),
 }, {});
 pair("Identity 128x28x28x16", tf.Identity, { x: x1 }, {});
+
+const output = r([128, 784]), target = tf.randomUniform([128, 784]);
+for (
+  const [name, loss] of [
+    ["tfjs ops", (x: tf.Tensor) => tf.mean(tf.square(tf.sub(x, target))) as tf.Scalar],
+    ["diabolo", (x: tf.Tensor) => reconstructionLoss("mse", x, target)],
+  ] as const
+) {
+  const valueAndGrad = tf.valueAndGrad(loss);
+  Deno.bench({
+    name: `MSE value and gradient 128x784 ${name}`,
+    group: "MSE value and gradient 128x784",
+    baseline: name === "tfjs ops",
+    fn: () => {
+      const { value, grad } = valueAndGrad(output);
+      tf.dispose([value, grad]);
+    },
+  });
+}

@@ -11,6 +11,8 @@ import { Adam } from "../src/train/optimizer.ts";
 import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
 import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
 import { RELU_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
+import { MSE, MSE_GRAD } from "../src/backend/wasm_kernels/mse.ts";
+import { reconstructionLoss } from "../src/train/losses.ts";
 
 type Inputs = Record<string, number[]>;
 
@@ -421,3 +423,99 @@ for (
     adam.dispose();
   });
 }
+
+/** p and y for the MSE tests: `n` values each, of the magnitudes `kind` names. */
+function mseOperands(kind: "normal" | "large" | "mixed", n: number, rng: Rng) {
+  const draw = () => {
+    const v = rng.normal();
+    if (kind === "normal") return v;
+    // Squares near float32's largest (1e36 of 3.4e38), or from 1e-40 to 1e34 in one sum.
+    return kind === "large"
+      ? v * 1e17
+      : v * 10 ** Math.max(-20, Math.min(17, Math.round(rng.normal() * 8)));
+  };
+  return [Float32Array.from({ length: n }, draw), Float32Array.from({ length: n }, draw)];
+}
+
+/** tfjs's ops on cpu: mean((p - y)^2) and its gradient, scaled by dy, by autodiff. */
+async function mseOnCpu(p: Float32Array, y: Float32Array, dy: number) {
+  await initBackend({ backend: "cpu" });
+  const [pt, yt, dyt] = [tf.tensor(p), tf.tensor(y), tf.scalar(dy)];
+  const f = (x: tf.Tensor) => tf.mean(tf.square(tf.sub(x, yt))) as tf.Scalar;
+  const value = f(pt), grad = tf.grad(f)(pt, dyt);
+  const result = { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
+  tf.dispose([pt, yt, dyt, value, grad]);
+  return result;
+}
+
+/** Fails unless `actual` holds exactly the floats of `expected`. */
+function assertSameFloats(actual: Float32Array, expected: Float32Array, label: string) {
+  for (let i = 0; i < expected.length; i++) {
+    assertEquals(
+      Object.is(actual[i], expected[i]),
+      true,
+      `${label} element ${i}: ${actual[i]}, expected ${expected[i]}`,
+    );
+  }
+}
+
+for (const kind of ["normal", "large", "mixed"] as const) {
+  for (const n of [1, 3, 6, 13, 1001, 128 * 784 + 7]) {
+    Deno.test(`DiaboloMse, DiaboloMseGrad: ${n} ${kind} values give tfjs's ops' mean on cpu and their gradient bit for bit`, async () => {
+      const [p, y] = mseOperands(kind, n, new Rng(700 + n));
+      const dy = 0.37;
+      const cpu = await mseOnCpu(p, y, dy);
+      await initBackend({ backend: "wasm" });
+      const [pt, yt, dyt] = [tf.tensor(p), tf.tensor(y), tf.scalar(dy)];
+      const value = tf.engine().runKernel(MSE, { p: pt, y: yt }) as tf.Scalar;
+      const grad = tf.engine().runKernel(MSE_GRAD, { p: pt, y: yt, dy: dyt }) as tf.Tensor;
+      assertEquals(value.shape.length, 0);
+      assertEquals(grad.shape.join("x"), `${n}`);
+      // The cpu backend sums in float64 too; tfjs-backend-wasm's Mean sums in float32 and
+      // is 2e-5 off at 100,352 values, so it is no reference.
+      assertAllClose(value.dataSync(), [cpu.value], { rel: 1e-6, abs: 0 });
+      assertSameFloats(grad.dataSync() as Float32Array, cpu.grad, `dL/dp`);
+      tf.dispose([pt, yt, dyt, value, grad]);
+    });
+  }
+}
+
+Deno.test("DiaboloMse: squares past float32's largest give Infinity, as tfjs's ops do", async () => {
+  const p = Float32Array.of(1, 2e19, 3, -4, 5), y = Float32Array.of(0, -2e19, 3, 4, 1);
+  const cpu = await mseOnCpu(p, y, 1);
+  await initBackend({ backend: "wasm" });
+  const [pt, yt, dyt] = [tf.tensor(p), tf.tensor(y), tf.scalar(1)];
+  const value = tf.engine().runKernel(MSE, { p: pt, y: yt }) as tf.Scalar;
+  const grad = tf.engine().runKernel(MSE_GRAD, { p: pt, y: yt, dy: dyt }) as tf.Tensor;
+  assertEquals(value.dataSync()[0], Infinity);
+  assertEquals(cpu.value, Infinity);
+  assertSameFloats(grad.dataSync() as Float32Array, cpu.grad, "dL/dp");
+  tf.dispose([pt, yt, dyt, value, grad]);
+});
+
+Deno.test('reconstructionLoss("mse") under tf.grad: the fused kernels on wasm, tfjs\'s ops on cpu, one value and one gradient', async () => {
+  const [p, y] = mseOperands("normal", 37 * 29, new Rng(750));
+  const results = [];
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend({ backend });
+    const [pt, yt] = [tf.tensor(p, [37, 29]), tf.tensor(y, [37, 29])];
+    const f = (x: tf.Tensor) => reconstructionLoss("mse", x, yt);
+    let value: tf.Scalar | undefined, grad: tf.Tensor | undefined;
+    const { kernelNames } = await tf.profile(() => {
+      value = f(pt);
+      grad = tf.grad(f)(pt);
+    });
+    assertEquals(kernelNames.includes(MSE), backend === "wasm", kernelNames.join(" "));
+    assertEquals(kernelNames.includes(MSE_GRAD), backend === "wasm", kernelNames.join(" "));
+    results.push({ value: value!.dataSync()[0], grad: grad!.dataSync() as Float32Array });
+    tf.dispose([pt, yt, value!, grad!]);
+  }
+  const [wasm, cpu] = results;
+  const reference = await mseOnCpu(p, y, 1);
+  assertAllClose([wasm.value, cpu.value], [reference.value, reference.value], {
+    rel: 1e-6,
+    abs: 0,
+  });
+  assertSameFloats(wasm.grad, reference.grad, "wasm dL/dp");
+  assertSameFloats(cpu.grad, reference.grad, "cpu dL/dp");
+});

@@ -68,3 +68,9 @@ export interface MaxPoolExports {
 export interface MaxPoolGradExports {
   maxPoolGrad(x: number, dy: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
 }
+
+/** The exports of asm/mse.wasm. */
+export interface MseExports {
+  mse(p: number, y: number, out: number, n: number): void;
+  mseGrad(p: number, y: number, dy: number, grad: number, n: number): void;
+}

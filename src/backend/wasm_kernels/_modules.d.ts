@@ -21,3 +21,5 @@ export declare const matmul: WebAssembly.Module;
 export declare const maxPool: WebAssembly.Module;
 /** asm/max_pool_grad.wasm, compiled. */
 export declare const maxPoolGrad: WebAssembly.Module;
+/** asm/mse.wasm, compiled. */
+export declare const mse: WebAssembly.Module;

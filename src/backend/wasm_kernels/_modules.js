@@ -14,6 +14,7 @@ import source elementwiseMath from "../../../asm/elementwise_math.wasm";
 import source matmul from "../../../asm/matmul.wasm";
 import source maxPool from "../../../asm/max_pool.wasm";
 import source maxPoolGrad from "../../../asm/max_pool_grad.wasm";
+import source mse from "../../../asm/mse.wasm";
 export {
   adam,
   bce,
@@ -26,4 +27,5 @@ export {
   matmul,
   maxPool,
   maxPoolGrad,
+  mse,
 };

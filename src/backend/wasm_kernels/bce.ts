@@ -24,8 +24,8 @@ export const BCE = "DiaboloBce";
 /** The gradient kernel's name (inputs p, y and the scalar dy; dL/dp out), for `wasm` only. */
 export const BCE_GRAD = "DiaboloBceGrad";
 
-/** p and y, checked to be float32 of one size; that size. */
-function operands(
+/** p and y, checked to be float32 of one size; that size (the MSE kernels' too). */
+export function operands(
   name: string,
   inputs: tf.NamedTensorInfoMap,
 ): [tf.TensorInfo, tf.TensorInfo, number] {

@@ -21,6 +21,7 @@ import {
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolConfig } from "./max_pool.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { mseConfig, mseGradConfig } from "./mse.ts";
 import { sumConfig } from "./sum.ts";
 
 /** Kernels that replace the stock one outright, or that tfjs has no counterpart of. */
@@ -33,6 +34,8 @@ const KERNELS: tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   identityConfig,
   maxPoolGradConfig,
+  mseConfig,
+  mseGradConfig,
   reluGradConfig,
 ];
 
