@@ -1,51 +1,33 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// Four-lane float32 exp, tanh and log, shared by the kernels that need them.
-// Cephes' single-precision approximations (exp: degree-5 polynomial after
-// reduction by ln 2; log: degree-8 around 1 after splitting off the exponent;
-// tanh: an odd polynomial below 0.625, else from exp), accurate to a few
-// float32 ulps, with IEEE results at the edges. Importers need relaxed SIMD.
+// Four-lane float32 log, shared by the kernels that need it, and the means to
+// keep a loop's constants in registers. log: Cephes' single-precision
+// approximation (a degree-8 polynomial around 1 after splitting off the
+// exponent), accurate to a few float32 ulps, with IEEE results at the edges.
+// Importers need relaxed SIMD.
 
-const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
-/** e^x for |x| <= 88 (the callers clamp). */
+/**
+ * Zero in every lane, made from a count (never negative) so that neither
+ * Binaryen nor V8 can fold it. V8 builds a v128 constant anew at each use
+ * inside a loop: a 64-bit immediate, a move to a vector register (one a
+ * cycle) and a broadcast, three instructions per constant per vector (72 of
+ * the 145 instructions a vector of the Cephes tanh this file had). A constant
+ * OR-ed with this zero before the loop ({@link held}) is a value V8 computes
+ * once and keeps in a register, or in a stack slot past 16 of them.
+ */
 // @ts-ignore: decorator
 @inline
-export function expv(x: v128): v128 {
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.relaxed_madd(p, r, f32x4.splat(1.3981999507e-3));
-  p = f32x4.relaxed_madd(p, r, f32x4.splat(8.3334519073e-3));
-  p = f32x4.relaxed_madd(p, r, f32x4.splat(4.1665795894e-2));
-  p = f32x4.relaxed_madd(p, r, f32x4.splat(1.6666665459e-1));
-  p = f32x4.relaxed_madd(p, r, f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  // 2^n, built in the exponent field.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
+export function opaqueZero(count: i32): v128 {
+  return i32x4.splat(count >>> 31);
 }
 
-/** tanh of four lanes. */
+/** `k` in every lane, for use inside a loop: built before it, on {@link opaqueZero}. */
 // @ts-ignore: decorator
 @inline
-export function tanh4(v: v128): v128 {
-  const sign = i32x4.splat(0x80000000);
-  const small = f32x4.splat(0.625);
-  const a = f32x4.min(f32x4.abs(v), f32x4.splat(9));
-  // 1 - 2 / (e^2a + 1): exact enough once tanh is far from 0.
-  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), f32x4.splat(1))));
-  const z = f32x4.mul(v, v);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.relaxed_madd(p, z, f32x4.splat(2.06390887954e-2));
-  p = f32x4.relaxed_madd(p, z, f32x4.splat(-5.37397155531e-2));
-  p = f32x4.relaxed_madd(p, z, f32x4.splat(1.33314422036e-1));
-  p = f32x4.relaxed_madd(p, z, f32x4.splat(-3.33332819422e-1));
-  const near = f32x4.add(f32x4.mul(f32x4.mul(p, z), v), v);
-  const far = v128.or(big, v128.and(v, sign));
-  // NaN fails both comparisons and takes `near`, which is NaN.
-  return v128.bitselect(far, near, f32x4.ge(f32x4.abs(v), small));
+export function held(k: f32, zero: v128): v128 {
+  return v128.or(f32x4.splat(k), zero);
 }
 
 /** ln of four lanes: -inf at 0, NaN below 0, +inf at +inf. */

@@ -1,9 +1,10 @@
 /**
  * Our wasm kernels next to tfjs-backend-wasm's stock ones (the baseline), at
- * the shapes of one conv AE training step (batch 128) and the dense AE's
- * largest product (batch 256). Conv2DBackpropFilter has no stock kernel: the
- * stock Conv2D forward (XNNPACK) of the same FLOPs stands in as the baseline.
- * The MSE loss's baseline is tfjs's op chain for its value and gradient.
+ * the shapes of one conv AE training step (batch 128), the dense AE's
+ * largest product (batch 256) and its Tanh output layer (batch 128).
+ * Conv2DBackpropFilter has no stock kernel: the stock Conv2D forward
+ * (XNNPACK) of the same FLOPs stands in as the baseline. The MSE loss's and
+ * Tanh's gradient's baselines are tfjs's ops for them.
  *
  * ```sh
  * deno bench tests/wasm_kernels_bench.ts
@@ -13,6 +14,7 @@ import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { stockWasmKernel } from "../src/backend/wasm_kernels/mod.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
+import { TANH_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
 
 await initBackend({ backend: "wasm" });
 const backend = tf.backend() as unknown as { disposeData(id: tf.DataId): void };
@@ -115,3 +117,18 @@ for (
     },
   });
 }
+
+const tanhX = tf.randomNormal([128, 784], 0, 2, "float32", 2);
+pair("Tanh 128x784 (the dense AE's output layer)", tf.Tanh, { x: tanhX }, {});
+const tanhY = tf.tanh(tanhX), tanhDy = r([128, 784]);
+Deno.bench({
+  name: "Tanh gradient 128x784 tfjs (Square, Sub, Multiply)",
+  group: "Tanh gradient 128x784",
+  baseline: true,
+  fn: () => tf.tidy(() => tf.mul(tf.sub(tf.scalar(1), tf.square(tanhY)), tanhDy)).dispose(),
+});
+Deno.bench({
+  name: "Tanh gradient 128x784 diabolo",
+  group: "Tanh gradient 128x784",
+  fn: () => (tf.engine().runKernel(TANH_GRAD, { dy: tanhDy, y: tanhY }) as tf.Tensor).dispose(),
+});

@@ -10,7 +10,7 @@ import { Rng } from "../src/random.ts";
 import { Adam } from "../src/train/optimizer.ts";
 import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
 import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
-import { RELU_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
+import { RELU_GRAD, TANH_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
 import { MSE, MSE_GRAD } from "../src/backend/wasm_kernels/mse.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
 
@@ -322,11 +322,76 @@ Deno.test("ReLU's gradient: one fused kernel on wasm, equal to cpu's dy * step(x
   }
 });
 
+/** Bitwise equal, or both NaN. */
+function same(a: number, b: number): boolean {
+  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+Deno.test("DiaboloTanhGrad: equals cpu's (1 - y^2) dy bitwise, with saturated y, NaN and infinities", async () => {
+  const rng = new Rng(12);
+  const edges = [0, -0, 1, -1, NaN, 0.5, 1e-40, -0.9999999, 1, Infinity, 0.3];
+  const y = Float32Array.from([
+    ...edges,
+    ...Array.from({ length: 1002 }, () => Math.tanh(rng.normal() * 2)),
+  ]);
+  const dy = Float32Array.from([
+    ...[1, Infinity, NaN, 2, 3, -0, 5, 6, Infinity, 1, -Infinity],
+    ...random([1002], rng),
+  ]);
+  for (const n of [3, y.length]) {
+    await initBackend({ backend: "wasm" });
+    const [yt, dyt] = [tf.tensor(y.subarray(0, n)), tf.tensor(dy.subarray(0, n))];
+    const out = tf.engine().runKernel(TANH_GRAD, { dy: dyt, y: yt }) as tf.Tensor;
+    const wasm = out.dataSync() as Float32Array;
+    tf.dispose([out, yt, dyt]);
+    await initBackend({ backend: "cpu" });
+    const cpu = tf.tidy(() =>
+      tf.mul(
+        tf.sub(tf.scalar(1), tf.square(tf.tensor(y.subarray(0, n)))),
+        tf.tensor(dy.subarray(0, n)),
+      )
+        .dataSync() as Float32Array
+    );
+    for (let i = 0; i < n; i++) {
+      assertEquals(
+        same(wasm[i], cpu[i]),
+        true,
+        `(1 - ${y[i]}^2) ${dy[i]}: wasm ${wasm[i]}, cpu ${cpu[i]}`,
+      );
+    }
+  }
+});
+
+Deno.test("Tanh's gradient: one fused kernel on wasm, tfjs's ops on cpu, both within float32 rounding", async () => {
+  const rng = new Rng(13);
+  const x = Float32Array.from([0, -0, NaN, 1e-40, 12, -12, Infinity, ...random([1001], rng)]);
+  const dy = Float32Array.from([1, 2, 3, Infinity, 5, NaN, 7, ...random([1001], rng)]);
+  const results = [];
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend({ backend });
+    const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
+    let g: tf.Tensor | undefined;
+    const { kernelNames } = await tf.profile(() =>
+      g = tf.grad((v: tf.Tensor) => tf.tanh(v))(xt, dyt)
+    );
+    assertEquals(kernelNames.includes(TANH_GRAD), backend === "wasm", kernelNames.join(" "));
+    results.push(g!.dataSync() as Float32Array);
+    tf.dispose([xt, dyt, g!]);
+  }
+  const [wasm, cpu] = results;
+  for (let i = 0; i < x.length; i++) {
+    // The backends' tanh differ by up to 3.8e-7, 1 - y^2 by twice that.
+    const close = same(wasm[i], cpu[i]) ||
+      Math.abs(wasm[i] - cpu[i]) <= 1e-6 * (1 + Math.abs(dy[i]));
+    assertEquals(close, true, `tanh'(${x[i]}) * ${dy[i]}: wasm ${wasm[i]}, cpu ${cpu[i]}`);
+  }
+});
+
 /** Values that probe the approximations' ranges and edges, then random ones. */
 function probe(fn: "Tanh" | "Log", n: number, rng: Rng): Float32Array {
   const edges = fn === "Log"
     ? [0, -0, -1, Infinity, NaN, 1, 1e-40, 1e-30, 0.5, 0.7071, 0.70711, 2, 3e38]
-    : [0, -0, 1e-6, -1e-4, 0.6249, 0.625, -0.7, 5, -9.5, 20, -Infinity, Infinity, NaN];
+    : [0, -0, 1e-40, -1e-6, 2.4e-4, -0.7, 5, 8.99, -9.5, 20, -Infinity, Infinity, NaN];
   const rest = Array.from({ length: n - edges.length }, () => {
     const v = rng.normal() * (fn === "Log" ? 8 : 3);
     return fn === "Log" ? Math.exp(v) : v;

@@ -48,6 +48,7 @@ export interface Conv2dBackpropInputExports {
 export interface ElementwiseMathExports {
   tanh(x: number, y: number, n: number): void;
   log(x: number, y: number, n: number): void;
+  tanhGrad(dy: number, y: number, dx: number, n: number): void;
   step(x: number, y: number, n: number, alpha: number): void;
   reluGrad(dy: number, x: number, dx: number, n: number): void;
 }

@@ -1,7 +1,8 @@
 /**
- * `Tanh`, `Log`, `Step` and ReLU's gradient for tfjs-backend-wasm on float32, four lanes at a time
- * (asm/elementwise_math.ts) instead of one libm call per element: the dense
- * AE's output layer and the BCE losses. Other dtypes go to the stock kernels.
+ * `Tanh`, `Log`, `Step`, and ReLU's and Tanh's gradients for tfjs-backend-wasm
+ * on float32, four lanes at a time (asm/elementwise_math.ts) instead of one
+ * libm call per element: the dense AE's output layer and the BCE losses.
+ * Other dtypes go to the stock kernels.
  * @module
  */
 import { tf } from "../../deps.ts";
@@ -51,31 +52,43 @@ export function stepConfig(stock: tf.KernelConfig): tf.KernelConfig {
   };
 }
 
+/**
+ * The registration record, for `wasm`, of a kernel of two float32 inputs of one
+ * size and one output of the second's shape.
+ */
+function fusedConfig(
+  kernelName: string,
+  fn: "reluGrad" | "tanhGrad",
+  [first, second]: [string, string],
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const [a, b] = [inputs[first], inputs[second]] as tf.TensorInfo[];
+      const n = tf.util.sizeFromShape(b.shape);
+      if (a.dtype !== "float32" || b.dtype !== "float32" || tf.util.sizeFromShape(a.shape) !== n) {
+        throw new Error(
+          `${kernelName}: ${first} and ${second} must be float32 of one size, got ${a.shape} and ${b.shape}`,
+        );
+      }
+      const [out, dx] = output(backend, [...b.shape]);
+      onHeap<ElementwiseMathExports>(module, backend)[fn](
+        address(backend, a),
+        address(backend, b),
+        dx,
+        n,
+      );
+      return out;
+    },
+  };
+}
+
 /** The fused ReLU gradient's kernel name (inputs dy, x), registered for `wasm` only. */
 export const RELU_GRAD = "DiaboloReluGrad";
 
 /** dx = dy * step(x) in one pass: the registration record of {@link RELU_GRAD}. */
-export const reluGradConfig: tf.KernelConfig = {
-  kernelName: RELU_GRAD,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const { dy, x } = inputs as Record<"dy" | "x", tf.TensorInfo>;
-    const n = tf.util.sizeFromShape(x.shape);
-    if (x.dtype !== "float32" || dy.dtype !== "float32" || tf.util.sizeFromShape(dy.shape) !== n) {
-      throw new Error(
-        `${RELU_GRAD}: dy and x must be float32 of one size, got ${dy.shape} and ${x.shape}`,
-      );
-    }
-    const [out, dx] = output(backend, [...x.shape]);
-    onHeap<ElementwiseMathExports>(module, backend).reluGrad(
-      address(backend, dy),
-      address(backend, x),
-      dx,
-      n,
-    );
-    return out;
-  },
-};
+export const reluGradConfig: tf.KernelConfig = fusedConfig(RELU_GRAD, "reluGrad", ["dy", "x"]);
 
 /**
  * ReLU's gradient, tfjs-core's dy * step(x), as one {@link RELU_GRAD} kernel
@@ -93,6 +106,32 @@ export const reluGradient: tf.GradConfig = {
         tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined
           ? tf.engine().runKernel(RELU_GRAD, { dy: g, x }) as tf.Tensor
           : tf.mul(g, tf.cast(tf.step(x), "float32")),
+    };
+  },
+};
+
+/** The fused Tanh gradient's kernel name (inputs dy, and y = tanh(x)), registered for `wasm` only. */
+export const TANH_GRAD = "DiaboloTanhGrad";
+
+/** dx = dy * (1 - y^2) in one pass: the registration record of {@link TANH_GRAD}. */
+export const tanhGradConfig: tf.KernelConfig = fusedConfig(TANH_GRAD, "tanhGrad", ["dy", "y"]);
+
+/**
+ * Tanh's gradient, tfjs-core's (1 - y^2) * dy on the saved output y, as one
+ * {@link TANH_GRAD} kernel on backends that register it (equal to tfjs's
+ * Square, Sub and Multiply, which it replaces), and those three elsewhere.
+ */
+export const tanhGradient: tf.GradConfig = {
+  kernelName: tf.Tanh,
+  outputsToSave: [true],
+  gradFunc: (dy, saved) => {
+    const [y] = saved;
+    const g = dy as tf.Tensor;
+    return {
+      x: () =>
+        tf.getKernel(TANH_GRAD, tf.getBackend()) !== undefined
+          ? tf.engine().runKernel(TANH_GRAD, { dy: g, y }) as tf.Tensor
+          : tf.mul(tf.sub(tf.scalar(1), tf.square(y)), g),
     };
   },
 };

@@ -17,6 +17,8 @@ import {
   reluGradient,
   stepConfig,
   tanhConfig,
+  tanhGradConfig,
+  tanhGradient,
 } from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolConfig } from "./max_pool.ts";
@@ -37,6 +39,7 @@ const KERNELS: tf.KernelConfig[] = [
   mseConfig,
   mseGradConfig,
   reluGradConfig,
+  tanhGradConfig,
 ];
 
 /** Kernels that handle the cases they are fast at and hand the rest to the stock one. */
@@ -65,8 +68,8 @@ export function stockWasmKernel(name: string): tf.KernelConfig | undefined {
 
 /**
  * Registers every kernel of this folder for the `wasm` backend, replacing
- * stock ones of the same name, and ReLU's gradient (which uses our fused
- * kernel on wasm and tfjs's op pair on other backends).
+ * stock ones of the same name, and ReLU's and Tanh's gradients (which use
+ * our fused kernels on wasm and tfjs's ops on other backends).
  */
 export function registerWasmKernels(): void {
   const configs = [...KERNELS];
@@ -76,6 +79,7 @@ export function registerWasmKernels(): void {
     configs.push(wrap(stock));
   }
   tf.registerGradient(reluGradient);
+  tf.registerGradient(tanhGradient);
   for (const k of configs) {
     const old = tf.getKernel(k.kernelName, k.backendName);
     if (old) {
