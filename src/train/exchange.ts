@@ -15,7 +15,9 @@
  * const memory = exchangeMemory(1, 3);
  * const alone = new GradientExchange(memory, 0);
  * alone.region().set([1, 2, 3]);
- * console.log(alone.sum(0.5)); // { grads: Float32Array [1, 2, 3], loss: 0.5 }
+ * console.log(alone.arrive(0.5)); // 0.5
+ * const sums = new Float32Array(2);
+ * alone.sumInto(sums, 1); // sums: 2, 3
  * ```
  *
  * @module
@@ -50,9 +52,9 @@ export function exchangeMemory(count: number, size: number): ExchangeMemory {
 export interface StepProfile {
   /** Making the batch, forward and backward passes. */
   compute: number;
-  /** Copying gradients out and summing them. */
+  /** Copying gradients out and summing them (into the update's tensors). */
   exchange: number;
-  /** Making tensors of the sums, and the optimizer update. */
+  /** The optimizer update (and making the tensors the sums go into). */
   update: number;
   /** Waiting at the barrier for the other replicas. */
   idle: number;
@@ -79,8 +81,8 @@ export class GradientExchange {
   readonly #grads: Float32Array;
   readonly #losses: Float64Array;
   readonly #control: Int32Array;
-  readonly #sum: Float32Array;
   #round = 0;
+  #reading = 0;
   /** This replica's time so far (reset by the caller as it likes). */
   profile: StepProfile = emptyProfile();
 
@@ -89,7 +91,6 @@ export class GradientExchange {
     this.#grads = new Float32Array(memory.grads);
     this.#losses = new Float64Array(memory.losses);
     this.#control = new Int32Array(memory.control);
-    this.#sum = new Float32Array(memory.size);
   }
 
   /** This replica's region for the current round: write its gradients here before {@linkcode sum}. */
@@ -101,11 +102,11 @@ export class GradientExchange {
 
   /**
    * Publishes this replica's region and `loss`, waits for the others and
-   * returns the sum of all regions and of all losses, in rank order. The
-   * returned array is reused by the next call.
+   * returns the sum of all losses in rank order. The gradient sums of the
+   * round are then read with {@linkcode sumInto}, until the next `arrive`.
    */
-  sum(loss: number): { grads: Float32Array; loss: number } {
-    const { count, size } = this.memory;
+  arrive(loss: number): number {
+    const { count } = this.memory;
     const half = (this.#round % 2) * count;
     this.#losses[half + this.rank] = loss;
     const t0 = performance.now();
@@ -124,19 +125,30 @@ export class GradientExchange {
       }
       seen = now;
     }
-    const t1 = performance.now();
-    this.profile.idle += t1 - t0;
-    const sum = this.#sum;
-    sum.set(this.#grads.subarray(half * size, (half + 1) * size));
+    this.profile.idle += performance.now() - t0;
     let total = this.#losses[half];
-    for (let r = 1; r < count; r++) {
-      const region = this.#grads.subarray((half + r) * size, (half + r + 1) * size);
-      for (let i = 0; i < size; i++) sum[i] += region[i];
-      total += this.#losses[half + r];
-    }
+    for (let r = 1; r < count; r++) total += this.#losses[half + r];
+    this.#reading = half;
     this.#round++;
-    this.profile.exchange += performance.now() - t1;
-    return { grads: sum, loss: total };
+    return total;
+  }
+
+  /**
+   * Writes into `target` the sums, in rank order, of the last arrived
+   * round's regions from `offset` on (`target.length` floats): the same bits
+   * on every replica.
+   */
+  sumInto(target: Float32Array, offset: number): void {
+    const t0 = performance.now();
+    const { count, size } = this.memory;
+    const n = target.length;
+    const at = (r: number) => (this.#reading + r) * size + offset;
+    target.set(this.#grads.subarray(at(0), at(0) + n));
+    for (let r = 1; r < count; r++) {
+      const region = this.#grads.subarray(at(r), at(r) + n);
+      for (let i = 0; i < n; i++) target[i] += region[i];
+    }
+    this.profile.exchange += performance.now() - t0;
   }
 
   /** Tells the other replicas this one failed, so they stop waiting for it. */
