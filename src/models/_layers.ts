@@ -13,6 +13,7 @@
  */
 import { tf, tfl } from "../deps.ts";
 import { deriveSeed } from "../random.ts";
+import { leafLayers } from "./_torch_init.ts";
 import type { Autoencoder, Rows } from "./model.ts";
 
 /**
@@ -134,16 +135,18 @@ export function denseStack(
 
 /**
  * An autoencoder that is its encoder followed by its decoder: one
- * sequential container of both, which is also its reconstruction.
+ * sequential container of both, which is also its reconstruction, and
+ * the chain of their layers.
  */
 export function chained(
   name: string,
   encoder: tfl.LayersModel,
   decoder: tfl.LayersModel,
-): Pick<Autoencoder, "parameters" | "reconstruct"> {
+): Pick<Autoencoder, "parameters" | "reconstruct" | "layers"> {
   const parameters = tfl.sequential({ name, layers: [encoder, decoder] });
   return {
     parameters,
+    layers: leafLayers(parameters),
     reconstruct: (input, training, seed = 0, rows) =>
       parameters.apply(input, { training, seed, rows }) as tf.Tensor,
   };

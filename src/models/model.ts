@@ -134,6 +134,12 @@ export interface Autoencoder {
    */
   reconstruct(input: tf.Tensor, training: boolean, seed?: number, rows?: Rows): tf.Tensor;
   /**
+   * When `reconstruct` is nothing but these layers applied in order (models
+   * built with `chained`), the layers: the training step then takes a
+   * dense stack's gradients without recording a tape.
+   */
+  layers?: tfl.layers.Layer[];
+  /**
    * The batch loss, when the model adds terms to the reconstruction loss
    * (sparsity, contraction, KL); by default the loop uses `reconstruction`
    * of `reconstruct(input)` against `target`. A phase's own loss comes first.

@@ -27,6 +27,7 @@ import type {
 } from "../models/model.ts";
 import { reconstructionLoss } from "./losses.ts";
 import { Adam } from "./optimizer.ts";
+import { backpropPlan, stackGradients } from "./dense_backprop.ts";
 
 /** Options for {@linkcode createTrainStep}. */
 export interface TrainStepOptions {
@@ -136,14 +137,21 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
     (phase?.metrics ?? ae.metrics)?.(context(input, false, extras)) ?? {};
+  // Plain dense stacks (no loss terms of their own, no phases) skip the tape.
+  const plan = !ae.loss && !ae.phases && ae.layers ? backpropPlan(ae.layers) : undefined;
+  const weighted = (value: tf.Scalar, weight: number) =>
+    weight === 1 ? value : tf.mul(value, weight) as tf.Scalar;
   const gradients = (input: tf.Tensor, extras: BatchExtras = {}, weight = 1) =>
-    tf.variableGrads(
-      () =>
-        weight === 1
-          ? loss(input, true, extras)
-          : tf.tidy(() => tf.mul(loss(input, true, extras), weight)),
-      variables,
-    );
+    plan && input.rank === 2
+      ? stackGradients(
+        plan,
+        input,
+        (output) => weighted(reconstruction(output, extras.target ?? input), weight),
+      )
+      : tf.variableGrads(
+        () => tf.tidy(() => weighted(loss(input, true, extras), weight)),
+        variables,
+      );
   const run = (input: tf.Tensor, extras: BatchExtras = {}): tf.Scalar => {
     const { value, grads } = gradients(input, extras);
     optimizer.step(grads);

@@ -91,23 +91,31 @@ export const RELU_GRAD = "DiaboloReluGrad";
 export const reluGradConfig: tf.KernelConfig = fusedConfig(RELU_GRAD, "reluGrad", ["dy", "x"]);
 
 /**
- * ReLU's gradient, tfjs-core's dy * step(x), as one {@link RELU_GRAD} kernel
- * on backends that register it. Gradients are registered for every backend
- * at once, so this one keeps tfjs's op pair wherever the kernel is missing.
+ * dy * step(x), ReLU's gradient at input `x` (or at its output: both are
+ * positive at the same places): one {@link RELU_GRAD} kernel on backends
+ * that register it, tfjs's op pair elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../../deps.ts";
+ * const dx = reluBackward(tf.ones([3]), tf.tensor([-1, 0, 2])); // [0, 0, 1]
+ * ```
+ */
+export function reluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined
+    ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor
+    : tf.mul(dy, tf.cast(tf.step(x), "float32"));
+}
+
+/**
+ * ReLU's gradient through {@linkcode reluBackward}. Gradients are
+ * registered for every backend at once, so this one keeps tfjs's op pair
+ * wherever the kernel is missing.
  */
 export const reluGradient: tf.GradConfig = {
   kernelName: tf.Relu,
   inputsToSave: ["x"],
-  gradFunc: (dy, saved) => {
-    const [x] = saved;
-    const g = dy as tf.Tensor;
-    return {
-      x: () =>
-        tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined
-          ? tf.engine().runKernel(RELU_GRAD, { dy: g, x }) as tf.Tensor
-          : tf.mul(g, tf.cast(tf.step(x), "float32")),
-    };
-  },
+  gradFunc: (dy, saved) => ({ x: () => reluBackward(dy as tf.Tensor, saved[0]) }),
 };
 
 /** The fused Tanh gradient's kernel name (inputs dy, and y = tanh(x)), registered for `wasm` only. */
