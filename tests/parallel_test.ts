@@ -66,7 +66,7 @@ for (
     );
     const tensors = metrics.map((m) => [m.num_tensors, m.worker_num_tensors]);
     assertEquals(tensors[1], tensors[0], `tensors (main, worker) per epoch: ${tensors}`);
-    assert(String(metrics[0].workers_profile).includes("worker 1 compute"));
+    assert(String(metrics[0].workers_profile).includes("worker 1 ms/step: compute"));
   });
 }
 

@@ -441,11 +441,12 @@ async function measure(
  * for the others.
  */
 function profileLine(profiles: StepProfile[]): string {
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  return profiles.map((p, rank) =>
-    `${rank ? `worker ${rank}` : "main"} compute ${s(p.compute)} exchange ${s(p.exchange)} ` +
-    `update ${s(p.update)} idle ${s(p.idle)}`
-  ).join("; ");
+  return profiles.map((p, rank) => {
+    // Per step: a step's parts are a few milliseconds, an epoch's seconds hide them.
+    const ms = (total: number) => (total / Math.max(1, p.steps)).toFixed(2);
+    return `${rank ? `worker ${rank}` : "main"} ms/step: compute ${ms(p.compute)} ` +
+      `exchange ${ms(p.exchange)} update ${ms(p.update)} idle ${ms(p.idle)}`;
+  }).join("; ");
 }
 
 function memoryUse(): { num_tensors: number; num_bytes: number; gpu_bytes?: number } {
