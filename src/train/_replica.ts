@@ -110,23 +110,33 @@ export function trainStepOn(
   if (!layout) layouts.set(step, layout = gradientLayout(step));
   const region = exchange.region();
   for (const [name, g] of Object.entries(grads)) copyOut(g, region, layout.get(name)!.offset);
-  tf.dispose(grads);
   const t2 = performance.now();
   const total = exchange.arrive(loss);
   const t3 = performance.now();
-  const profile = exchange.profile;
-  const summing = profile.exchange;
+  // The sums in rank order, one float32 addition at a time (the same bits on
+  // every replica), this replica's own part straight from its gradients.
   const summed: tf.NamedTensorMap = {};
-  for (const name of Object.keys(grads)) {
-    const { offset, shape } = layout.get(name)!;
-    summed[name] = tensorFilled(shape, (values) => exchange.sumInto(values, offset));
+  for (const [name, own] of Object.entries(grads)) {
+    const { offset } = layout.get(name)!;
+    summed[name] = tf.tidy(() => {
+      let sum: tf.Tensor | undefined;
+      for (let r = 0; r < count; r++) {
+        const part = r === rank
+          ? own
+          : tensorFilled(own.shape, (values) =>
+            values.set(exchange.arrived(r).subarray(offset, offset + values.length)));
+        sum = sum ? tf.add(sum, part) : part;
+      }
+      return sum!;
+    });
   }
+  const t4 = performance.now();
   step.optimizer.step(summed);
-  tf.dispose(summed);
+  tf.dispose([grads, summed]);
+  const profile = exchange.profile;
   profile.compute += t1 - t0;
-  // sumInto counts its own time as exchanging; the rest of the update is the optimizer's.
-  profile.update += performance.now() - t3 - (profile.exchange - summing);
-  profile.exchange += t2 - t1;
+  profile.exchange += t2 - t1 + (t4 - t3);
+  profile.update += performance.now() - t4;
   profile.steps++;
   return tf.scalar(total);
 }

@@ -16,8 +16,7 @@
  * const alone = new GradientExchange(memory, 0);
  * alone.region().set([1, 2, 3]);
  * console.log(alone.arrive(0.5)); // 0.5
- * const sums = new Float32Array(2);
- * alone.sumInto(sums, 1); // sums: 2, 3
+ * console.log(alone.arrived(0)); // Float32Array [1, 2, 3]
  * ```
  *
  * @module
@@ -52,9 +51,9 @@ export function exchangeMemory(count: number, size: number): ExchangeMemory {
 export interface StepProfile {
   /** Making the batch, forward and backward passes. */
   compute: number;
-  /** Copying gradients out and summing them (into the update's tensors). */
+  /** Copying gradients out and summing them. */
   exchange: number;
-  /** The optimizer update (and making the tensors the sums go into). */
+  /** The optimizer update. */
   update: number;
   /** Waiting at the barrier for the other replicas. */
   idle: number;
@@ -102,8 +101,8 @@ export class GradientExchange {
 
   /**
    * Publishes this replica's region and `loss`, waits for the others and
-   * returns the sum of all losses in rank order. The gradient sums of the
-   * round are then read with {@linkcode sumInto}, until the next `arrive`.
+   * returns the sum of all losses in rank order. Every replica's region of
+   * the round can then be read with {@linkcode arrived}, until the next `arrive`.
    */
   arrive(loss: number): number {
     const { count } = this.memory;
@@ -134,21 +133,13 @@ export class GradientExchange {
   }
 
   /**
-   * Writes into `target` the sums, in rank order, of the last arrived
-   * round's regions from `offset` on (`target.length` floats): the same bits
-   * on every replica.
+   * Rank `rank`'s region of the round that last arrived; valid until this
+   * replica's next {@linkcode arrive}.
    */
-  sumInto(target: Float32Array, offset: number): void {
-    const t0 = performance.now();
-    const { count, size } = this.memory;
-    const n = target.length;
-    const at = (r: number) => (this.#reading + r) * size + offset;
-    target.set(this.#grads.subarray(at(0), at(0) + n));
-    for (let r = 1; r < count; r++) {
-      const region = this.#grads.subarray(at(r), at(r) + n);
-      for (let i = 0; i < n; i++) target[i] += region[i];
-    }
-    this.profile.exchange += performance.now() - t0;
+  arrived(rank: number): Float32Array {
+    const { size } = this.memory;
+    const at = (this.#reading + rank) * size;
+    return this.#grads.subarray(at, at + size);
   }
 
   /** Tells the other replicas this one failed, so they stop waiting for it. */
