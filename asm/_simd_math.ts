@@ -5,8 +5,19 @@
 // exponent), accurate to a few float32 ulps, with IEEE results at the edges.
 // Importers need relaxed SIMD.
 
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+// ln 2 in two parts (the high one exact in few bits), and the coefficients
+// of ln(1 + m) = m - m^2 / 2 + m^3 P(m), P's of degree 8 (P0 its constant).
+export const LN2_HI: f32 = 0.693359375;
+export const LN2_LO: f32 = -2.12194440e-4;
+export const LOG_P0: f32 = 3.3333331174e-1;
+export const LOG_P1: f32 = -2.4999993993e-1;
+export const LOG_P2: f32 = 2.0000714765e-1;
+export const LOG_P3: f32 = -1.6668057665e-1;
+export const LOG_P4: f32 = 1.4249322787e-1;
+export const LOG_P5: f32 = -1.2420140846e-1;
+export const LOG_P6: f32 = 1.1676998740e-1;
+export const LOG_P7: f32 = -1.1514610310e-1;
+export const LOG_P8: f32 = 7.0376836292e-2;
 
 /**
  * Zero in every lane, made from a count (never negative) so that neither
@@ -30,38 +41,59 @@ export function held(k: f32, zero: v128): v128 {
   return v128.or(f32x4.splat(k), zero);
 }
 
-/** ln of four lanes: -inf at 0, NaN below 0, +inf at +inf. */
+/** The 32-bit integer `k` in every lane, held as {@link held} holds a float. */
 // @ts-ignore: decorator
 @inline
-export function log4(v: v128): v128 {
-  // Subnormals: scale by 2^23 first, and take 23 off the exponent.
-  const tiny = f32x4.lt(v, f32x4.splat(1.17549435e-38));
-  const s = v128.bitselect(f32x4.mul(v, f32x4.splat(8388608)), v, tiny);
-  let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(s, 23), i32x4.splat(126)));
-  e = f32x4.sub(e, v128.and(f32x4.splat(23), tiny));
-  // Mantissa in [0.5, 1), then shifted to [sqrt(0.5), sqrt(2)) - 1.
-  let m = v128.or(v128.and(s, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
-  const low = f32x4.lt(m, f32x4.splat(0.707106781186547524));
-  e = f32x4.sub(e, v128.and(f32x4.splat(1), low));
-  m = f32x4.sub(f32x4.add(m, v128.and(m, low)), f32x4.splat(1));
-  const z = f32x4.mul(m, m);
-  let p = f32x4.splat(7.0376836292e-2);
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.1514610310e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(1.1676998740e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.2420140846e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(1.4249322787e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(-1.6668057665e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(2.0000714765e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(-2.4999993993e-1));
-  p = f32x4.relaxed_madd(p, m, f32x4.splat(3.3333331174e-1));
-  let r = f32x4.mul(f32x4.mul(p, m), z);
-  r = f32x4.add(r, f32x4.mul(e, f32x4.splat(LN2_LO)));
-  r = f32x4.sub(r, f32x4.mul(z, f32x4.splat(0.5)));
-  r = f32x4.add(f32x4.add(m, r), f32x4.mul(e, f32x4.splat(LN2_HI)));
-  // The edges, as IEEE log has them; NaN fails every comparison but the last.
-  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(v, f32x4.splat(0)));
-  r = v128.bitselect(f32x4.splat(NaN), r, f32x4.lt(v, f32x4.splat(0)));
-  r = v128.bitselect(v, r, f32x4.eq(v, f32x4.splat(Infinity)));
-  return v128.bitselect(v, r, f32x4.ne(v, v));
+export function heldBits(k: i32, zero: v128): v128 {
+  return v128.or(i32x4.splat(k), zero);
 }
 
+/**
+ * ln of four lanes: -inf at 0, NaN below 0, +inf at +inf. Its constants come
+ * from the caller, held before the loop (see opaqueZero):
+ *   zero = opaqueZero(n), minNormal = held(1.17549435e-38, zero),
+ *   two23 = held(8388608, zero), bias = heldBits(126, zero),
+ *   twentyThree = held(23, zero), half = held(0.5, zero),
+ *   sqrtHalf = held(0.707106781186547524, zero), one = held(1, zero),
+ *   p0..p8 = held(LOG_P0..LOG_P8, zero), ln2Lo = held(LN2_LO, zero),
+ *   ln2Hi = held(LN2_HI, zero), minusInf = held(-Infinity, zero),
+ *   nan = held(NaN, zero), inf = held(Infinity, zero).
+ * Every lane is as the same steps on constants built in place would give it.
+ */
+// @ts-ignore: decorator
+@inline
+export function log4(
+  v: v128, zero: v128, minNormal: v128, two23: v128, bias: v128, twentyThree: v128, half: v128,
+  sqrtHalf: v128, one: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, p6: v128,
+  p7: v128, p8: v128, ln2Lo: v128, ln2Hi: v128, minusInf: v128, nan: v128, inf: v128,
+): v128 {
+  // Subnormals: scale by 2^23 first, and take 23 off the exponent.
+  const tiny = f32x4.lt(v, minNormal);
+  const s = i32x4.relaxed_laneselect(f32x4.mul(v, two23), v, tiny);
+  let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(s, 23), bias));
+  e = f32x4.sub(e, v128.and(twentyThree, tiny));
+  // Mantissa in [0.5, 1), then shifted to [sqrt(0.5), sqrt(2)) - 1. The mask
+  // 0x007fffff is the complement of -inf's bits, the exponent 0x3f000000 0.5's.
+  let m = v128.or(v128.andnot(s, minusInf), half);
+  const low = f32x4.lt(m, sqrtHalf);
+  e = f32x4.sub(e, v128.and(one, low));
+  m = f32x4.sub(f32x4.add(m, v128.and(m, low)), one);
+  const z = f32x4.mul(m, m);
+  let p = f32x4.relaxed_madd(p8, m, p7);
+  p = f32x4.relaxed_madd(p, m, p6);
+  p = f32x4.relaxed_madd(p, m, p5);
+  p = f32x4.relaxed_madd(p, m, p4);
+  p = f32x4.relaxed_madd(p, m, p3);
+  p = f32x4.relaxed_madd(p, m, p2);
+  p = f32x4.relaxed_madd(p, m, p1);
+  p = f32x4.relaxed_madd(p, m, p0);
+  let r = f32x4.mul(f32x4.mul(p, m), z);
+  r = f32x4.add(r, f32x4.mul(e, ln2Lo));
+  r = f32x4.sub(r, f32x4.mul(z, half));
+  r = f32x4.add(f32x4.add(m, r), f32x4.mul(e, ln2Hi));
+  // The edges, as IEEE log has them: -inf at +-0, NaN below 0, and v itself
+  // at +inf and NaN, the two values not below +inf.
+  r = i32x4.relaxed_laneselect(minusInf, r, f32x4.eq(v, zero));
+  r = i32x4.relaxed_laneselect(nan, r, f32x4.lt(v, zero));
+  return i32x4.relaxed_laneselect(r, v, f32x4.lt(v, inf));
+}

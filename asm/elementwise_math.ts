@@ -5,7 +5,10 @@
 // one scalar libm call per element; log's approximation is in _simd_math.ts);
 // Tanh's gradient, Step, ReLU's gradient mask, and ReLU's gradient itself.
 
-import { held, log4, opaqueZero } from "./_simd_math";
+import {
+  held, heldBits, LN2_HI, LN2_LO, log4, LOG_P0, LOG_P1, LOG_P2, LOG_P3, LOG_P4, LOG_P5, LOG_P6, LOG_P7,
+  LOG_P8, opaqueZero,
+} from "./_simd_math";
 
 /** The first `rem` (1 to 3) floats at x in the low lanes, 1 in the others. */
 // @ts-ignore: decorator
@@ -75,10 +78,27 @@ export function tanh(x: usize, y: usize, n: i32): void {
 
 /** y[i] = ln(x[i]) for i < n: -inf at 0, NaN below 0, +inf at +inf. */
 export function log(x: usize, y: usize, n: i32): void {
+  const zero = opaqueZero(n);
+  const minNormal = held(1.17549435e-38, zero), two23 = held(8388608, zero), bias = heldBits(126, zero);
+  const twentyThree = held(23, zero), half = held(0.5, zero), sqrtHalf = held(0.707106781186547524, zero);
+  const one = held(1, zero), p0 = held(LOG_P0, zero), p1 = held(LOG_P1, zero), p2 = held(LOG_P2, zero);
+  const p3 = held(LOG_P3, zero), p4 = held(LOG_P4, zero), p5 = held(LOG_P5, zero), p6 = held(LOG_P6, zero);
+  const p7 = held(LOG_P7, zero), p8 = held(LOG_P8, zero), ln2Lo = held(LN2_LO, zero), ln2Hi = held(LN2_HI, zero);
+  const minusInf = held(-Infinity, zero), nan = held(NaN, zero), inf = held(Infinity, zero);
   const end = x + <usize>(n & ~3) * 4;
-  for (; x < end; x += 16, y += 16) v128.store(y, log4(v128.load(x)));
+  for (; x < end; x += 16, y += 16) {
+    v128.store(y, log4(
+      v128.load(x), zero, minNormal, two23, bias, twentyThree, half, sqrtHalf, one,
+      p0, p1, p2, p3, p4, p5, p6, p7, p8, ln2Lo, ln2Hi, minusInf, nan, inf,
+    ));
+  }
   const rem = n & 3;
-  if (rem) storeLanes(y, log4(lanes(x, rem)), rem);
+  if (rem) {
+    storeLanes(y, log4(
+      lanes(x, rem), zero, minNormal, two23, bias, twentyThree, half, sqrtHalf, one,
+      p0, p1, p2, p3, p4, p5, p6, p7, p8, ln2Lo, ln2Hi, minusInf, nan, inf,
+    ), rem);
+  }
 }
 
 /**

@@ -3,8 +3,9 @@
  * the shapes of one conv AE training step (batch 128), the dense AE's
  * largest product (batch 256) and its Tanh output layer (batch 128).
  * Conv2DBackpropFilter has no stock kernel: the stock Conv2D forward
- * (XNNPACK) of the same FLOPs stands in as the baseline. The MSE loss's and
- * Tanh's gradient's baselines are tfjs's ops for them.
+ * (XNNPACK) of the same FLOPs stands in as the baseline. The MSE and BCE
+ * losses' and Tanh's gradient's baselines are tfjs's ops for them (BCE's on
+ * sigmoid outputs, as the conv AE's loss sees them).
  *
  * ```sh
  * deno bench tests/wasm_kernels_bench.ts
@@ -117,6 +118,32 @@ for (
     },
   });
 }
+
+const probs = tf.sigmoid(tf.randomNormal([128, 784], 0, 3, "float32", 3));
+for (
+  const [name, loss] of [
+    ["tfjs ops", (x: tf.Tensor) => {
+      const logP = tf.maximum(tf.log(x), -100);
+      const log1mP = tf.maximum(tf.log(tf.sub(1, x)), -100);
+      return tf.neg(
+        tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))),
+      ) as tf.Scalar;
+    }],
+    ["diabolo", (x: tf.Tensor) => reconstructionLoss("bce", x, target)],
+  ] as const
+) {
+  const valueAndGrad = tf.valueAndGrad(loss);
+  Deno.bench({
+    name: `BCE value and gradient 128x784 ${name}`,
+    group: "BCE value and gradient 128x784",
+    baseline: name === "tfjs ops",
+    fn: () => {
+      const { value, grad } = valueAndGrad(probs);
+      tf.dispose([value, grad]);
+    },
+  });
+}
+pair("Log 128x784", tf.Log, { x: probs }, {});
 
 const tanhX = tf.randomNormal([128, 784], 0, 2, "float32", 2);
 pair("Tanh 128x784 (the dense AE's output layer)", tf.Tanh, { x: tanhX }, {});
