@@ -104,3 +104,38 @@ Deno.test("wasm: the dense AE's step takes its gradients by hand: the tape's, in
   tf.dispose([byStep.result.value, byStep.result.grads, taped.result.value, taped.result.grads]);
   tf.dispose([x, target]);
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`${backend}: the VAE's gradients by hand are the tape's bit for bit, slices and weights too`, async () => {
+    await initBackend({ backend });
+    const ae = MODELS.vae.build({ latentDim: 2, seed: 0 });
+    assert(ae.gradients, "the VAE writes its gradients out");
+    const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
+    const input = tf.randomUniform([12, 784], 0.01, 0.99, "float32", 6);
+    for (const [weight, rows] of [[1, undefined], [0.25, { offset: 12, total: 48 }]] as const) {
+      const ctx = {
+        input,
+        target: input,
+        training: true,
+        seed: 17,
+        rows,
+        reconstruction: (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss("bce", o, t),
+      };
+      const before = tf.memory().numTensors;
+      const byHand = ae.gradients(ctx, weight);
+      const taped = tf.variableGrads(
+        () => tf.tidy(() => tf.mul(ae.loss!(ctx), weight) as tf.Scalar),
+        variables,
+      );
+      assertSame(taped, byHand);
+      tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
+      assertEquals(tf.memory().numTensors, before, "live tensors");
+    }
+    input.dispose();
+  });
+}
+
+Deno.test("the VAE with dropout leaves its gradients to the tape", async () => {
+  await initBackend({ backend: "cpu" });
+  assertEquals(MODELS.vae.build({ latentDim: 2, seed: 0, dropout: 0.1 }).gradients, undefined);
+});

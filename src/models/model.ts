@@ -146,6 +146,15 @@ export interface Autoencoder {
    */
   loss?(context: LossContext): tf.Scalar;
   /**
+   * The training loss of `loss` times `weight` and its gradients by
+   * variable name, written out by hand: what `tf.variableGrads` of the loss
+   * gives, bit for bit, in fewer kernels and without a tape. Optional.
+   */
+  gradients?(context: LossContext, weight: number): {
+    value: tf.Scalar;
+    grads: tf.NamedTensorMap;
+  };
+  /**
    * Per-batch test-set metrics (each a mean over the batch), averaged over
    * the test set after every epoch into `metrics.jsonl`.
    */

@@ -18,11 +18,13 @@
  */
 import { tf, tfl } from "../deps.ts";
 import type { Autoencoder, BuildOptions, LossContext, ModelSpec, Rows } from "./model.ts";
-import { initLikeTorch } from "./_torch_init.ts";
+import { initLikeTorch, leafLayers } from "./_torch_init.ts";
 import { denseStack, dropoutAfter, sliceDraws } from "./_layers.ts";
 import { vaeArtifacts } from "./_vae_figures.ts";
 import { SEED_002_RECIPE } from "./_seed002.ts";
 import { bcePerSample } from "../train/losses.ts";
+import { activate, denseBackward, denseForward, plannedLayer } from "../train/dense_backprop.ts";
+import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
 import { flatSize, lastActivation, MNIST_SHAPE } from "./_shape.ts";
 
 /**
@@ -94,6 +96,13 @@ function build(options: BuildOptions): Autoencoder {
     decoder,
     parameters,
     inputShape: [d],
+    // Dropout's masks would need their own backward; with dropout the tape takes them.
+    ...(dropout === 0 && {
+      gradients: vaeGradients(
+        { hidden, mu: muLayer, logvar: logvarLayer, decoder: leafLayers(decoder) },
+        d,
+      ),
+    }),
     reconstruct: (input, training, seed = 0, rows) =>
       tf.tidy(() =>
         decoder.apply(encoder.apply(input, { training, seed, rows }), {
@@ -121,6 +130,65 @@ function build(options: BuildOptions): Autoencoder {
       }),
     artifacts: (ctx) => vaeArtifacts({ encoder, decoder, latentDim }, ctx),
   };
+}
+
+/** The VAE's dense layers, by role. */
+interface VaeLayers {
+  hidden: tfl.layers.Layer;
+  mu: tfl.layers.Layer;
+  logvar: tfl.layers.Layer;
+  decoder: tfl.layers.Layer[];
+}
+
+/**
+ * The VAE's loss gradients by hand: the dense layers forward as fused
+ * products and backward as tfjs's gradients run them, the reparameterised
+ * sample's chain rule in the tape's order of operations, and only the output
+ * activation, the reconstruction loss and the KL term taped. Every gradient
+ * with more than two terms sums them in the tape's order, so the result is
+ * the tape's bit for bit (tests/dense_backprop_test.ts).
+ */
+function vaeGradients(layers: VaeLayers, d: number): NonNullable<Autoencoder["gradients"]> {
+  const [hidden, mu, logvar, dec1, dec2] = [
+    layers.hidden,
+    layers.mu,
+    layers.logvar,
+    ...layers.decoder,
+  ].map((l) => plannedLayer(l)!);
+  return (ctx, weight) =>
+    tf.tidy(() => {
+      const h = denseForward(ctx.input, hidden, true);
+      const m = denseForward(h, mu, false);
+      const lv = denseForward(h, logvar, false);
+      const eps = sliceDraws(m.shape, ctx.seed, ctx.rows);
+      const scale = tf.exp(tf.mul(lv, 0.5));
+      const z = tf.add(m, tf.mul(scale, eps));
+      const a = denseForward(z, dec1, true);
+      const out = denseForward(a, dec2, false);
+      const head = (o: tf.Tensor, mean: tf.Tensor, lvar: tf.Tensor) => {
+        const reconstruction = tf.mul(
+          ctx.reconstruction(activate(o, dec2.activation), ctx.target),
+          d,
+        );
+        const loss = tf.add(reconstruction, tf.mean(vaeKl(mean, lvar))) as tf.Scalar;
+        return weight === 1 ? loss : tf.mul(loss, weight) as tf.Scalar;
+      };
+      const { value, grads: [gOut, gMu, gLogvar] } = tf.valueAndGrads(
+        (o: tf.Tensor, mean: tf.Tensor, lvar: tf.Tensor) => head(o, mean, lvar),
+      )([out, m, lv]);
+      const grads: tf.NamedTensorMap = {};
+      const gA = reluBackward(denseBackward(a, gOut, dec2, grads, true)!, a);
+      const gZ = denseBackward(z, gA, dec1, grads, true)!;
+      // z = mu + exp(logvar / 2) * eps: the tape's mul, exp and mul gradients in turn.
+      const gMuAll = tf.add(gMu, gZ);
+      const gLogvarAll = tf.add(gLogvar, tf.mul(tf.mul(tf.mul(gZ, eps), scale), 0.5));
+      const gH = tf.add(
+        denseBackward(h, gLogvarAll, logvar, grads, true)!,
+        denseBackward(h, gMuAll, mu, grads, true)!,
+      );
+      denseBackward(ctx.input, reluBackward(gH, h), hidden, grads, false);
+      return { value, grads };
+    });
 }
 
 /** Seed 002's variational autoencoder. */

@@ -61,16 +61,80 @@ export function backpropPlan(layers: tfl.layers.Layer[]): BackpropPlan | undefin
     const kind = layer.getClassName();
     if ((kind === "SeededDropout" || kind === "Dropout") && config.rate === 0) continue;
     if (kind !== "Dense") return undefined;
-    const activation = config.activation as LastActivation;
-    if (!["relu", "linear", "tanh", "sigmoid"].includes(activation)) return undefined;
-    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    planned.push({ kernel, bias, activation });
+    const planned1 = plannedLayer(layer);
+    if (!planned1) return undefined;
+    planned.push(planned1);
   }
   const hidden = planned.slice(0, -1);
   if (!planned.length || hidden.some((l) => l.activation !== "relu" && l.activation !== "linear")) {
     return undefined;
   }
   return { layers: planned };
+}
+
+/**
+ * The planned layer of tfjs Dense layer `layer`, or undefined when its
+ * activation is none of {@linkcode LastActivation}.
+ *
+ * @example
+ * ```ts
+ * import { tfl } from "../deps.ts";
+ * const layer = tfl.layers.dense({ units: 2, activation: "relu", inputShape: [3] });
+ * tfl.sequential({ layers: [layer] });
+ * plannedLayer(layer)?.activation; // "relu"
+ * ```
+ */
+export function plannedLayer(layer: tfl.layers.Layer): PlannedLayer | undefined {
+  const activation = (layer.getConfig() as DenseConfig).activation as LastActivation;
+  if (!["relu", "linear", "tanh", "sigmoid"].includes(activation)) return undefined;
+  const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  return { kernel, bias, activation };
+}
+
+/**
+ * `a W + b` of `layer`, through ReLU when `relu`: one fused product (tfjs
+ * fuses bias and activation outside a tape).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * const layer = { kernel: tf.variable(tf.ones([3, 2])), activation: "linear" as const };
+ * denseForward(tf.ones([4, 3]), layer, false); // 4 x 2 of 3s
+ * ```
+ */
+export function denseForward(a: tf.Tensor, layer: PlannedLayer, relu: boolean): tf.Tensor2D {
+  return tf.fused.matMul({
+    a: a as tf.Tensor2D,
+    b: layer.kernel,
+    bias: layer.bias,
+    activation: relu ? "relu" : "linear",
+  }) as tf.Tensor2D;
+}
+
+/**
+ * The backward pass of `layer` at input `a`, for the gradient `g` of its
+ * product (before any activation): the kernel's and the bias's gradients go
+ * into `grads` by variable name, as tfjs's matMul and add gradients make
+ * them, and the gradient of `a` is returned when `needInput`.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * const layer = { kernel: tf.variable(tf.ones([3, 2])), activation: "linear" as const };
+ * const grads: tf.NamedTensorMap = {};
+ * const da = denseBackward(tf.ones([4, 3]), tf.ones([4, 2]), layer, grads, true); // 4 x 3 of 2s
+ * ```
+ */
+export function denseBackward(
+  a: tf.Tensor,
+  g: tf.Tensor,
+  layer: PlannedLayer,
+  grads: tf.NamedTensorMap,
+  needInput: boolean,
+): tf.Tensor2D | undefined {
+  grads[layer.kernel.name] = tf.matMul(a as tf.Tensor2D, g as tf.Tensor2D, true, false);
+  if (layer.bias) grads[layer.bias.name] = tf.sum(g, 0);
+  return needInput ? tf.matMul(g as tf.Tensor2D, layer.kernel, false, true) : undefined;
 }
 
 /**
@@ -100,33 +164,33 @@ export function stackGradients(
     const inputs = [input as tf.Tensor2D];
     let z!: tf.Tensor2D;
     layers.forEach((layer, i) => {
-      z = tf.fused.matMul({
-        a: inputs[i],
-        b: layer.kernel,
-        bias: layer.bias,
-        activation: i < last && layer.activation === "relu" ? "relu" : "linear",
-      }) as tf.Tensor2D;
+      z = denseForward(inputs[i], layer, i < last && layer.activation === "relu");
       if (i < last) inputs.push(z);
     });
     const head = (pre: tf.Tensor) => loss(activate(pre, layers[last].activation));
     const { value, grad } = tf.valueAndGrad(head)(z);
     const grads: tf.NamedTensorMap = {};
-    let g = grad as tf.Tensor2D;
+    let g = grad as tf.Tensor;
     for (let i = last; i >= 0; i--) {
       const layer = layers[i];
       // Hidden ReLU: its output inputs[i + 1] is positive where its input was.
-      if (i < last && layer.activation === "relu") {
-        g = reluBackward(g, inputs[i + 1]) as tf.Tensor2D;
-      }
-      grads[layer.kernel.name] = tf.matMul(inputs[i], g, true, false);
-      if (layer.bias) grads[layer.bias.name] = tf.sum(g, 0);
-      if (i > 0) g = tf.matMul(g, layer.kernel, false, true);
+      if (i < last && layer.activation === "relu") g = reluBackward(g, inputs[i + 1]);
+      g = denseBackward(inputs[i], g, layer, grads, i > 0)!;
     }
     return { value: value as tf.Scalar, grads };
   });
 }
 
-function activate(x: tf.Tensor, activation: LastActivation): tf.Tensor {
+/**
+ * `activation` of `x`, as tfjs-layers applies it.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * activate(tf.tensor([-1, 2]), "relu"); // [0, 2]
+ * ```
+ */
+export function activate(x: tf.Tensor, activation: LastActivation): tf.Tensor {
   if (activation === "relu") return tf.relu(x);
   if (activation === "tanh") return tf.tanh(x);
   if (activation === "sigmoid") return tf.sigmoid(x);

@@ -142,7 +142,9 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   const weighted = (value: tf.Scalar, weight: number) =>
     weight === 1 ? value : tf.mul(value, weight) as tf.Scalar;
   const gradients = (input: tf.Tensor, extras: BatchExtras = {}, weight = 1) =>
-    plan && input.rank === 2
+    !phase && ae.gradients
+      ? ae.gradients(context(input, true, extras), weight)
+      : plan && input.rank === 2
       ? stackGradients(
         plan,
         input,
