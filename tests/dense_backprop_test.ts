@@ -4,7 +4,7 @@
  * step takes them for plain dense stacks (in fewer kernels) and records a
  * tape for everything else.
  */
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertAllClose, assertEquals } from "./_assert.ts";
 import { tf, tfl } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { MODELS } from "../src/models/registry.ts";
@@ -138,4 +138,36 @@ for (const backend of ["wasm", "cpu"] as const) {
 Deno.test("the VAE with dropout leaves its gradients to the tape", async () => {
   await initBackend({ backend: "cpu" });
   assertEquals(MODELS.vae.build({ latentDim: 2, seed: 0, dropout: 0.1 }).gradients, undefined);
+});
+
+const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+Deno.test({
+  name:
+    "webgpu: the dense AE's and the VAE's gradients by hand are the tape's, within float rounding",
+  ignore: !adapter,
+  fn: async () => {
+    await initBackend({ backend: "webgpu" });
+    for (const [name, loss] of [["dense", "mse"], ["vae", "bce"]] as const) {
+      const ae = MODELS[name].build({ latentDim: MODELS[name].defaults.latentDim, seed: 0 });
+      const step = createTrainStep(ae, { loss, lr: 1e-3 });
+      const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
+      const x = tf.randomUniform([8, 784], 0.01, 0.99, "float32", 8);
+      const reconstruction = (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss(loss, o, t);
+      const ctx = { input: x, target: x, training: true, seed: 3, reconstruction };
+      const byHand = step.gradients(x, { seed: 3 });
+      const taped = tf.variableGrads(
+        () => ae.loss ? ae.loss(ctx) : reconstruction(ae.reconstruct(x, true, 3), x),
+        variables,
+      );
+      assertAllClose(await byHand.value.data(), await taped.value.data(), { msg: `${name} loss` });
+      for (const v of Object.keys(taped.grads)) {
+        assertAllClose(await byHand.grads[v].data(), await taped.grads[v].data(), {
+          rel: 1e-3,
+          abs: 1e-6,
+          msg: `${name} ${v}`,
+        });
+      }
+      tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads, x]);
+    }
+  },
 });

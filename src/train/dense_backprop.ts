@@ -92,8 +92,7 @@ export function plannedLayer(layer: tfl.layers.Layer): PlannedLayer | undefined 
 }
 
 /**
- * `a W + b` of `layer`, through ReLU when `relu`: one fused product (tfjs
- * fuses bias and activation outside a tape).
+ * `a W + b` of `layer`, through ReLU when `relu`: one fused product.
  *
  * @example
  * ```ts
@@ -103,12 +102,12 @@ export function plannedLayer(layer: tfl.layers.Layer): PlannedLayer | undefined 
  * ```
  */
 export function denseForward(a: tf.Tensor, layer: PlannedLayer, relu: boolean): tf.Tensor2D {
-  return tf.fused.matMul({
-    a: a as tf.Tensor2D,
-    b: layer.kernel,
-    bias: layer.bias,
-    activation: relu ? "relu" : "linear",
-  }) as tf.Tensor2D;
+  // The kernel itself: `tf.fused.matMul` would add three reshapes to 3-D and
+  // a custom gradient's three saved copies, for a tape there is none of.
+  const inputs: tf.NamedTensorMap = { a, b: layer.kernel };
+  if (layer.bias) inputs.bias = layer.bias;
+  const attrs = { transposeA: false, transposeB: false, activation: relu ? "relu" : "linear" };
+  return tf.engine().runKernel(tf._FusedMatMul, inputs, attrs) as tf.Tensor2D;
 }
 
 /**
