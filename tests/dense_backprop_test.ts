@@ -106,20 +106,25 @@ Deno.test("wasm: the dense AE's step takes its gradients by hand: the tape's, in
 });
 
 for (const backend of ["wasm", "cpu"] as const) {
-  Deno.test(`${backend}: the VAE's gradients by hand are the tape's bit for bit, slices and weights too`, async () => {
+  Deno.test(`${backend}: the VAE's gradients by hand are the tape's bit for bit, slices, weights and unbounded data too`, async () => {
     await initBackend({ backend });
-    const ae = MODELS.vae.build({ latentDim: 2, seed: 0 });
-    assert(ae.gradients, "the VAE writes its gradients out");
-    const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
-    const input = tf.randomUniform([12, 784], 0.01, 0.99, "float32", 6);
-    for (const [weight, rows] of [[1, undefined], [0.25, { offset: 12, total: 48 }]] as const) {
+    const cases = [
+      [false, "bce", 1, undefined],
+      [false, "bce", 0.25, { offset: 12, total: 48 }],
+      [true, "mse", 0.5, { offset: 0, total: 24 }],
+    ] as const;
+    for (const [unbounded, loss, weight, rows] of cases) {
+      const ae = MODELS.vae.build({ latentDim: 3, seed: 0, unbounded });
+      assert(ae.gradients, "the VAE writes its gradients out");
+      const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
+      const input = tf.randomUniform([12, 784], 0.01, 0.99, "float32", 6);
       const ctx = {
         input,
         target: input,
         training: true,
         seed: 17,
         rows,
-        reconstruction: (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss("bce", o, t),
+        reconstruction: (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss(loss, o, t),
       };
       const before = tf.memory().numTensors;
       const byHand = ae.gradients(ctx, weight);
@@ -130,8 +135,8 @@ for (const backend of ["wasm", "cpu"] as const) {
       assertSame(taped, byHand);
       tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
       assertEquals(tf.memory().numTensors, before, "live tensors");
+      tf.dispose([input, ae.parameters.weights.map((w) => w.read())]);
     }
-    input.dispose();
   });
 }
 
