@@ -14,56 +14,21 @@
  * ```
  * @module
  */
-import { tf } from "../../deps.ts";
 import { bce as module } from "./_modules.js";
 import type { BceExports } from "./_exports.ts";
-import { address, onHeap, output } from "./_heap.ts";
+import { onHeap } from "./_heap.ts";
+import { lossKernelConfigs } from "./_loss_kernels.ts";
 
 /** The loss kernel's name (inputs p, y; a scalar out), registered for `wasm` only. */
 export const BCE = "DiaboloBce";
 /** The gradient kernel's name (inputs p, y and the scalar dy; dL/dp out), for `wasm` only. */
 export const BCE_GRAD = "DiaboloBceGrad";
 
-/** p and y, checked to be float32 of one size; that size (the MSE kernels' too). */
-export function operands(
-  name: string,
-  inputs: tf.NamedTensorInfoMap,
-): [tf.TensorInfo, tf.TensorInfo, number] {
-  const { p, y } = inputs as Record<"p" | "y", tf.TensorInfo>;
-  const n = tf.util.sizeFromShape(p.shape);
-  if (p.dtype !== "float32" || y.dtype !== "float32" || tf.util.sizeFromShape(y.shape) !== n) {
-    throw new Error(`${name}: p and y must be float32 of one size, got ${p.shape} and ${y.shape}`);
-  }
-  return [p, y, n];
-}
-
-/** The loss kernel's registration record. */
-export const bceConfig: tf.KernelConfig = {
-  kernelName: BCE,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const [p, y, n] = operands(BCE, inputs);
-    const [out, at] = output(backend, []);
-    onHeap<BceExports>(module, backend).bce(address(backend, p), address(backend, y), at, n);
-    return out;
+/** The loss and gradient kernels' registration records. */
+export const [bceConfig, bceGradConfig] = lossKernelConfigs(
+  { value: BCE, grad: BCE_GRAD },
+  (backend) => {
+    const kernels = onHeap<BceExports>(module, backend);
+    return { value: kernels.bce, grad: kernels.bceGrad };
   },
-};
-
-/** The gradient kernel's registration record. */
-export const bceGradConfig: tf.KernelConfig = {
-  kernelName: BCE_GRAD,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const [p, y, n] = operands(BCE_GRAD, inputs);
-    const { dy } = inputs as { dy: tf.TensorInfo };
-    const [out, at] = output(backend, [...p.shape]);
-    onHeap<BceExports>(module, backend).bceGrad(
-      address(backend, p),
-      address(backend, y),
-      address(backend, dy),
-      at,
-      n,
-    );
-    return out;
-  },
-};
+);
