@@ -101,48 +101,43 @@ pair("Maximum 128x28x28x1 with a scalar", tf.Maximum, {
 pair("Identity 128x28x28x16", tf.Identity, { x: x1 }, {});
 
 const output = r([128, 784]), target = tf.randomUniform([128, 784]);
-for (
-  const [name, loss] of [
-    ["tfjs ops", (x: tf.Tensor) => tf.mean(tf.square(tf.sub(x, target))) as tf.Scalar],
-    ["diabolo", (x: tf.Tensor) => reconstructionLoss("mse", x, target)],
-  ] as const
-) {
-  const valueAndGrad = tf.valueAndGrad(loss);
-  Deno.bench({
-    name: `MSE value and gradient 128x784 ${name}`,
-    group: "MSE value and gradient 128x784",
-    baseline: name === "tfjs ops",
-    fn: () => {
-      const { value, grad } = valueAndGrad(output);
-      tf.dispose([value, grad]);
-    },
-  });
+/** A loss's value and gradient through tfjs's ops (the baseline) and through ours. */
+function lossBench(
+  loss: string,
+  input: tf.Tensor,
+  versions: [string, (x: tf.Tensor) => tf.Scalar][],
+): void {
+  const group = `${loss} value and gradient 128x784`;
+  for (const [name, f] of versions) {
+    const valueAndGrad = tf.valueAndGrad(f);
+    Deno.bench({
+      name: `${group} ${name}`,
+      group,
+      baseline: name === "tfjs ops",
+      fn: () => {
+        const { value, grad } = valueAndGrad(input);
+        tf.dispose([value, grad]);
+      },
+    });
+  }
 }
 
+lossBench("MSE", output, [
+  ["tfjs ops", (x) => tf.mean(tf.square(tf.sub(x, target))) as tf.Scalar],
+  ["diabolo", (x) => reconstructionLoss("mse", x, target)],
+]);
+
 const probs = tf.sigmoid(tf.randomNormal([128, 784], 0, 3, "float32", 3));
-for (
-  const [name, loss] of [
-    ["tfjs ops", (x: tf.Tensor) => {
-      const logP = tf.maximum(tf.log(x), -100);
-      const log1mP = tf.maximum(tf.log(tf.sub(1, x)), -100);
-      return tf.neg(
-        tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))),
-      ) as tf.Scalar;
-    }],
-    ["diabolo", (x: tf.Tensor) => reconstructionLoss("bce", x, target)],
-  ] as const
-) {
-  const valueAndGrad = tf.valueAndGrad(loss);
-  Deno.bench({
-    name: `BCE value and gradient 128x784 ${name}`,
-    group: "BCE value and gradient 128x784",
-    baseline: name === "tfjs ops",
-    fn: () => {
-      const { value, grad } = valueAndGrad(probs);
-      tf.dispose([value, grad]);
-    },
-  });
-}
+lossBench("BCE", probs, [
+  ["tfjs ops", (x) => {
+    const logP = tf.maximum(tf.log(x), -100);
+    const log1mP = tf.maximum(tf.log(tf.sub(1, x)), -100);
+    return tf.neg(
+      tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))),
+    ) as tf.Scalar;
+  }],
+  ["diabolo", (x) => reconstructionLoss("bce", x, target)],
+]);
 pair("Log 128x784", tf.Log, { x: probs }, {});
 
 const tanhX = tf.randomNormal([128, 784], 0, 2, "float32", 2);

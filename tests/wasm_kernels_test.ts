@@ -290,6 +290,29 @@ for (const alpha of [0, 0.25]) {
   });
 }
 
+/**
+ * `dy` times the gradient of `fn` at `x` on wasm, then on cpu, checking that
+ * the fused kernel `fused` runs on wasm and not on cpu.
+ */
+async function gradientOnWasmAndCpu(
+  fn: (v: tf.Tensor) => tf.Tensor,
+  fused: string,
+  x: Float32Array,
+  dy: Float32Array,
+): Promise<Float32Array[]> {
+  const results = [];
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend({ backend });
+    const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
+    let g: tf.Tensor | undefined;
+    const { kernelNames } = await tf.profile(() => g = tf.grad(fn)(xt, dyt));
+    assertEquals(kernelNames.includes(fused), backend === "wasm", kernelNames.join(" "));
+    results.push(g!.dataSync() as Float32Array);
+    tf.dispose([xt, dyt, g!]);
+  }
+  return results;
+}
+
 Deno.test("ReLU's gradient: one fused kernel on wasm, equal to cpu's dy * step(x) with NaN and 0", async () => {
   const rng = new Rng(11);
   const x = Float32Array.from([
@@ -303,19 +326,7 @@ Deno.test("ReLU's gradient: one fused kernel on wasm, equal to cpu's dy * step(x
     ...random([1001], rng),
   ]);
   const dy = Float32Array.from([1, 2, 3, Infinity, 5, NaN, 7, ...random([1001], rng)]);
-  const results = [];
-  for (const backend of ["wasm", "cpu"] as const) {
-    await initBackend({ backend });
-    const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
-    let g: tf.Tensor | undefined;
-    const { kernelNames } = await tf.profile(() =>
-      g = tf.grad((v: tf.Tensor) => tf.relu(v))(xt, dyt)
-    );
-    assertEquals(kernelNames.includes(RELU_GRAD), backend === "wasm", kernelNames.join(" "));
-    results.push(g!.dataSync() as Float32Array);
-    tf.dispose([xt, dyt, g!]);
-  }
-  const [wasm, cpu] = results;
+  const [wasm, cpu] = await gradientOnWasmAndCpu(tf.relu, RELU_GRAD, x, dy);
   for (let i = 0; i < x.length; i++) {
     const same = Object.is(wasm[i], cpu[i]) || (Number.isNaN(wasm[i]) && Number.isNaN(cpu[i]));
     assertEquals(same, true, `relu'(${x[i]}) * ${dy[i]}: wasm ${wasm[i]}, cpu ${cpu[i]}`);
@@ -366,19 +377,7 @@ Deno.test("Tanh's gradient: one fused kernel on wasm, tfjs's ops on cpu, both wi
   const rng = new Rng(13);
   const x = Float32Array.from([0, -0, NaN, 1e-40, 12, -12, Infinity, ...random([1001], rng)]);
   const dy = Float32Array.from([1, 2, 3, Infinity, 5, NaN, 7, ...random([1001], rng)]);
-  const results = [];
-  for (const backend of ["wasm", "cpu"] as const) {
-    await initBackend({ backend });
-    const [xt, dyt] = [tf.tensor(x), tf.tensor(dy)];
-    let g: tf.Tensor | undefined;
-    const { kernelNames } = await tf.profile(() =>
-      g = tf.grad((v: tf.Tensor) => tf.tanh(v))(xt, dyt)
-    );
-    assertEquals(kernelNames.includes(TANH_GRAD), backend === "wasm", kernelNames.join(" "));
-    results.push(g!.dataSync() as Float32Array);
-    tf.dispose([xt, dyt, g!]);
-  }
-  const [wasm, cpu] = results;
+  const [wasm, cpu] = await gradientOnWasmAndCpu(tf.tanh, TANH_GRAD, x, dy);
   for (let i = 0; i < x.length; i++) {
     // The backends' tanh differ by up to 3.8e-7, 1 - y^2 by twice that.
     const close = same(wasm[i], cpu[i]) ||
