@@ -86,10 +86,7 @@ function build(options: BuildOptions): Autoencoder {
       seed: ctx.seed,
       rows: ctx.rows,
     }) as tf.Tensor;
-    // The configured loss is a mean over pixels; the VAE's is a sum per image.
-    const reconstruction = tf.mul(ctx.reconstruction(output, ctx.target), d) as tf.Scalar;
-    const kl = tf.mean(vaeKl(mu, logvar)) as tf.Scalar;
-    return { reconstruction, kl };
+    return lossTerms(ctx, output, mu, logvar, d);
   };
   return {
     encoder,
@@ -132,6 +129,23 @@ function build(options: BuildOptions): Autoencoder {
   };
 }
 
+/**
+ * The VAE's two loss terms of a batch: the reconstruction of `output`
+ * against the target summed per image (the configured loss is a mean over
+ * its `d` values), and the KL term averaged over the batch.
+ */
+function lossTerms(
+  ctx: LossContext,
+  output: tf.Tensor,
+  mu: tf.Tensor,
+  logvar: tf.Tensor,
+  d: number,
+): { reconstruction: tf.Scalar; kl: tf.Scalar } {
+  const reconstruction = tf.mul(ctx.reconstruction(output, ctx.target), d) as tf.Scalar;
+  const kl = tf.mean(vaeKl(mu, logvar)) as tf.Scalar;
+  return { reconstruction, kl };
+}
+
 /** The VAE's dense layers, by role. */
 interface VaeLayers {
   hidden: tfl.layers.Layer;
@@ -166,11 +180,8 @@ function vaeGradients(layers: VaeLayers, d: number): NonNullable<Autoencoder["gr
       const a = denseForward(z, dec1, true);
       const out = denseForward(a, dec2, false);
       const head = (o: tf.Tensor, mean: tf.Tensor, lvar: tf.Tensor) => {
-        const reconstruction = tf.mul(
-          ctx.reconstruction(activate(o, dec2.activation), ctx.target),
-          d,
-        );
-        const loss = tf.add(reconstruction, tf.mean(vaeKl(mean, lvar))) as tf.Scalar;
+        const terms = lossTerms(ctx, activate(o, dec2.activation), mean, lvar, d);
+        const loss = tf.add(terms.reconstruction, terms.kl) as tf.Scalar;
         return weight === 1 ? loss : tf.mul(loss, weight) as tf.Scalar;
       };
       const { value, grads: [gOut, gMu, gLogvar] } = tf.valueAndGrads(
