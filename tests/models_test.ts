@@ -12,6 +12,7 @@ import { MODELS } from "../src/models/registry.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { loadWeights } from "../src/run/run_folder.ts";
 import { tf } from "../src/deps.ts";
+import { normalDraws, sliceDraws } from "../src/models/_layers.ts";
 import { vaeKl } from "../src/models/vae.ts";
 import { sparsityKl } from "../src/models/sparse.ts";
 import { jacobianPenalty } from "../src/models/contractive.ts";
@@ -168,4 +169,16 @@ Deno.test("every model reconstructs a batch in its input's shape; stacked's phas
       ["fine-tune", 0.5, "function", "function"],
     ],
   );
+});
+
+Deno.test("normal draws are a function of the seed, seed 0 included (tfjs takes 0 for none)", async () => {
+  await initBackend({ backend: "cpu" });
+  for (const seed of [0, 7]) {
+    const [a, b] = [normalDraws([4, 3], seed), normalDraws([4, 3], seed)];
+    assertEquals([...a.dataSync()], [...b.dataSync()]);
+    // The rows of a slice are those of the whole batch.
+    const part = sliceDraws([2, 3], seed, { offset: 2, total: 4 });
+    assertEquals([...part.dataSync()], [...a.dataSync().slice(6)]);
+    tf.dispose([a, b, part]);
+  }
 });

@@ -17,6 +17,24 @@ import { leafLayers } from "./_torch_init.ts";
 import type { Autoencoder, Rows } from "./model.ts";
 
 /**
+ * Standard normal draws of `shape` from `seed`. tfjs takes a seed of 0 for
+ * none and draws from `Math.random`, so 0 (every run's default seed, and
+ * what a derived seed may be) is replaced by a fixed other seed.
+ *
+ * @example
+ * ```ts
+ * import { normalDraws } from "./_layers.ts";
+ * normalDraws([2], 0).dataSync(); // the same two numbers every time
+ * ```
+ */
+export function normalDraws(shape: number[], seed: number): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, "float32", seed === 0 ? ZERO_SEED : seed);
+}
+
+/** What {@linkcode normalDraws} draws from for seed 0: any fixed seed that is not 0. */
+const ZERO_SEED = 0x5eed0;
+
+/**
  * Standard normal draws of `shape` from `seed`, as for a whole batch: with
  * `rows`, those of the batch's `rows.total` rows, of which the slice's are
  * kept, so a sample's draws do not depend on how its batch is split among
@@ -31,11 +49,11 @@ import type { Autoencoder, Rows } from "./model.ts";
  */
 export function sliceDraws(shape: number[], seed: number, rows?: Rows): tf.Tensor {
   if (!rows || (rows.offset === 0 && rows.total === shape[0])) {
-    return tf.randomNormal(shape, 0, 1, "float32", seed);
+    return normalDraws(shape, seed);
   }
   return tf.tidy(() =>
     tf.slice(
-      tf.randomNormal([rows.total, ...shape.slice(1)], 0, 1, "float32", seed),
+      normalDraws([rows.total, ...shape.slice(1)], seed),
       rows.offset,
       shape[0],
     )

@@ -11,6 +11,7 @@ import type { ArtifactContext } from "./model.ts";
 import { imageGrid } from "../plot/image_grid.ts";
 import { scatterPlot } from "../plot/scatter.ts";
 import { gather, sampleSize } from "../data/dataset.ts";
+import { normalDraws } from "./_layers.ts";
 
 /** The standard normal's quantile function (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
@@ -117,7 +118,7 @@ export async function vaeArtifacts(
   const grid = { height, width, channels, scale: 2, symmetric: ctx.scale === "symmetric" };
   const samples = await decode(
     decoder,
-    tf.randomNormal([100, latentDim], 0, 1, "float32", ctx.seed),
+    normalDraws([100, latentDim], ctx.seed),
   );
   files["samples.png"] = imageGrid(rows(samples, 10, size), grid);
   if (latentDim === 2) {
