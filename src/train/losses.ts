@@ -29,8 +29,10 @@ export function reconstructionLoss(
   output: tf.Tensor,
   target: tf.Tensor,
 ): tf.Scalar {
-  if (name === "bce") return bce(output, target);
-  if (name === "mse") return mse(output, target);
+  // The target is captured, not an input of the custom gradient: it gets no
+  // gradient, so none (a tensor of zeros the size of a batch) is made for it.
+  if (name === "bce") return bce(target)(output);
+  if (name === "mse") return mse(target)(output);
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(output, target)))) as tf.Scalar;
 }
 
@@ -40,29 +42,30 @@ export function reconstructionLoss(
  * value and, rounded as autodiff rounds it, the same gradient autodiff did.
  * The target gets none, as in `bce`: it is data, or the output of frozen layers.
  */
-const mse = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [output, target, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const fused = tf.getKernel(MSE, tf.getBackend()) !== undefined;
-  let value: tf.Scalar;
-  if (fused) {
-    save([output, target]);
-    value = tf.engine().runKernel(MSE, { p: output, y: target }) as tf.Scalar;
-  } else {
-    const diff = tf.sub(output, target);
-    save([diff, target]);
-    value = tf.mean(tf.square(diff));
-  }
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [pOrDiff, y] = saved;
-      const dp = fused
-        ? tf.engine().runKernel(MSE_GRAD, { p: pOrDiff, y, dy }) as tf.Tensor
-        : tf.mul(tf.div(dy, pOrDiff.size), tf.mul(pOrDiff, 2));
-      return [dp, tf.zerosLike(y)];
-    },
-  };
-}) as (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+const mse = (target: tf.Tensor) =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [output, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const fused = tf.getKernel(MSE, tf.getBackend()) !== undefined;
+    let value: tf.Scalar;
+    if (fused) {
+      save([output, target]);
+      value = tf.engine().runKernel(MSE, { p: output, y: target }) as tf.Scalar;
+    } else {
+      const diff = tf.sub(output, target);
+      save([diff, target]);
+      value = tf.mean(tf.square(diff));
+    }
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [pOrDiff, y] = saved;
+        const dp = fused
+          ? tf.engine().runKernel(MSE_GRAD, { p: pOrDiff, y, dy }) as tf.Tensor
+          : tf.mul(tf.div(dy, pOrDiff.size), tf.mul(pOrDiff, 2));
+        return [dp];
+      },
+    };
+  }) as (output: tf.Tensor) => tf.Scalar;
 
 /**
  * `torch.nn.BCELoss`: logs clamped at -100 in the value, and PyTorch's
@@ -70,30 +73,31 @@ const mse = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  * instead gives 0 * inf = NaN wherever a sigmoid saturates to exactly 0 or 1.
  * Where the backend has our fused kernels (wasm), each way is one kernel.
  */
-const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [output, target, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([output, target]);
-  const fused = tf.getKernel(BCE, tf.getBackend()) !== undefined;
-  const value = fused
-    ? tf.engine().runKernel(BCE, { p: output, y: target }) as tf.Scalar
-    : tf.tidy(() => {
-      const logP = tf.maximum(tf.log(output), -100);
-      const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
-      return tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
-    });
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [p, y] = saved;
-      if (fused) {
-        return [tf.engine().runKernel(BCE_GRAD, { p, y, dy }) as tf.Tensor, tf.zerosLike(y)];
-      }
-      const slope = tf.maximum(tf.mul(p, tf.sub(1, p)), 1e-12);
-      const scale = tf.div(dy, p.size);
-      return [tf.mul(tf.div(tf.sub(p, y), slope), scale), tf.zerosLike(y)];
-    },
-  };
-}) as (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+const bce = (target: tf.Tensor) =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [output, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([output, target]);
+    const fused = tf.getKernel(BCE, tf.getBackend()) !== undefined;
+    const value = fused
+      ? tf.engine().runKernel(BCE, { p: output, y: target }) as tf.Scalar
+      : tf.tidy(() => {
+        const logP = tf.maximum(tf.log(output), -100);
+        const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
+        return tf.neg(tf.mean(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP))));
+      });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, y] = saved;
+        if (fused) {
+          return [tf.engine().runKernel(BCE_GRAD, { p, y, dy }) as tf.Tensor];
+        }
+        const slope = tf.maximum(tf.mul(p, tf.sub(1, p)), 1e-12);
+        const scale = tf.div(dy, p.size);
+        return [tf.mul(tf.div(tf.sub(p, y), slope), scale)];
+      },
+    };
+  }) as (output: tf.Tensor) => tf.Scalar;
 
 /**
  * Binary cross-entropy of each row, averaged over its columns, with the logs
