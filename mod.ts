@@ -152,6 +152,7 @@ export {
 } from "./src/train/train.ts";
 export {
   type CommonSettings,
+  type ParallelRequest,
   resolveConfig,
   type RunConfig,
   type RunSettings,
@@ -163,12 +164,22 @@ export {
   MAX_AUTO,
   MIN_SLICE,
   MIN_STEPS,
+  type ParallelMode,
+  parallelMode,
   Replicas,
   shareDataset,
+  type StartedWorkers,
   type StartReplicasOptions,
+  startWorkers,
   type WorkerEpoch,
   type WorkersChoice,
 } from "./src/train/parallel.ts";
+export {
+  type KernelThreads,
+  type KernelThreadsOptions,
+  startKernelThreads,
+  threadCount,
+} from "./src/backend/kernel_threads.ts";
 export {
   chunkCount,
   combineChunks,

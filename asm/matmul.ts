@@ -28,12 +28,15 @@ export function matmulWork(): usize {
 }
 
 /**
- * C[b] = op(A[b % batchA]) op(B[b % batchB]) for b < batch, with op(A) m x k
- * and op(B) k x n; A is stored k x m when `transA`, B n x k when `transB`.
+ * Rows [i0, i1) and columns [j0, j1) of C[b] = op(A[b % batchA]) op(B[b % batchB])
+ * for b < batch, with op(A) m x k and op(B) k x n; A is stored k x m when
+ * `transA`, B n x k when `transB`. The blocks over k do not depend on the
+ * rows and columns, so threads that each take a block of C compute every
+ * element exactly as one thread taking all of it would.
  */
 export function matmul(
   a: usize, b: usize, c: usize, work: usize, batch: i32, batchA: i32, batchB: i32,
-  m: i32, n: i32, k: i32, transA: bool, transB: bool,
+  m: i32, n: i32, k: i32, transA: bool, transB: bool, i0: i32, i1: i32, j0: i32, j1: i32,
 ): void {
   const pa = align64(work);
   const pb = pa + <usize>(MC * KC * 4);
@@ -43,20 +46,22 @@ export function matmul(
   const ldc = <usize>n * 4;
   // Equal blocks (784 = 4 x 196, not 3 x 256 + 16): no short block wasting a pass.
   const kcStep = evenStep(k, KC, 1);
-  const mcStep = evenStep(m, MC, MR);
-  const ncStep = evenStep(n, NC, NR);
+  const mcStep = evenStep(i1 - i0, MC, MR);
+  const ncStep = evenStep(j1 - j0, NC, NR);
   for (let bi = 0; bi < batch; bi++) {
     const a0 = a + <usize>(bi % batchA) * m * k * 4;
     const b0 = b + <usize>(bi % batchB) * k * n * 4;
     const c0 = c + <usize>bi * m * n * 4;
-    if (k == 0) memory.fill(c0, 0, <usize>m * n * 4);
-    for (let jc = 0; jc < n; jc += ncStep) {
-      const nc = min(ncStep, n - jc);
+    if (k == 0) {
+      for (let i = i0; i < i1; i++) memory.fill(c0 + <usize>(i * n + j0) * 4, 0, <usize>(j1 - j0) * 4);
+    }
+    for (let jc = j0; jc < j1; jc += ncStep) {
+      const nc = min(ncStep, j1 - jc);
       for (let pc = 0; pc < k; pc += kcStep) {
         const kc = min(kcStep, k - pc);
         packB(b0 + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
-        for (let ic = 0; ic < m; ic += mcStep) {
-          const mc = min(mcStep, m - ic);
+        for (let ic = i0; ic < i1; ic += mcStep) {
+          const mc = min(mcStep, i1 - ic);
           packA(a0 + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, mc, kc, pa);
           for (let j = 0; j < nc; j += NR) {
             const bp = pb + <usize>(j * kc * 4);

@@ -17,13 +17,14 @@
  * deno task bench:train --python /usr/bin/python3  # that Python's PyTorch (its path in --allow-run)
  * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
  * deno task bench:train --backend webgpu --stock  # plus the path before: stock tfjs, a read a step
- * deno task bench:train --workers 1,2 --no-torch  # plus the wasm fit loop on 1 and 2 replicas
+ * deno task bench:train --workers 1,2 --no-torch  # plus the wasm fit loop on 1 and 2 threads
  * ```
  *
  * `--workers` times the whole training loop (`fit`: batches gathered from a
  * synthetic training set, the step, and with several replicas the gradient
  * exchange) on one epoch of `steps` steps after one of warm-up, for each
- * count, and prints where each replica's time went.
+ * count, shared both ways (`--parallel replicas` and `kernels`), and prints
+ * where each replica's time went.
  *
  * @module
  */
@@ -38,7 +39,11 @@ import { getModel } from "../src/models/registry.ts";
 import { createTrainStep } from "../src/train/step.ts";
 import { resolveConfig } from "../src/train/config.ts";
 import { fit } from "../src/train/fit.ts";
-import { chooseWorkers, Replicas, shareDataset } from "../src/train/parallel.ts";
+import { chooseWorkers, type ParallelMode, Replicas, shareDataset } from "../src/train/parallel.ts";
+import { startKernelThreads } from "../src/backend/kernel_threads.ts";
+
+/** How `--workers` counts above 1 are timed: both ways of sharing a step. */
+const MODES: ParallelMode[] = ["replicas", "kernels"];
 import { Rng } from "../src/random.ts";
 import { findPython, type FoundPython } from "../src/cli/python.ts";
 
@@ -126,12 +131,18 @@ export async function timeStep(
   return timing;
 }
 
-/** The fit loop's ms per step on `workers` replicas, and where each replica's time went. */
+/**
+ * The fit loop's ms per step on `workers` threads shared as `mode` says,
+ * and where each replica's time went.
+ */
 export async function timeFitLoop(
   model: string,
-  options: { steps: number; workers: number },
+  options: { steps: number; workers: number; mode: ParallelMode },
 ): Promise<{ msPerStep: number; profile?: string }> {
-  const config = resolveConfig({ model, seed: 0, epochs: 2, workers: options.workers });
+  const { workers: threadCount, mode } = options;
+  const config = resolveConfig({ model, seed: 0, epochs: 2, workers: threadCount, parallel: mode });
+  const kernelThreads = threadCount > 1 && mode === "kernels";
+  await initBackend({ backend: "wasm", sharedMemory: kernelThreads });
   const autoencoder = getModel(model).build(config);
   const step = createTrainStep(autoencoder, config);
   const count = config.batchSize * options.steps;
@@ -147,10 +158,16 @@ export async function timeFitLoop(
     channels: 1,
   });
   const test = { ...train, count: 1 };
-  const workers = chooseWorkers(options.workers, { backend: "wasm", batchSize: 0, steps: 0 });
-  const replicas = options.workers > 1
-    ? await Replicas.start({ count: options.workers, config, train, autoencoder, step })
+  const workers = chooseWorkers(threadCount, {
+    backend: "wasm",
+    batchSize: 0,
+    steps: 0,
+    parallel: mode,
+  });
+  const replicas = threadCount > 1 && mode === "replicas"
+    ? await Replicas.start({ count: threadCount, config, train, autoencoder, step })
     : undefined;
+  const threads = kernelThreads ? await startKernelThreads({ count: threadCount }) : undefined;
   try {
     const { metrics } = await fit({
       autoencoder,
@@ -169,6 +186,7 @@ export async function timeFitLoop(
     };
   } finally {
     replicas?.stop();
+    threads?.stop();
     step.optimizer.dispose();
     autoencoder.parameters.dispose();
   }
@@ -246,7 +264,13 @@ async function main(): Promise<void> {
   // Model by model, each backend then PyTorch, so that they see the same load;
   // with several rounds, each figure is its best round.
   const timings = new Map<string, StepTiming>();
-  const loops: { model: string; workers: number; msPerStep: number; profile?: string }[] = [];
+  const loops: {
+    model: string;
+    workers: number;
+    mode: ParallelMode;
+    msPerStep: number;
+    profile?: string;
+  }[] = [];
   let torch: TorchTimings = flags.noTorch
     ? { error: "skipped (--no-torch)" }
     : python
@@ -276,11 +300,14 @@ async function main(): Promise<void> {
         }
       }
       for (const workers of flags.workers) {
-        await initBackend({ backend: "wasm" });
-        const t = await timeFitLoop(m, { steps, workers });
-        const i = loops.findIndex((l) => l.model === m && l.workers === workers);
-        if (i < 0) loops.push({ model: m, workers, ...t });
-        else if (t.msPerStep < loops[i].msPerStep) loops[i] = { model: m, workers, ...t };
+        for (const mode of workers > 1 ? MODES : MODES.slice(0, 1)) {
+          const t = { model: m, workers, mode, ...await timeFitLoop(m, { steps, workers, mode }) };
+          const i = loops.findIndex((l) =>
+            l.model === m && l.workers === workers && l.mode === mode
+          );
+          if (i < 0) loops.push(t);
+          else if (t.msPerStep < loops[i].msPerStep) loops[i] = t;
+        }
       }
       if ("error" in torch || !python) continue;
       const r = await timeTorch(python, [m], { steps, threads });
@@ -338,26 +365,28 @@ async function main(): Promise<void> {
   }
   if (loops.length) {
     console.log(
-      "\nthe wasm fit loop (gathered batches, the step, the gradient exchange) on N replicas: " +
-        "ms per step, and per replica seconds computing / exchanging / updating / idle",
+      "\nthe wasm fit loop (gathered batches, the step, the gradient exchange) on N threads, " +
+        "as N replicas or as kernel threads: ms per step, and per replica ms per step " +
+        "computing / exchanging / updating / idle",
     );
     console.log(
-      "\n| model | batch | workers | ms/step | / 1 worker | s/epoch (60,000) " +
+      "\n| model | batch | workers | parallel | ms/step | / 1 worker | s/epoch (60,000) " +
         `| / PyTorch 1 thread | / PyTorch ${all} threads |`,
     );
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+    console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|");
     for (const l of loops) {
       const batch = getModel(l.model).defaults.batchSize;
       const one = loops.find((o) => o.model === l.model && o.workers === 1);
       console.log(
-        `| ${l.model} | ${batch} | ${l.workers} | ${f(l.msPerStep)} | ` +
+        `| ${l.model} | ${batch} | ${l.workers} | ${l.workers > 1 ? l.mode : "-"} | ` +
+          `${f(l.msPerStep)} | ` +
           `${one ? `${(l.msPerStep / one.msPerStep).toFixed(2)}x` : "-"} | ` +
           `${(Math.ceil(60000 / batch) * l.msPerStep / 1000).toFixed(2)} | ` +
           `${overTorch(l.model, l.msPerStep)} |`,
       );
     }
     for (const l of loops.filter((l) => l.profile)) {
-      console.log(`  ${l.model}, ${l.workers} workers: ${l.profile}`);
+      console.log(`  ${l.model}, ${l.workers} replicas: ${l.profile}`);
     }
   }
   console.log(`\n${loadLine()} (end)`);

@@ -40,6 +40,21 @@ export const ASC_FLAGS: readonly string[] = [
   "abort=",
 ];
 
+/**
+ * Flags of a heap kernel's second build, for a tfjs-backend-wasm whose
+ * memory is shared (kernel threads): the same code, importing a shared
+ * memory. A wasm memory import must match the memory's sharedness, and V8
+ * runs some kernels on a shared memory measurably slower (a convolution
+ * 1.10x, tests/shared_memory_bench.ts), so each heap kernel comes both ways.
+ */
+export const SHARED_FLAGS: readonly string[] = [
+  "--sharedMemory",
+  "--maximumMemory",
+  "65536",
+  "--enable",
+  "threads",
+];
+
 /** Names of the kernels in `asm/` (file stems, helpers excluded), sorted. */
 export function kernelNames(): string[] {
   const names: string[] = [];
@@ -57,12 +72,16 @@ export function kernelFlags(name: string): string[] {
   return source.match(/^\/\/ asc-flags: (.+)$/m)?.[1].trim().split(/\s+/) ?? [];
 }
 
-/** Compiles `asm/<name>.ts` in memory and returns the `.wasm` bytes. */
-export async function compileKernel(name: string): Promise<Uint8Array> {
+/**
+ * Compiles `asm/<name>.ts` in memory and returns the `.wasm` bytes; with
+ * `shared`, the build for a shared memory ({@linkcode SHARED_FLAGS}).
+ */
+export async function compileKernel(name: string, shared = false): Promise<Uint8Array> {
   let wasm: Uint8Array | undefined;
   const stderr: string[] = [];
+  const flags = [...ASC_FLAGS, ...kernelFlags(name), ...(shared ? SHARED_FLAGS : [])];
   const { error } = await asc.main(
-    [`${name}.ts`, ...ASC_FLAGS, ...kernelFlags(name), "--outFile", `${name}.wasm`],
+    [`${name}.ts`, ...flags, "--outFile", `${name}.wasm`],
     {
       readFile: (file: string, baseDir: string) => {
         try {
@@ -134,7 +153,10 @@ export function kernelExports(name: string): KernelExport[] {
   return exportsOf(`${name}.ts`);
 }
 
-/** The kernels instantiated on tfjs-backend-wasm's memory: those built with `--importMemory`. */
+/**
+ * The kernels instantiated on tfjs-backend-wasm's memory: those built with
+ * `--importMemory`, each also built for a shared memory (`<name>.shared.wasm`).
+ */
 export function heapKernelNames(): string[] {
   return kernelNames().filter((n) => kernelFlags(n).includes("--importMemory"));
 }
@@ -167,26 +189,38 @@ export function heapKernelBindings(): Record<string, string> {
     [`${dir}/_modules.js`]: `/* @ts-self-types="./_modules.d.ts" */\n` +
       `// ${GENERATED}\n` +
       `// Source-phase imports: the kernels come compiled but not instantiated, since\n` +
-      `// each must be instantiated on tfjs-backend-wasm's memory (see _heap.ts).\n` +
+      `// each must be instantiated on tfjs-backend-wasm's memory (see _heap.ts), with\n` +
+      `// the build that matches it: plain, or shared for kernel threads.\n` +
       `// TypeScript cannot parse \`import source\` yet, hence this JavaScript file.\n` +
-      names.map((n) => `import source ${camel(n)} from "../../../asm/${n}.wasm";\n`).join("") +
-      `export {\n${names.map((n) => `  ${camel(n)},\n`).join("")}};\n`,
-    [`${dir}/_modules.d.ts`]: `// ${GENERATED}\n` +
       names.map((n) =>
-        `/** asm/${n}.wasm, compiled. */\nexport declare const ${camel(n)}: WebAssembly.Module;\n`
+        `import source ${camel(n)}Plain from "../../../asm/${n}.wasm";\n` +
+        `import source ${camel(n)}Shared from "../../../asm/${n}.shared.wasm";\n`
+      ).join("") +
+      names.map((n) =>
+        `export const ${camel(n)} = { plain: ${camel(n)}Plain, shared: ${camel(n)}Shared };\n`
+      ).join(""),
+    [`${dir}/_modules.d.ts`]: `// ${GENERATED}\n` +
+      `/** A heap kernel's two builds, compiled: for a plain and for a shared memory. */\n` +
+      `export interface HeapKernel {\n  plain: WebAssembly.Module;\n  shared: WebAssembly.Module;\n}\n` +
+      names.map((n) =>
+        `/** asm/${n}.wasm and asm/${n}.shared.wasm, compiled. */\n` +
+        `export declare const ${camel(n)}: HeapKernel;\n`
       ).join(""),
   };
 }
 
 if (import.meta.main) {
   const names = Deno.args.length ? Deno.args : kernelNames();
+  const heap = new Set(heapKernelNames());
   for (const name of names) {
-    const bytes = await compileKernel(name);
-    const target = new URL(`${name}.wasm`, ASM_DIR);
-    const tmp = new URL(`${name}.wasm.tmp`, ASM_DIR);
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, target);
-    console.log(`asm/${name}.wasm  ${bytes.length} bytes`);
+    for (const shared of heap.has(name) ? [false, true] : [false]) {
+      const bytes = await compileKernel(name, shared);
+      const file = `${name}${shared ? ".shared" : ""}.wasm`;
+      const tmp = new URL(`${file}.tmp`, ASM_DIR);
+      await Deno.writeFile(tmp, bytes);
+      await Deno.rename(tmp, new URL(file, ASM_DIR));
+      console.log(`asm/${file}  ${bytes.length} bytes`);
+    }
   }
   for (const [path, text] of Object.entries(heapKernelBindings())) {
     const target = new URL(`../${path}`, ASM_DIR);

@@ -2,7 +2,7 @@
  * The committed `.wasm` builds are exactly what `deno task build:asm` makes of
  * the sources, so nobody ships a kernel whose source and binary disagree.
  */
-import { assertEquals } from "./_assert.ts";
+import { assert, assertEquals } from "./_assert.ts";
 import {
   compileKernel,
   heapKernelBindings,
@@ -11,17 +11,45 @@ import {
   kernelNames,
 } from "../tasks/build_asm.ts";
 
+const heap = new Set(heapKernelNames());
 for (const name of kernelNames()) {
-  Deno.test(`asm/${name}.wasm is the build of asm/${name}.ts`, async () => {
-    const committed = await Deno.readFile(new URL(`../asm/${name}.wasm`, import.meta.url));
-    const rebuilt = await compileKernel(name);
-    assertEquals(
-      rebuilt.length === committed.length && rebuilt.every((b, i) => b === committed[i]),
-      true,
-      `asm/${name}.wasm is stale: run \`deno task build:asm ${name}\` and commit it`,
-    );
-  });
+  for (const shared of heap.has(name) ? [false, true] : [false]) {
+    const file = `${name}${shared ? ".shared" : ""}.wasm`;
+    Deno.test(`asm/${file} is the build of asm/${name}.ts`, async () => {
+      const committed = await Deno.readFile(new URL(`../asm/${file}`, import.meta.url));
+      const rebuilt = await compileKernel(name, shared);
+      assertEquals(
+        rebuilt.length === committed.length && rebuilt.every((b, i) => b === committed[i]),
+        true,
+        `asm/${file} is stale: run \`deno task build:asm ${name}\` and commit it`,
+      );
+    });
+  }
 }
+
+Deno.test("a heap kernel's two builds differ only in importing a shared memory", async () => {
+  for (const name of heap) {
+    const [plain, shared] = await Promise.all(
+      [".wasm", ".shared.wasm"].map((end) =>
+        Deno.readFile(new URL(`../asm/${name}${end}`, import.meta.url))
+      ),
+    );
+    const memoryOf = (bytes: Uint8Array) =>
+      WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>))
+        .filter((i) => i.kind === "memory").map((i) => `${i.module}.${i.name}`);
+    assertEquals(memoryOf(plain), ["env.memory"], name);
+    assertEquals(memoryOf(shared), ["env.memory"], name);
+    const shareable = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    new WebAssembly.Instance(new WebAssembly.Module(shared as Uint8Array<ArrayBuffer>), {
+      env: { memory: shareable },
+    });
+    // Past the import's limits, the code is the same size to within its encoding.
+    assert(
+      Math.abs(shared.length - plain.length) <= 8,
+      `${name}: ${plain.length} vs ${shared.length}`,
+    );
+  }
+});
 
 Deno.test("the heap kernels' TypeScript bindings are what build:asm generates from their sources", async () => {
   for (const [path, text] of Object.entries(heapKernelBindings())) {

@@ -58,3 +58,33 @@ Deno.test("state round-trips into a fresh optimizer", () => {
     a.getState().moments.map((t) => [...t.dataSync()]),
   );
 });
+
+Deno.test("wasm: Adam writes over a variable's own memory when nothing shares it, with the bits of new tensors", async () => {
+  await initBackend({ backend: "wasm" });
+  const run = (share: boolean) => {
+    const w = tf.variable(tf.linspace(-1, 1, 1001));
+    const address = () =>
+      (tf.backend() as unknown as {
+        dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
+      }).dataIdMap.get(w.dataId).memoryOffset;
+    const opt = new Adam([w], { lr: 0.01, weightDecay: 0.01 });
+    const step = () => tf.tidy(() => opt.step({ [w.name]: tf.mul(w, 0.5) }));
+    // The first step writes new tensors: a new variable still shares its initial value's data.
+    step();
+    // A clone shares w's data, so the next update must leave it and write a new tensor.
+    const clone = share ? tf.clone(w) : undefined;
+    const kept = clone && [...clone.dataSync()];
+    const before = address();
+    step();
+    step();
+    const moved = address() !== before;
+    const values = [w, ...opt.getState().moments].map((t) => [...t.dataSync()]);
+    if (clone) assertEquals([...clone.dataSync()], kept);
+    tf.dispose([w, clone]);
+    opt.dispose();
+    return { moved, values };
+  };
+  const inPlace = run(false), fresh = run(true);
+  assertEquals([inPlace.moved, fresh.moved], [false, true]);
+  assertEquals(inPlace.values, fresh.values);
+});

@@ -9,15 +9,21 @@ import { assert, assertAllClose, assertEquals, thrownMessage } from "./_assert.t
 import { quick, tempRunDir } from "./_train_fixture.ts";
 import { resume, train, type TrainOptions } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
-import { chooseWorkers, MIN_STEPS, Replicas, shareDataset } from "../src/train/parallel.ts";
+import {
+  chooseWorkers,
+  MIN_STEPS,
+  parallelMode,
+  Replicas,
+  shareDataset,
+} from "../src/train/parallel.ts";
 import { evaluate } from "../src/train/evaluate.ts";
 import { replicaBatches } from "../src/train/_replica.ts";
 import { resolveConfig } from "../src/train/config.ts";
 import { createTrainStep } from "../src/train/step.ts";
-import { getModel } from "../src/models/registry.ts";
+import { getModel, MODELS } from "../src/models/registry.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { initBackend } from "../src/backend/backend.ts";
-import { tf } from "../src/deps.ts";
+import { tf, type tfl } from "../src/deps.ts";
 import { encode } from "../src/inference/codec.ts";
 import { floatImages } from "../src/data/dataset.ts";
 import { parseEmbedArgs } from "../src/cli/run_tasks_args.ts";
@@ -52,7 +58,7 @@ for (
   Deno.test(`wasm: 200 steps of ${model} on 2 workers give the 1-worker losses within 0.5 %, and no worker leaks tensors`, async () => {
     const base = { model, seed: 0, backend: "wasm" as const, epochs: 2, testSize: 100, ...extra };
     const one = await stepLosses({ ...base, workers: 1 });
-    const two = await stepLosses({ ...base, workers: 2 });
+    const two = await stepLosses({ ...base, workers: 2, parallel: "replicas" });
     assertEquals(one.losses.length, 200);
     assertWithin(two.losses, one.losses, 0.005, `${model} step losses`);
     const metrics = two.result.metrics;
@@ -172,10 +178,61 @@ Deno.test("--workers auto: one per hardware thread on wasm, with slices of 64+ s
   assertEquals(chooseWorkers("auto", { ...run, cores: 2, steps: MIN_STEPS - 1 }).count, 1);
   assertEquals(chooseWorkers(3, { ...run, cores: 2 }), {
     count: 3,
-    reason: "requested with --workers 3",
+    mode: "replicas",
+    reason: "requested with --workers 3; replicas",
   });
   assertEquals(chooseWorkers(2, { ...run, backend: "webgpu" }).count, 1);
   assert(chooseWorkers("auto", { ...run, cores: 2 }).reason.includes("2 hardware threads"));
+});
+
+Deno.test("wasm: training on 2 kernel threads gives the 1-worker losses and test losses bit for bit, and records how it ran", async () => {
+  const base = {
+    model: "vae",
+    seed: 0,
+    backend: "wasm" as const,
+    epochs: 2,
+    testSize: 100,
+    batchSize: 32,
+    trainSize: 640,
+  };
+  const one = await stepLosses({ ...base, workers: 1 });
+  const two = await stepLosses({ ...base, workers: 2, parallel: "kernels" });
+  assertEquals(two.losses, one.losses);
+  const metrics = two.result.metrics;
+  assertEquals(metrics.map((m) => m.test_loss), one.result.metrics.map((m) => m.test_loss));
+  assertEquals(metrics.map((m) => [m.workers, m.parallel]), [[2, "kernels"], [2, "kernels"]]);
+  assertEquals(metrics[1].num_tensors, metrics[0].num_tensors);
+});
+
+Deno.test("--parallel auto: kernel threads for a model without convolutions, on every hardware thread, whatever the batch and run length", () => {
+  const run = { backend: "wasm", batchSize: 64, steps: 10, cores: 2 };
+  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.vae }), {
+    count: 2,
+    mode: "kernels",
+    reason: "auto: 2 hardware threads; kernel threads (a model without convolutions)",
+  });
+  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.conv }).count, 1);
+  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.vae, cores: 1 }).count, 1);
+  assertEquals(
+    chooseWorkers(2, { ...run, spec: MODELS.vae, parallel: "replicas" }).mode,
+    "replicas",
+  );
+  assertEquals(chooseWorkers(2, { ...run, parallel: "kernels" }).mode, "kernels");
+  assertEquals(chooseWorkers(2, { ...run, backend: "webgpu", parallel: "kernels" }).count, 1);
+});
+
+Deno.test("a model spec says it is convolutional exactly when its layers include convolutions", async () => {
+  await initBackend({ backend: "cpu" });
+  for (const spec of Object.values(MODELS)) {
+    const ae = spec.build({ latentDim: spec.latentDimFor?.([28, 28, 1]) ?? 2, seed: 0 });
+    const convs = ae.parameters.layers.flatMap(function leaves(l: tfl.layers.Layer): string[] {
+      const inner = (l as { layers?: tfl.layers.Layer[] }).layers;
+      return inner ? inner.flatMap(leaves) : [l.getClassName()];
+    }).some((name) => name.startsWith("Conv"));
+    assertEquals(spec.convolutional === true, convs, spec.name);
+    assertEquals(parallelMode("auto", spec), convs ? "replicas" : "kernels");
+    ae.parameters.dispose();
+  }
 });
 
 Deno.test("--workers takes auto or a count of at least 1, also when resuming", () => {

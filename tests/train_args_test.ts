@@ -74,7 +74,7 @@ Deno.test("bad values name the flag and what was expected", async () => {
   await assertRejects(() => parseTrainArgs(["conv", "--colour"]), "colour");
   await assertRejects(
     () => parseTrainArgs(["--resume", "runs/x", "--lr", "1"]),
-    "only --epochs, --backend and --workers",
+    "only --epochs, --backend, --workers and --parallel",
   );
 });
 

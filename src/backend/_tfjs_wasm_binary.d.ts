@@ -1,3 +1,4 @@
 /** tfjs-backend-wasm's SIMD binary, compiled. */
-declare const simd: WebAssembly.Module;
-export default simd;
+export declare const plain: WebAssembly.Module;
+/** The same binary with a shared memory, compiled. */
+export declare const shared: WebAssembly.Module;

@@ -14,7 +14,7 @@ import { UserError } from "../errors.ts";
 import { tf } from "../deps.ts";
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
-import simdModule from "./_tfjs_wasm_binary.js";
+import * as binaries from "./_tfjs_wasm_binary.js";
 import { registerWasmKernels } from "./wasm_kernels/mod.ts";
 import { prepareWebGpu } from "./webgpu.ts";
 
@@ -37,6 +37,14 @@ export interface BackendChoice {
 export interface InitBackendOptions {
   /** Which backend to use; `auto` (the default) prefers a hardware WebGPU adapter, then WASM-SIMD. */
   backend?: BackendRequest;
+  /**
+   * On WASM-SIMD, run tfjs-backend-wasm on a shared memory, which kernel
+   * threads need (`startKernelThreads`); default false: a plain memory, on
+   * which the convolution kernels run faster (1.10x,
+   * tests/shared_memory_bench.ts). Switching restarts the backend, dropping
+   * its tensors.
+   */
+  sharedMemory?: boolean;
 }
 
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i;
@@ -56,6 +64,7 @@ const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
   const request = options.backend ?? "auto";
+  wasmMemory.wanted = options.sharedMemory ? "shared" : "plain";
   if (request === "cpu") return await activate("cpu", "requested with --backend cpu");
   if (request === "wasm") return await activate("wasm", "requested with --backend wasm");
 
@@ -112,41 +121,57 @@ async function activate(
 }
 
 const WASM_KEY = "diabolo:tfjs-backend-wasm-simd.wasm";
+/** tfjs-backend-wasm's registration priority (its own). */
+const WASM_PRIORITY = 2;
 let wasmPrepared = false;
+/** What our `fetch` answers for the binary, and `WebAssembly.instantiate` recognises. */
+const marker = new ArrayBuffer(0);
+/** The memory the wasm backend was started on, and the one the next start asks for. */
+const wasmMemory: { started?: "plain" | "shared"; wanted: "plain" | "shared" } = {
+  wanted: "plain",
+};
 
 /**
- * Points the wasm backend at the SIMD binary from our module graph and
- * registers our kernels for it. tfjs fetches the binary through its
- * platform's `fetch` and instantiates the bytes; we answer that fetch with a
- * marker buffer and, for the duration of the backend's start, let
- * `WebAssembly.instantiate` turn the marker into the precompiled module.
+ * Points the wasm backend at the SIMD binary from our module graph, with a
+ * plain or a shared memory as asked, and registers our kernels for it. tfjs
+ * fetches the binary through its platform's `fetch` and instantiates the
+ * bytes; we answer that fetch with a marker buffer and, for the duration of
+ * the backend's start, let `WebAssembly.instantiate` turn the marker into the
+ * precompiled module. A backend started on the other memory is replaced.
  */
 function prepareWasm(): void {
-  if (wasmPrepared) return;
-  wasmPrepared = true;
-  const marker = new ArrayBuffer(0);
-  const platform = tf.env().platform;
-  const fetchOriginal = platform.fetch.bind(platform);
-  platform.fetch = (path: string, init?: RequestInit) =>
-    path === WASM_KEY
-      ? Promise.resolve(
-        { ok: true, arrayBuffer: () => Promise.resolve(marker) } as unknown as Response,
-      )
-      : fetchOriginal(path, init);
+  if (!wasmPrepared) {
+    wasmPrepared = true;
+    const platform = tf.env().platform;
+    const fetchOriginal = platform.fetch.bind(platform);
+    platform.fetch = (path: string, init?: RequestInit) =>
+      path === WASM_KEY
+        ? Promise.resolve(
+          { ok: true, arrayBuffer: () => Promise.resolve(marker) } as unknown as Response,
+        )
+        : fetchOriginal(path, init);
+    setWasmPaths({
+      "tfjs-backend-wasm.wasm": WASM_KEY,
+      "tfjs-backend-wasm-simd.wasm": WASM_KEY,
+      "tfjs-backend-wasm-threaded-simd.wasm": WASM_KEY,
+    }, true);
+    registerWasmKernels();
+  }
+  const { started, wanted } = wasmMemory;
+  if (started === wanted) return;
+  if (started) {
+    // tfjs starts a backend once; another memory takes a new instance of it.
+    const factory = tf.findBackendFactory("wasm")!;
+    tf.removeBackend("wasm");
+    tf.registerBackend("wasm", factory, WASM_PRIORITY);
+  }
+  wasmMemory.started = wanted;
+  const module = binaries[wanted];
   const instantiate = WebAssembly.instantiate;
   WebAssembly.instantiate =
     ((source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
       if (source !== marker) return instantiate(source as BufferSource, imports);
       WebAssembly.instantiate = instantiate;
-      return instantiate(simdModule, imports).then((instance) => ({
-        instance,
-        module: simdModule,
-      }));
+      return instantiate(module, imports).then((instance) => ({ instance, module }));
     }) as typeof WebAssembly.instantiate;
-  setWasmPaths({
-    "tfjs-backend-wasm.wasm": WASM_KEY,
-    "tfjs-backend-wasm-simd.wasm": WASM_KEY,
-    "tfjs-backend-wasm-threaded-simd.wasm": WASM_KEY,
-  }, true);
-  registerWasmKernels();
 }

@@ -16,7 +16,7 @@ import { parseTaskArgs, UsageError } from "./main.ts";
 import { MODELS } from "../models/registry.ts";
 import type { ModelSpec } from "../models/model.ts";
 import type { BackendRequest } from "../backend/backend.ts";
-import type { WorkersRequest } from "../train/config.ts";
+import type { ParallelRequest, WorkersRequest } from "../train/config.ts";
 import { parseClassList } from "../data/classes.ts";
 import { invalidValue, type OptionDecl, OPTIONS, validateSettings } from "../train/options.ts";
 import type { ResumeOptions, TrainOptions } from "../train/train.ts";
@@ -147,16 +147,16 @@ export function parseTrainArgs(args: string[]): TrainCommand {
       );
     }
     const extra = Object.keys(values).filter((k) =>
-      !["resume", "epochs", "backend", "workers", "quiet", "report"].includes(k)
+      !["resume", "epochs", "backend", "workers", "parallel", "quiet", "report"].includes(k)
     );
     if (extra.length) {
       throw new UsageError(
-        `--resume keeps the run's settings; only --epochs, --backend and --workers may change (got --${
+        `--resume keeps the run's settings; only --epochs, --backend, --workers and --parallel may change (got --${
           extra[0]
         })`,
       );
     }
-    for (const key of ["epochs", "backend", "workers"]) {
+    for (const key of ["epochs", "backend", "workers", "parallel"]) {
       const o = OPTIONS.find((o) => o.key === key)!;
       if (settings[key] !== undefined) {
         validateSettings({ model: o.models[0], [key]: settings[key] });
@@ -169,6 +169,8 @@ export function parseTrainArgs(args: string[]): TrainCommand {
         epochs: settings.epochs as number | undefined,
         backend: settings.backend as BackendRequest | undefined,
         workers: settings.workers as WorkersRequest | undefined,
+        ...(settings.parallel !== undefined &&
+          { parallel: settings.parallel as ParallelRequest }),
         quiet,
         ...(positionals.length && { model: positionals[0] }),
       },

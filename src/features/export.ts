@@ -15,7 +15,7 @@ import { loadRun } from "../inference/load_run.ts";
 import { encode, latentSize } from "../inference/codec.ts";
 import { loadData } from "../data/load.ts";
 import { type Dataset, floatImages } from "../data/dataset.ts";
-import { chooseWorkers, Replicas, shareDataset } from "../train/parallel.ts";
+import { chooseWorkers, Replicas, shareDataset, startWorkers } from "../train/parallel.ts";
 import type { WorkersRequest } from "../train/config.ts";
 import { dataOptions } from "../train/config.ts";
 import type { BackendRequest } from "../backend/backend.ts";
@@ -74,26 +74,25 @@ export async function exportFeatures(
   const run = await loadRun(runDir, { backend: options.backend });
   const { train, test } = await loadData(dataOptions(run.config));
   const dims = latentSize(run.autoencoder);
-  const workers = chooseWorkers(options.workers ?? "auto", {
+  const choice = chooseWorkers(options.workers ?? "auto", {
     backend: run.backend.name,
     batchSize: 1000,
     steps: Math.ceil((train.count + test.count) / 1000),
     minSteps: 20,
     unit: "batches of 1,000 to encode",
+    parallel: "replicas",
   });
-  const replicas = workers.count > 1
-    ? await Replicas.start({
-      count: workers.count,
-      config: run.config,
-      train: shareDataset(test),
-      autoencoder: run.autoencoder,
-    }).catch((e) => {
-      workers.reason = `${workers.count} asked (${workers.reason}), but workers could not start: ` +
-        `${(e as Error).message}; encoding on the main thread alone`;
-      workers.count = 1;
-      return undefined;
-    })
-    : undefined;
+  const { workers, replicas, threads } = await startWorkers(
+    choice,
+    () =>
+      Replicas.start({
+        count: choice.count,
+        config: run.config,
+        train: shareDataset(test),
+        autoencoder: run.autoencoder,
+      }),
+    "encoding",
+  );
   options.log?.(`workers: ${workers.count} (${workers.reason})`);
   const codes = async (data: Dataset) =>
     replicas
@@ -109,6 +108,7 @@ export async function exportFeatures(
     };
   } finally {
     replicas?.stop();
+    threads?.stop();
   }
   const out = options.out ?? runDir;
   await ensureDir(out);

@@ -19,8 +19,10 @@ import type { Layout } from "../data/numpy_images.ts";
 import type { LoadDataOptions } from "../data/load.ts";
 import type { Scaling } from "../data/scaling.ts";
 
-/** What `--workers` takes: a count of replicas, or `auto`. */
+/** What `--workers` takes: a count of threads, or `auto`. */
 export type WorkersRequest = number | "auto";
+/** What `--parallel` takes: `replicas`, `kernels` or `auto` (see `chooseWorkers`). */
+export type ParallelRequest = "replicas" | "kernels" | "auto";
 import type { NormalizeMethod } from "../data/scaling.ts";
 
 /** Settings every model takes, with their defaults. */
@@ -44,8 +46,10 @@ export interface RunSettings
   seed?: number;
   /** Backend (default `auto`). */
   backend?: BackendRequest;
-  /** Replicas training in parallel, the main thread's included (default `auto`; see `chooseWorkers`). */
+  /** Threads training in parallel, the main thread's included (default `auto`; see `chooseWorkers`). */
   workers?: WorkersRequest;
+  /** How they share a step (default `auto`; see `chooseWorkers`). */
+  parallel?: ParallelRequest;
   /** Folder of the four IDX files, or a `.npy` / `.npz` of images (default: the packaged MNIST). */
   data?: string;
   /** A `.npy` of labels for a `.npy` `data` (default: none, or the archive's). */
@@ -94,6 +98,11 @@ export interface RunConfig
    * absent in runs made before workers, which trained on one).
    */
   workers?: WorkersRequest;
+  /**
+   * How they share a step (`auto` chooses again when the run is resumed;
+   * absent in runs made before kernel threads, whose workers were replicas).
+   */
+  parallel?: ParallelRequest;
   /** Folder of the IDX files or `.npy` / `.npz` file, or `null` for the packaged MNIST. */
   data: string | null;
   /** Labels file of a `.npy` source, or `null` (absent in runs made before NumPy sources). */

@@ -282,7 +282,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     evalSeed: deriveSeed(settings.seed, 0xe7a1),
     settings,
     backend: options.backend,
-    workers: options.workers ?? { count: 1, reason: "the main thread alone" },
+    workers: options.workers ?? { count: 1, mode: "replicas", reason: "the main thread alone" },
     replicas: options.replicas,
     totalEpochs: phases.reduce((n, p) => n + p.epochs, 0),
     // A model with its own loss (KL, penalties, cross-entropy) reports that, not the bare reconstruction.
@@ -426,8 +426,8 @@ async function measure(
     images_per_s: Math.round(run.train.count / trained.seconds),
     backend: run.backend.name,
     ...memoryUse(),
+    ...(run.workers.count > 1 && { workers: run.workers.count, parallel: run.workers.mode }),
     ...(trained.workers && profile && {
-      workers: trained.workers.length + 1,
       worker_num_tensors: trained.workers.reduce((n, w) => n + w.numTensors, 0),
       workers_profile: profileLine([profile, ...trained.workers.map((w) => w.profile)]),
     }),

@@ -14,7 +14,7 @@
  * @module
  */
 import { tf } from "../deps.ts";
-import { ADAM } from "../backend/wasm_kernels/adam.ts";
+import { ADAM, adamInPlace } from "../backend/wasm_kernels/adam.ts";
 
 /** Options for {@linkcode Adam}. */
 export interface AdamOptions {
@@ -95,6 +95,8 @@ export class Adam {
         if (!g) return;
         if (fused) {
           const inputs = { w, g, m: this.#m[i], v: this.#v[i] };
+          // Over the variables' own memory when nothing else shares it, else into new tensors.
+          if (adamInPlace(inputs, attrs)) return;
           const [w1, m1, v1] = tf.engine().runKernel(ADAM, inputs, attrs) as tf.Tensor[];
           w.assign(w1);
           this.#m[i].assign(m1);

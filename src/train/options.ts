@@ -136,6 +136,15 @@ const SHARED: Shared[] = [
       "of 200+ steps)",
   },
   {
+    key: "parallel",
+    type: "choice",
+    choices: ["auto", "replicas", "kernels"],
+    default: "auto",
+    help: "how workers share a step: replicas each take a slice of the batch; kernels split " +
+      "every big product and update of one model (same result as one worker, bit for bit); " +
+      "auto: kernels for models without convolutions, else replicas",
+  },
+  {
     key: "data",
     type: "text",
     value: "PATH",

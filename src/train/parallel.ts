@@ -22,11 +22,12 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
-import type { Autoencoder } from "../models/model.ts";
-import type { RunConfig, WorkersRequest } from "./config.ts";
+import type { Autoencoder, ModelSpec } from "../models/model.ts";
+import type { ParallelRequest, RunConfig, WorkersRequest } from "./config.ts";
 import type { TrainStep } from "./step.ts";
 import { exchangeMemory, GradientExchange, type StepProfile } from "./exchange.ts";
 import { parameterCount } from "./_replica.ts";
+import { type KernelThreads, startKernelThreads } from "../backend/kernel_threads.ts";
 import { encodeInto, latentSize } from "../inference/codec.ts";
 import type {
   EncodeRequest,
@@ -44,10 +45,19 @@ import {
   type Evaluation,
 } from "./evaluate.ts";
 
-/** How many replicas train, and why. */
+/**
+ * How several threads share a step: `replicas` each compute the gradients of
+ * a slice of the batch and sum them ({@linkcode Replicas}); `kernels` split
+ * each big kernel of the one model (src/backend/kernel_threads.ts).
+ */
+export type ParallelMode = "replicas" | "kernels";
+
+/** How many threads train, how, and why. */
 export interface WorkersChoice {
-  /** Replicas (the main thread's included); 1 trains on the main thread alone. */
+  /** Threads (the main thread's included); 1 trains on the main thread alone. */
   count: number;
+  /** How they share the step (with one, `replicas`: there are none to share with). */
+  mode: ParallelMode;
   /** One line saying why, for the log. */
   reason: string;
 }
@@ -56,16 +66,20 @@ export interface WorkersChoice {
 export interface ChooseWorkersOptions {
   /** The backend training runs on: workers run tfjs-wasm, so only `wasm` trains on several. */
   backend: string;
-  /** Samples per step: every replica gets at least {@linkcode MIN_SLICE} of them under `auto`. */
+  /** Samples per step: under `auto`, every replica gets at least {@linkcode MIN_SLICE} of them. */
   batchSize: number;
-  /** Steps the run will take: under `auto`, a run too short to repay starting workers takes one. */
+  /** Steps the run will take: under `auto`, a run too short to repay starting replicas takes one. */
   steps: number;
-  /** The fewest steps `auto` starts workers for (default {@linkcode MIN_STEPS}). */
+  /** The fewest steps `auto` starts replicas for (default {@linkcode MIN_STEPS}). */
   minSteps?: number;
   /** What a step is, for the reason (default `steps`; e.g. `batches of 1,000 to encode`). */
   unit?: string;
   /** Hardware threads (default `navigator.hardwareConcurrency`). */
   cores?: number;
+  /** How threads share the step (default `auto`: see {@linkcode parallelMode}). */
+  parallel?: ParallelRequest;
+  /** The model trained (default: none, and `auto` takes replicas). */
+  spec?: ModelSpec;
 }
 
 /**
@@ -79,19 +93,42 @@ export interface ChooseWorkersOptions {
 export const MIN_SLICE = 64;
 /** Steps below which `auto` keeps one replica: a worker takes about a second to start. */
 export const MIN_STEPS = 200;
-/** The most replicas `auto` starts. */
+/** The most threads `auto` starts. */
 export const MAX_AUTO = 8;
 
 /**
- * The number of replicas for `request`: a count is kept (on the wasm
- * backend); `auto` takes one per hardware thread, at most
- * {@linkcode MAX_AUTO}, with at least {@linkcode MIN_SLICE} samples each, and
- * one for runs of fewer than {@linkcode MIN_STEPS} steps.
+ * How threads share the steps of a model of `spec` under `request`:
+ * `kernels` for a model without convolutions, which spends its step in
+ * products and Adam updates that kernel threads split (`deno task
+ * bench:train --workers 1,2`: on 2 threads the VAE ran a step 1.5x faster
+ * as kernel threads, and slower as replicas), else `replicas`, since
+ * convolutions run on one thread each.
+ *
+ * @example
+ * ```ts
+ * import { MODELS } from "../models/registry.ts";
+ * parallelMode("auto", MODELS.vae); // "kernels"
+ * parallelMode("auto", MODELS.conv); // "replicas"
+ * ```
+ */
+export function parallelMode(request: ParallelRequest | undefined, spec: ModelSpec): ParallelMode {
+  if (request && request !== "auto") return request;
+  return spec.convolutional ? "replicas" : "kernels";
+}
+
+/**
+ * The number of threads for `request` and how they share a step: a count is
+ * kept (on the wasm backend) and `auto` takes one per hardware thread, at
+ * most {@linkcode MAX_AUTO}, sharing steps as {@linkcode parallelMode}
+ * says; under `auto`, replicas get
+ * at least {@linkcode MIN_SLICE} samples each, and runs of fewer than
+ * {@linkcode MIN_STEPS} steps take one.
  *
  * @example
  * ```ts
  * import { chooseWorkers } from "./parallel.ts";
  * chooseWorkers(2, { backend: "webgpu", batchSize: 64, steps: 1000 }).count; // 1
+ * chooseWorkers(2, { backend: "wasm", batchSize: 64, steps: 1000, parallel: "kernels" }).mode; // "kernels"
  * ```
  */
 export function chooseWorkers(
@@ -99,28 +136,94 @@ export function chooseWorkers(
   options: ChooseWorkersOptions,
 ): WorkersChoice {
   const { backend, batchSize, steps } = options;
+  const parallel = options.parallel ?? "auto";
+  const mode: ParallelMode = options.spec
+    ? parallelMode(parallel, options.spec)
+    : parallel === "auto"
+    ? "replicas"
+    : parallel;
+  const how = parallel !== "auto"
+    ? `${mode} (--parallel ${mode})`
+    : mode === "kernels"
+    ? "kernel threads (a model without convolutions)"
+    : "replicas";
   if (backend !== "wasm") {
-    return { count: 1, reason: `workers run tfjs-wasm; the ${backend} backend trains on one` };
+    return {
+      count: 1,
+      mode: "replicas",
+      reason: `workers run tfjs-wasm; the ${backend} backend trains on one`,
+    };
   }
   if (request !== "auto") {
-    return { count: request, reason: `requested with --workers ${request}` };
+    const reason = `requested with --workers ${request}` + (request > 1 ? `; ${how}` : "");
+    return { count: request, mode, reason };
   }
   const cores = options.cores ?? (navigator.hardwareConcurrency || 1);
-  if (cores < 2) return { count: 1, reason: "auto: one hardware thread" };
+  if (cores < 2) return { count: 1, mode: "replicas", reason: "auto: one hardware thread" };
+  if (mode === "kernels") {
+    const count = Math.min(cores, MAX_AUTO);
+    return { count, mode, reason: `auto: ${cores} hardware threads; ${how}` };
+  }
   if (steps < (options.minSteps ?? MIN_STEPS)) {
     return {
       count: 1,
+      mode,
       reason: `auto: ${steps} ${options.unit ?? "steps"} are too few to repay starting workers`,
     };
   }
   const count = Math.max(1, Math.min(cores, MAX_AUTO, Math.floor(batchSize / MIN_SLICE)));
   return {
     count,
-    reason: `auto: ${cores} hardware threads` +
+    mode,
+    reason: `auto: ${cores} hardware threads; ${how}` +
       (count < Math.min(cores, MAX_AUTO)
-        ? `; ${MIN_SLICE}+ of the ${batchSize} samples a step for each replica`
+        ? `, ${MIN_SLICE}+ of the ${batchSize} samples a step for each`
         : ""),
   };
+}
+
+/** What {@linkcode startWorkers} started. */
+export interface StartedWorkers {
+  /** The choice, or one thread saying why what it asked for could not start. */
+  workers: WorkersChoice;
+  /** The replicas, when `workers` asked for them. */
+  replicas?: Replicas;
+  /** The kernel threads, when `workers` asked for them. */
+  threads?: KernelThreads;
+}
+
+/**
+ * Starts what `workers` chose: kernel threads, or replicas by
+ * `startReplicas`; when they cannot start (a restricted runtime), one
+ * thread, saying so (`doing`: what the main thread then does alone).
+ *
+ * @example
+ * ```ts
+ * import { chooseWorkers, startWorkers } from "./parallel.ts";
+ * const choice = chooseWorkers(1, { backend: "wasm", batchSize: 64, steps: 10 });
+ * const { workers } = await startWorkers(choice, () => Promise.reject(new Error("unused")), "training");
+ * ```
+ */
+export async function startWorkers(
+  workers: WorkersChoice,
+  startReplicas: () => Promise<Replicas>,
+  doing: string,
+): Promise<StartedWorkers> {
+  if (workers.count === 1) return { workers };
+  try {
+    return workers.mode === "kernels"
+      ? { workers, threads: await startKernelThreads({ count: workers.count }) }
+      : { workers, replicas: await startReplicas() };
+  } catch (e) {
+    return {
+      workers: {
+        count: 1,
+        mode: "replicas",
+        reason: `${workers.count} asked (${workers.reason}), but workers could not start: ` +
+          `${(e as Error).message}; ${doing} on the main thread alone`,
+      },
+    };
+  }
 }
 
 /** A worker's profile over the last epoch, and its live tensors. */

@@ -16,7 +16,7 @@
  */
 import { type BackendChoice, type BackendRequest, initBackend } from "../backend/backend.ts";
 import { loadData } from "../data/load.ts";
-import { type Dataset, holdOut } from "../data/dataset.ts";
+import { holdOut } from "../data/dataset.ts";
 import { getModel } from "../models/registry.ts";
 import type { Autoencoder, LossName } from "../models/model.ts";
 import {
@@ -36,12 +36,13 @@ import {
 } from "../run/run_folder.ts";
 import {
   dataOptions,
+  type ParallelRequest,
   resolveConfig,
   type RunConfig,
   type RunSettings,
   type WorkersRequest,
 } from "./config.ts";
-import { chooseWorkers, Replicas, shareDataset, type WorkersChoice } from "./parallel.ts";
+import { chooseWorkers, parallelMode, Replicas, shareDataset, startWorkers } from "./parallel.ts";
 import { describeScaling } from "../data/scaling.ts";
 import { type EpochMetrics, fit, type FitCallback, type TrainingState } from "./fit.ts";
 import { createTrainStep, type TrainStep } from "./step.ts";
@@ -79,6 +80,11 @@ export interface ResumeOptions extends RunOutputOptions {
    * made before workers). The rest equals an uninterrupted run with the same count.
    */
   workers?: WorkersRequest;
+  /**
+   * How they share a step for the rest of the run (default: what it asked
+   * for, `replicas` in runs made before kernel threads).
+   */
+  parallel?: ParallelRequest;
   /** The model the run must be of; another is refused before any work (default: any). */
   model?: string;
 }
@@ -161,6 +167,7 @@ export async function resume(runDir: string, options: ResumeOptions = {}): Promi
   if (options.epochs !== undefined) config.epochs = options.epochs;
   if (options.backend !== undefined) config.backend = options.backend;
   config.workers = options.workers ?? config.workers ?? 1;
+  config.parallel = options.parallel ?? config.parallel ?? "replicas";
   if (config.valSplit === undefined) {
     config.valSplit = 0;
     if (config.earlyStopping > 0) {
@@ -184,7 +191,10 @@ async function run(
   // Refused before any data is read when the options tell the shape (see checkBeforeLoading).
   await checkBeforeLoading(spec, settings, { newRun: !resuming });
   const log = options.log ?? ((line: string) => console.log(line));
-  const backend = await initBackend({ backend: settings.backend });
+  // Kernel threads work on a shared memory, which the backend is started on.
+  const sharedMemory = settings.workers !== 1 &&
+    parallelMode(settings.parallel, spec) === "kernels";
+  const backend = await initBackend({ backend: settings.backend, sharedMemory });
   const { train: all, test: testSet, scaling, description } = await loadData({
     ...dataOptions(settings),
     trainSize: settings.trainSize ?? undefined,
@@ -208,7 +218,21 @@ async function run(
   const { state, metrics } = resuming
     ? await restore(runDir, ae, step, log, validation !== undefined)
     : { state: { epoch: 0 }, metrics: [] };
-  const { workers, replicas, train } = await startWorkers(config, backend, trainSet, ae, step);
+  const choice = chooseWorkers(config.workers ?? "auto", {
+    backend: backend.name,
+    batchSize: config.batchSize,
+    steps: Math.ceil(trainSet.count / config.batchSize) * config.epochs,
+    parallel: config.parallel,
+    spec,
+  });
+  // Replicas read the training set from shared memory.
+  const shared = choice.count > 1 && choice.mode === "replicas" ? shareDataset(trainSet) : trainSet;
+  const { workers, replicas, threads } = await startWorkers(
+    choice,
+    () => Replicas.start({ count: choice.count, config, train: shared, autoencoder: ae, step }),
+    "training",
+  );
+  const train = replicas ? shared : trainSet;
   const writer = new RunFolderWriter(runDir, config, backend);
   const callbacks = options.callbacks ?? standardCallbacks(writer, {
     ...options,
@@ -237,48 +261,8 @@ async function run(
         : "; no checkpoint was written";
     }
     throw e;
-  }).finally(() => replicas?.stop());
+  }).finally(() => (replicas?.stop(), threads?.stop()));
   return { runDir, config, backend, metrics: result.metrics, autoencoder: ae, state: result.state };
-}
-
-/**
- * The replicas `config.workers` asks for on `backend`, started with the
- * model's weights and optimizer state, and the training set they share;
- * one (the main thread) when workers cannot start, saying why.
- */
-async function startWorkers(
-  config: RunConfig,
-  backend: BackendChoice,
-  train: Dataset,
-  autoencoder: Autoencoder,
-  step: TrainStep,
-): Promise<{ workers: WorkersChoice; replicas?: Replicas; train: Dataset }> {
-  const workers = chooseWorkers(config.workers ?? "auto", {
-    backend: backend.name,
-    batchSize: config.batchSize,
-    steps: Math.ceil(train.count / config.batchSize) * config.epochs,
-  });
-  if (workers.count === 1) return { workers, train };
-  const shared = shareDataset(train);
-  try {
-    const replicas = await Replicas.start({
-      count: workers.count,
-      config,
-      train: shared,
-      autoencoder,
-      step,
-    });
-    return { workers, replicas, train: shared };
-  } catch (e) {
-    return {
-      train,
-      workers: {
-        count: 1,
-        reason: `${workers.count} asked (${workers.reason}), but workers could not start: ` +
-          `${(e as Error).message}; training on the main thread alone`,
-      },
-    };
-  }
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
+import type { HeapKernel } from "./_modules.js";
 
 /** The slice of tfjs-backend-wasm's `BackendWasm` our kernels use. */
 export interface WasmBackend {
@@ -19,16 +20,21 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-const instances = new WeakMap<WebAssembly.Module, WeakMap<WebAssembly.Memory, unknown>>();
-const workspaces = new WeakMap<WasmBackend, { address: number; bytes: number; asked: number }>();
+const instances = new WeakMap<HeapKernel, WeakMap<WebAssembly.Memory, unknown>>();
+/** Every thread's work area, by backend and thread (0: the calling one; see kernel_threads.ts). */
+const workspaces = new WeakMap<WasmBackend, { address: number; bytes: number; asked: number }[]>();
 
-/** The exports of `module` instantiated on the backend's memory (once per memory). */
-export function onHeap<T>(module: WebAssembly.Module, backend: unknown): T {
+/**
+ * The exports of `kernel` instantiated on the backend's memory (once per
+ * memory), from its build for a shared memory when the backend's is shared.
+ */
+export function onHeap<T>(kernel: HeapKernel, backend: unknown): T {
   const memory = (backend as WasmBackend).wasm.asm.memory;
-  let byMemory = instances.get(module);
-  if (!byMemory) instances.set(module, byMemory = new WeakMap());
+  let byMemory = instances.get(kernel);
+  if (!byMemory) instances.set(kernel, byMemory = new WeakMap());
   let exports = byMemory.get(memory);
   if (!exports) {
+    const module = memory.buffer instanceof SharedArrayBuffer ? kernel.shared : kernel.plain;
     exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
     byMemory.set(memory, exports);
   }
@@ -53,32 +59,34 @@ const CANARY = 16;
 const CANARY_BYTE = 0xa5;
 
 /**
- * A work area of at least `bytes` on the heap, shared by every kernel call
- * (calls do not overlap) and kept for the next; reallocated when too small.
- * A canary follows the `bytes` asked for, so that tests can tell a kernel
- * that wrote past its area ({@linkcode workspaceIntact}).
+ * A work area of at least `bytes` on the heap for thread `thread` (default
+ * 0, the calling one), shared by that thread's kernel calls (which do not
+ * overlap) and kept for the next; reallocated when too small. A canary
+ * follows the `bytes` asked for, so that tests can tell a kernel that wrote
+ * past its area ({@linkcode workspaceIntact}).
  */
-export function workspace(backend: unknown, bytes: number): number {
+export function workspace(backend: unknown, bytes: number, thread = 0): number {
   const b = backend as WasmBackend;
-  let current = workspaces.get(b);
+  let areas = workspaces.get(b);
+  if (!areas) workspaces.set(b, areas = []);
+  let current = areas[thread];
   if (!current || current.bytes < bytes + CANARY) {
     if (current) b.wasm._free(current.address);
     const size = Math.max(bytes + CANARY, 2 * (current?.bytes ?? 0));
     const area = b.wasm._malloc(size);
     if (!area) throw new Error(`wasm backend: no room for a ${size}-byte kernel work area`);
-    current = { address: area, bytes: size, asked: bytes };
-    workspaces.set(b, current);
+    current = areas[thread] = { address: area, bytes: size, asked: bytes };
   }
   current.asked = bytes;
   new Uint8Array(b.wasm.asm.memory.buffer, current.address + bytes, CANARY).fill(CANARY_BYTE);
   return current.address;
 }
 
-/** Whether the canary after the work area of the last kernel call is untouched. */
+/** Whether the canaries after every thread's work area of the last kernel calls are untouched. */
 export function workspaceIntact(backend: unknown): boolean {
   const b = backend as WasmBackend;
-  const current = workspaces.get(b);
-  if (!current) return true;
-  const canary = new Uint8Array(b.wasm.asm.memory.buffer, current.address + current.asked, CANARY);
-  return canary.every((x) => x === CANARY_BYTE);
+  return (workspaces.get(b) ?? []).every((current) =>
+    new Uint8Array(b.wasm.asm.memory.buffer, current.address + current.asked, CANARY)
+      .every((x) => x === CANARY_BYTE)
+  );
 }

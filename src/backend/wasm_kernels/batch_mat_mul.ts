@@ -9,9 +9,13 @@
 import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
 import type { MatmulExports } from "./_exports.ts";
-import { address, onHeap, output, workspace } from "./_heap.ts";
+import { address, onHeap, output } from "./_heap.ts";
+import { chunkCount, runJob } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Multiply-adds below which a product runs on one thread: about 10 us of it. */
+const MIN_SPLIT = 1 << 18;
 
 /** out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU when given. */
 function product(
@@ -43,26 +47,31 @@ function product(
   const batch = size(outer);
   const { backend } = args;
   const kernel = onHeap<MatmulExports>(module, backend);
-  const work = workspace(backend, kernel.matmulWork());
-  const [out, c] = output(backend, [...outer, m, n]);
+  const [out, cOut] = output(backend, [...outer, m, n]);
   const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
-  kernel.matmul(
-    address(backend, a),
-    address(backend, b),
-    c,
-    work,
-    batch,
-    batchA,
-    batchB,
-    m,
-    n,
-    k,
-    +transposeA,
-    +transposeB,
-  );
+  const [pa, pb] = [address(backend, a), address(backend, b)];
+  // Big products in blocks of rows (whole A panels of 4) or of columns (whole B
+  // panels of 8), one per thread: each thread packs all of the other operand,
+  // so the split is along the side whose operand is the bigger to pack.
+  const byRows = m > n;
+  const [side, panel] = byRows ? [m, 4] : [n, 8];
+  const chunks = batch * m * n * k >= MIN_SPLIT ? chunkCount(backend, Math.floor(side / panel)) : 1;
+  const edge = (c: number) => c === chunks ? side : Math.round((c * side) / chunks / panel) * panel;
+  const flags = [+transposeA, +transposeB];
+  runJob(backend, {
+    module: "matmul",
+    fn: "matmul",
+    chunks,
+    args: (c) => {
+      const [lo, hi] = [edge(c), edge(c + 1)];
+      const block = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
+      return [pa, pb, cOut, 0, batch, batchA, batchB, m, n, k, ...flags, ...block];
+    },
+    work: { at: 3, bytes: kernel.matmulWork() },
+  });
   if (epilogue) {
     const bias = epilogue.bias ? address(backend, epilogue.bias) : 0;
-    kernel.biasRelu(c, bias, batch * m, n, +epilogue.relu);
+    kernel.biasRelu(cOut, bias, batch * m, n, +epilogue.relu);
   }
   return out;
 }

@@ -1,0 +1,142 @@
+/**
+ * Kernel threads split products and Adam updates among workers on
+ * tfjs-backend-wasm's shared heap, and the results are the one-thread
+ * results bit for bit: every product shape (transposes, batches, columns
+ * that are no multiple of 8, fused bias and ReLU), every update size, and
+ * whole training steps.
+ */
+import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { tf } from "../src/deps.ts";
+import { initBackend } from "../src/backend/backend.ts";
+import { startKernelThreads, threadCount } from "../src/backend/kernel_threads.ts";
+import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
+import { Adam } from "../src/train/optimizer.ts";
+import { createTrainStep } from "../src/train/step.ts";
+import { MODELS } from "../src/models/registry.ts";
+import { Rng } from "../src/random.ts";
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({
+    name,
+    fn: async () => {
+      await initBackend({ backend: "wasm", sharedMemory: true });
+      await fn();
+    },
+    sanitizeOps: false,
+    sanitizeResources: false,
+  });
+
+function random(shape: number[], rng: Rng): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: size }, () => rng.normal()), shape);
+}
+
+/** `f`'s values with 1 thread, then with `count`; the threads stop afterwards. */
+async function alone<T>(count: number, f: () => T): Promise<[T, T]> {
+  const one = f();
+  const threads = await startKernelThreads({ count });
+  try {
+    assertEquals(threadCount(tf.backend()), count);
+    return [one, f()];
+  } finally {
+    threads.stop();
+  }
+}
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
+
+type Product = { m: number; k: number; n: number; ta?: boolean; tb?: boolean; batch?: number[] };
+
+const PRODUCTS: Product[] = [
+  { m: 64, k: 784, n: 256 }, // a dense layer forward
+  { m: 784, k: 64, n: 256, ta: true }, // its weight gradient
+  { m: 64, k: 256, n: 784, tb: true }, // its input gradient
+  { m: 100, k: 300, n: 100 }, // columns no multiple of 8
+  { m: 37, k: 513, n: 203, ta: true, tb: true },
+  { m: 33, k: 70, n: 45, batch: [3] }, // a batch, B broadcast from one matrix
+  { m: 200, k: 1, n: 300 },
+];
+
+test("a product on 2 and 3 threads is the 1-thread product bit for bit", async () => {
+  for (const count of [2, 3]) {
+    for (const { m, k, n, ta = false, tb = false, batch = [] } of PRODUCTS) {
+      const rng = new Rng(m * n + k);
+      const a = random([...batch, ...(ta ? [k, m] : [m, k])], rng);
+      const b = random(tb ? [n, k] : [k, n], rng);
+      const [one, split] = await alone(count, () => tf.matMul(a, b, ta, tb).dataSync());
+      assert(same(one, split), `${count} threads: ${m}x${k}x${n} ta ${ta} tb ${tb}`);
+      assert(workspaceIntact(tf.backend()), "a thread wrote past its work area");
+      tf.dispose([a, b]);
+    }
+  }
+});
+
+test("a fused product with bias and ReLU on 2 threads is the 1-thread one bit for bit", async () => {
+  const rng = new Rng(1);
+  const [x, w, bias] = [random([96, 200], rng), random([200, 136], rng), random([136], rng)];
+  const [one, split] = await alone(
+    2,
+    () => tf.fused.matMul({ a: x, b: w, bias, activation: "relu" }).dataSync(),
+  );
+  assert(same(one, split));
+  assert(one.some((v) => v === 0) && one.some((v) => v > 0), "ReLU clips some, not all");
+  tf.dispose([x, w, bias]);
+});
+
+test("an Adam update on 2 threads is the 1-thread update bit for bit, at every size", async () => {
+  for (const size of [3, 16_384, 16_387, 100_353]) {
+    const update = () => {
+      const w = tf.variable(random([size], new Rng(size)));
+      const opt = new Adam([w], { lr: 0.01, weightDecay: 0.1 });
+      for (let i = 0; i < 3; i++) opt.step({ [w.name]: tf.mul(w, 0.5) });
+      const [values, moments] = [w.dataSync(), opt.getState().moments.map((t) => t.dataSync())];
+      opt.dispose();
+      w.dispose();
+      return [values, ...moments];
+    };
+    const [one, split] = await alone(2, update);
+    one.forEach((values, i) => assert(same(values, split[i]), `size ${size}, array ${i}`));
+  }
+});
+
+test("20 training steps on 2 threads equal 20 on one, loss and weights bit for bit, with no tensor left behind", async () => {
+  for (const name of ["dense", "vae"] as const) {
+    const run = () => {
+      const ae = MODELS[name].build({ latentDim: 2, seed: 3 });
+      const step = createTrainStep(ae, { loss: name === "vae" ? "bce" : "mse", lr: 1e-3 });
+      const x = tf.randomUniform([64, 784], 0, 1, "float32", 5);
+      const before = tf.memory().numTensors;
+      const losses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const loss = step.run(x, { seed: i });
+        losses.push(loss.dataSync()[0]);
+        loss.dispose();
+      }
+      const leaked = tf.memory().numTensors - before;
+      const weights = ae.parameters.getWeights().flatMap((w) => [...w.dataSync()]);
+      x.dispose();
+      step.optimizer.dispose();
+      ae.parameters.dispose();
+      return { losses, weights, leaked };
+    };
+    const [one, split] = await alone(2, run);
+    assertEquals(split.losses, one.losses);
+    assert(same(one.weights, split.weights), `${name}: weights differ`);
+    assertEquals([one.leaked, split.leaked], [0, 0]);
+  }
+});
+
+test("stopped threads leave the kernels on one thread; threads start only on a shared wasm memory, once", async () => {
+  const threads = await startKernelThreads({ count: 2 });
+  await assertRejects(() => startKernelThreads({ count: 2 }), "already running");
+  threads.stop();
+  assertEquals(threadCount(tf.backend()), 1);
+  const x = tf.ones([64, 64]);
+  assertEquals(tf.matMul(x, x).dataSync()[0], 64);
+  x.dispose();
+  await initBackend({ backend: "wasm" });
+  await assertRejects(() => startKernelThreads({ count: 2 }), "not shared", "sharedMemory");
+  await initBackend({ backend: "cpu" });
+  await assertRejects(() => startKernelThreads({ count: 2 }), "wasm backend");
+});
