@@ -6,7 +6,6 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
 import {
   control,
   functionNames,
@@ -26,7 +25,13 @@ export interface HelperInit {
 
 type Fn = (...args: number[]) => void;
 
-self.onmessage = (e: MessageEvent<HelperInit>) => {
+// A worker's global scope, typed here without the deno.worker lib (which a published module may not reference).
+const scope = self as unknown as {
+  onmessage: (e: MessageEvent<HelperInit>) => void;
+  postMessage(message: unknown): void;
+};
+
+scope.onmessage = (e: MessageEvent<HelperInit>) => {
   const { memory, thread } = e.data;
   const c = control(e.data.control);
   const instances = new Map<number, Fn[]>();
@@ -40,7 +45,7 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     }
     return fns[f];
   };
-  self.postMessage("ready");
+  scope.postMessage("ready");
   // Jobs until told to stop: this loop never returns to the event loop.
   let seen = Atomics.load(c.ints, SLOT.JOB);
   for (;;) {
