@@ -100,6 +100,26 @@ test("an Adam update on 2 threads is the 1-thread update bit for bit, at every s
   }
 });
 
+test("elementwise kernels (tanh, log, ReLU's and tanh's gradients) on 2 threads are the 1-thread ones bit for bit", async () => {
+  for (const size of [16_384, 50_177]) {
+    const rng = new Rng(size);
+    const [x, dy] = [random([size], rng), random([size], rng)];
+    const p = tf.sigmoid(x);
+    const all = () =>
+      [
+        tf.tanh(x),
+        tf.log(p),
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(x),
+        tf.grad(
+          (t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(t), dy)),
+        )(x),
+      ].map((t) => t.dataSync());
+    const [one, split] = await alone(2, all);
+    one.forEach((values, i) => assert(same(values, split[i]), `size ${size}, op ${i}`));
+    tf.dispose([x, dy, p]);
+  }
+});
+
 test("20 training steps on 2 threads equal 20 on one, loss and weights bit for bit, with no tensor left behind", async () => {
   for (const name of ["dense", "vae"] as const) {
     const run = () => {

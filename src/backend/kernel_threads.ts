@@ -231,3 +231,55 @@ export function runJob(backend: unknown, job: KernelJob): void {
     throw new Error(`kernel thread: ${job.module}.${job.fn} failed`);
   }
 }
+
+/** Elements below which an elementwise call runs on one thread: a few microseconds of it. */
+const MIN_RANGE_SPLIT = 1 << 14;
+
+/** A job for {@linkcode runRanges}: one elementwise kernel function over `size` elements. */
+export interface RangeJob {
+  /** The kernel module. */
+  module: KernelModule;
+  /** Its function. */
+  fn: string;
+  /** Elements. */
+  size: number;
+  /** The arguments of the call over elements [from, from + count). */
+  args: (from: number, count: number) => number[];
+}
+
+/**
+ * Runs elementwise `job` over ranges of whole vectors, one per thread (see
+ * {@linkcode runJob}), or in one call when it is small or there are no
+ * helpers. A range's bounds are multiples of 4, so each element is computed
+ * by the same vector or scalar code as in one call over all.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * import { initBackend } from "./backend.ts";
+ * import { address, output } from "./wasm_kernels/_heap.ts";
+ * await initBackend({ backend: "wasm" });
+ * const x = tf.linspace(-2, 2, 8);
+ * const backend = tf.backend();
+ * const [y, at] = output(backend, [8]);
+ * const from = address(backend, x);
+ * runRanges(backend, {
+ *   module: "elementwiseMath",
+ *   fn: "tanh",
+ *   size: 8,
+ *   args: (i, count) => [from + 4 * i, at + 4 * i, count],
+ * });
+ * tf.engine().makeTensorFromTensorInfo(y).dataSync(); // tanh of each
+ * ```
+ */
+export function runRanges(backend: unknown, job: RangeJob): void {
+  const { size } = job;
+  const chunks = size >= MIN_RANGE_SPLIT ? chunkCount(backend, size >> 2) : 1;
+  const edge = (c: number) => c === chunks ? size : Math.round((c * size) / chunks / 4) * 4;
+  runJob(backend, {
+    module: job.module,
+    fn: job.fn,
+    chunks,
+    args: (c) => job.args(edge(c), edge(c + 1) - edge(c)),
+  });
+}

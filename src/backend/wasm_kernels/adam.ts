@@ -16,10 +16,7 @@
  */
 import { tf } from "../../deps.ts";
 import { address, output } from "./_heap.ts";
-import { chunkCount, runJob } from "../kernel_threads.ts";
-
-/** Floats below which an update runs on one thread: a few microseconds of it. */
-const MIN_SPLIT = 1 << 14;
+import { runRanges } from "../kernel_threads.ts";
 
 /** The kernel's name, registered for the `wasm` backend only. */
 export const ADAM = "DiaboloAdam";
@@ -58,16 +55,13 @@ function update(
   }
   const addresses = [w, g, m, v].map((t) => address(backend, t)).concat(outputs);
   const constants = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.eps, a.stepSize, a.sqrtBc2];
-  // Ranges of whole vectors, one per thread: the update is elementwise.
-  const chunks = n >= MIN_SPLIT ? chunkCount(backend, n >> 2) : 1;
-  const edge = (c: number) => c === chunks ? n : Math.round((c * n) / chunks / 4) * 4;
-  runJob(backend, {
+  runRanges(backend, {
     module: "adam",
     fn: "adam",
-    chunks,
-    args: (c) => [
-      ...addresses.map((at) => at + 4 * edge(c)),
-      edge(c + 1) - edge(c),
+    size: n,
+    args: (from, count) => [
+      ...addresses.map((at) => at + 4 * from),
+      count,
       ...constants,
       a.gradDecay,
       a.weightScale,

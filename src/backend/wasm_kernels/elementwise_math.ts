@@ -6,9 +6,8 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { elementwiseMath as module } from "./_modules.js";
-import type { ElementwiseMathExports } from "./_exports.ts";
-import { address, onHeap, output } from "./_heap.ts";
+import { address, output } from "./_heap.ts";
+import { runRanges } from "../kernel_threads.ts";
 
 function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig {
   return (stock) => ({
@@ -17,11 +16,13 @@ function unary(fn: "tanh" | "log"): (stock: tf.KernelConfig) => tf.KernelConfig 
       const { x } = args.inputs as { x: tf.TensorInfo };
       if (x.dtype !== "float32") return stock.kernelFunc(args);
       const [out, y] = output(args.backend, [...x.shape]);
-      onHeap<ElementwiseMathExports>(module, args.backend)[fn](
-        address(args.backend, x),
-        y,
-        tf.util.sizeFromShape(x.shape),
-      );
+      const from = address(args.backend, x);
+      runRanges(args.backend, {
+        module: "elementwiseMath",
+        fn,
+        size: tf.util.sizeFromShape(x.shape),
+        args: (i, count) => [from + 4 * i, y + 4 * i, count],
+      });
       return out;
     },
   });
@@ -41,12 +42,13 @@ export function stepConfig(stock: tf.KernelConfig): tf.KernelConfig {
       if (x.dtype !== "float32") return stock.kernelFunc(args);
       const { alpha } = args.attrs as unknown as tf.StepAttrs;
       const [out, y] = output(args.backend, [...x.shape]);
-      onHeap<ElementwiseMathExports>(module, args.backend).step(
-        address(args.backend, x),
-        y,
-        tf.util.sizeFromShape(x.shape),
-        alpha,
-      );
+      const from = address(args.backend, x);
+      runRanges(args.backend, {
+        module: "elementwiseMath",
+        fn: "step",
+        size: tf.util.sizeFromShape(x.shape),
+        args: (i, count) => [from + 4 * i, y + 4 * i, count, alpha],
+      });
       return out;
     },
   };
@@ -73,12 +75,13 @@ function fusedConfig(
         );
       }
       const [out, dx] = output(backend, [...b.shape]);
-      onHeap<ElementwiseMathExports>(module, backend)[fn](
-        address(backend, a),
-        address(backend, b),
-        dx,
-        n,
-      );
+      const [pa, pb] = [address(backend, a), address(backend, b)];
+      runRanges(backend, {
+        module: "elementwiseMath",
+        fn,
+        size: n,
+        args: (i, count) => [pa + 4 * i, pb + 4 * i, dx + 4 * i, count],
+      });
       return out;
     },
   };
