@@ -97,3 +97,14 @@ Deno.test("take and holdOut keep the source dtype: bytes stay bytes", () => {
   assert(rest.images instanceof Uint8Array && held!.images instanceof Uint8Array);
   assertEquals(rest.images.length + held!.images.length, data.images.length);
 });
+
+Deno.test("gather writes into `out` when given (a tensor's memory), the same values as a new array", () => {
+  for (
+    const images of [Uint8Array.of(0, 51, 255, 0, 7, 9), Float32Array.of(0, 0.2, 1, 0, 0.5, 0.7)]
+  ) {
+    const data = { images, labels: new Uint8Array(3), count: 3, height: 1, width: 2, channels: 1 };
+    const out = new Float32Array(4);
+    assertEquals(gather(data, [2, 0], out) === out, true);
+    assertEquals([...out], [...gather(data, [2, 0])]);
+  }
+});

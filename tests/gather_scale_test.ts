@@ -3,7 +3,7 @@
  * value, both scales, batches in any order and with repeats, samples smaller
  * and larger than the kernel's buffer; bad indices are refused.
  */
-import { assert, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertEquals, assertThrows, thrownMessage } from "./_assert.ts";
 import { gatherScale } from "../src/data/gather_scale.ts";
 import { gatherReference } from "./_gather_reference.ts";
 import { Rng } from "../src/random.ts";
@@ -57,4 +57,12 @@ Deno.test("an index outside the samples is a RangeError", () => {
   for (const bad of [3, -1, 0.5, NaN]) {
     assert(assertThrows(() => gatherScale(bytes, [0, bad], { size: 2 })) instanceof RangeError);
   }
+});
+
+Deno.test("gatherScale refuses an `out` that is not the batch's size", () => {
+  const bytes = new Uint8Array(4 * 3);
+  assertEquals(
+    thrownMessage(() => gatherScale(bytes, [0, 1], { size: 3, out: new Float32Array(5) })),
+    "gatherScale: out holds 5 values, not 6",
+  );
 });

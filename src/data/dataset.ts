@@ -105,7 +105,12 @@ export function subset(data: Dataset, options: SubsetOptions): Dataset {
 export function take(data: Dataset, indices: ArrayLike<number>): Dataset {
   return {
     ...data,
-    images: copyRows(data.images, sampleSize(data), indices),
+    images: copyRows(
+      data.images,
+      sampleSize(data),
+      indices,
+      emptyLike(data.images, indices.length * sampleSize(data)),
+    ),
     labels: Uint8Array.from({ length: indices.length }, (_, i) => data.labels[indices[i]]),
     count: indices.length,
   };
@@ -200,12 +205,21 @@ export function batchOrder(count: number, options: BatchOrderOptions): Uint32Arr
  * };
  * gather(data, [1, 0]); // Float32Array [1, 0, 0, 0.2]
  * ```
+ *
+ * With `out`, the batch is written there (`indices.length` samples' values)
+ * and `out` returned: a batch gathered straight into a tensor's memory.
  */
-export function gather(data: Dataset, indices: ArrayLike<number>): Float32Array {
+export function gather(
+  data: Dataset,
+  indices: ArrayLike<number>,
+  out?: Float32Array,
+): Float32Array {
   const size = sampleSize(data);
   const { images } = data;
-  if (images instanceof Float32Array) return copyRows(images, size, indices);
-  return gatherScale(images, indices, { size, scale: data.pixelScale });
+  if (images instanceof Float32Array) {
+    return copyRows(images, size, indices, out ?? new Float32Array(indices.length * size));
+  }
+  return gatherScale(images, indices, { size, scale: data.pixelScale, out });
 }
 
 /**
@@ -224,13 +238,18 @@ export function floatImages(data: Dataset): Float32Array {
   return gather(data, Uint32Array.from({ length: data.count }, (_, i) => i));
 }
 
-/** The rows `indices` (of `size` values each) of `images`, copied into one array of its type. */
+/** A new zeroed array of `images`' type and `length` values. */
+function emptyLike<T extends Float32Array | Uint8Array>(images: T, length: number): T {
+  return new (images.constructor as new (n: number) => T)(length);
+}
+
+/** The rows `indices` (of `size` values each) of `images`, copied into `out`. */
 function copyRows<T extends Float32Array | Uint8Array>(
   images: T,
   size: number,
   indices: ArrayLike<number>,
+  out: T,
 ): T {
-  const out = new (images.constructor as new (n: number) => T)(indices.length * size);
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i] * size;
     out.set(images.subarray(src, src + size), i * size);

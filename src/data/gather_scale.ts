@@ -23,6 +23,8 @@ export interface GatherScaleOptions {
   size: number;
   /** How bytes become values (default `unit`). */
   scale?: ByteScale;
+  /** Where to write the batch (default: a new array); `indices.length * size` floats. */
+  out?: Float32Array;
 }
 
 /** (offset, divisor) of each scale: the kernel computes (b - offset) / divisor. */
@@ -57,7 +59,12 @@ export function gatherScale(
   const capacity = kernel.capacity();
   const input = new Uint8Array(kernel.memory.buffer, kernel.input(), capacity);
   const output = new Float32Array(kernel.memory.buffer, kernel.output(), capacity);
-  const out = new Float32Array(indices.length * size);
+  const out = options.out ?? new Float32Array(indices.length * size);
+  if (out.length !== indices.length * size) {
+    throw new RangeError(
+      `gatherScale: out holds ${out.length} values, not ${indices.length * size}`,
+    );
+  }
   let filled = 0, written = 0;
   const flush = () => {
     kernel.scale(filled, offset, divisor);

@@ -18,6 +18,7 @@
 import { tf } from "../deps.ts";
 import { type Dataset, gather } from "../data/dataset.ts";
 import { addNoise } from "../noise.ts";
+import { tensorFilled } from "../backend/heap_tensors.ts";
 import type { NoiseName, PixelScale } from "../models/model.ts";
 
 /** A batch: the network's input, the clean target when it differs, the labels when wanted. */
@@ -64,12 +65,18 @@ export class Batches {
 
   /** The batch of samples `idx` of `data`; `noiseSeed` seeds the corruption, if the run has one. */
   make(data: Dataset, idx: ArrayLike<number>, noiseSeed: number): Batch {
-    const clean = gather(data, idx);
     const labels = this.withLabels
       ? tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]), "int32")
       : undefined;
     const { noise, noiseLevel, scale, unbounded } = this.settings;
-    if (noise === "none") return { input: this.tensor(clean), labels };
+    if (noise === "none") {
+      // Gathered straight into the tensor's memory: one copy of the batch, not two.
+      const input = tensorFilled([idx.length, ...this.inputShape], (values) => {
+        gather(data, idx, values);
+      });
+      return { input, labels };
+    }
+    const clean = gather(data, idx);
     const noisy = addNoise(clean, {
       kind: noise,
       level: noiseLevel,
