@@ -82,7 +82,7 @@ export async function exportFeatures(
     unit: "batches of 1,000 to encode",
     parallel: "replicas",
   });
-  const { workers, replicas, threads } = await startWorkers(
+  const { workers, replicas } = await startWorkers(
     choice,
     () =>
       Replicas.start({
@@ -108,7 +108,6 @@ export async function exportFeatures(
     };
   } finally {
     replicas?.stop();
-    threads?.stop();
   }
   const out = options.out ?? runDir;
   await ensureDir(out);

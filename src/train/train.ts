@@ -116,6 +116,10 @@ function timestamp(): string {
  * stopping) a seeded part of the training data becomes the validation set;
  * early stopping keeps the epoch of least validation loss in `best/` and
  * returns its weights. The test set is reported, never used to choose.
+ * On WASM-SIMD, a run that may use kernel threads (see `chooseWorkers`)
+ * starts the backend on a shared memory, and a run on replicas or one worker
+ * on a plain one: switching restarts the backend, so tensors made before on
+ * the other memory are gone.
  *
  * @example
  * ```ts
