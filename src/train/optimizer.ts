@@ -66,8 +66,11 @@ export class Adam {
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
     this.decoupled = options.decoupled ?? false;
-    this.#m = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.#v = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    // Made inside tidy, the zeros are freed and each moment alone owns its data, so Adam can
+    // update it in place from the first step.
+    const zeros = (v: tf.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(v), false));
+    this.#m = variables.map(zeros);
+    this.#v = variables.map(zeros);
   }
 
   /** Applies one update from gradients keyed by variable name. */
