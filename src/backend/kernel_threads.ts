@@ -153,13 +153,38 @@ export function threadCount(backend: unknown): number {
   return (pools.get(backend as object)?.workers.length ?? 0) + 1;
 }
 
+/** How a kernel call over `size` indices is cut into chunks ({@linkcode splitEven}). */
+export interface EvenSplit {
+  /** Chunks. */
+  chunks: number;
+  /** The first index of chunk `c` (`start(chunks)` is `size`). */
+  start: (c: number) => number;
+}
+
 /**
- * Chunks to split a big kernel call into: {@linkcode CHUNKS_PER_THREAD} per
- * thread, at most `most` (what the call divides into), and 1 without helpers.
+ * `size` indices (rows, columns, elements) cut into equal chunks of whole
+ * `unit`s (a vector, a packed panel): {@linkcode CHUNKS_PER_THREAD} per
+ * thread, or one when `worth` is false (a call too small to hand out) or no
+ * helpers run.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * import { initBackend } from "./backend.ts";
+ * await initBackend({ backend: "wasm" });
+ * splitEven(tf.backend(), 784, 8).chunks; // 1: no kernel threads are running
+ * ```
  */
-export function chunkCount(backend: unknown, most: number): number {
+export function splitEven(backend: unknown, size: number, unit: number, worth = true): EvenSplit {
   const threads = threadCount(backend);
-  return threads > 1 ? Math.max(1, Math.min(CHUNKS_PER_THREAD * threads, most)) : 1;
+  const most = Math.floor(size / unit);
+  const chunks = worth && threads > 1
+    ? Math.max(1, Math.min(CHUNKS_PER_THREAD * threads, most))
+    : 1;
+  return {
+    chunks,
+    start: (c) => c === chunks ? size : Math.round((c * size) / chunks / unit) * unit,
+  };
 }
 
 /** A job for {@linkcode runJob}: `chunks` calls of one kernel function. */
@@ -274,12 +299,11 @@ export interface RangeJob {
  */
 export function runRanges(backend: unknown, job: RangeJob): void {
   const { size } = job;
-  const chunks = size >= MIN_RANGE_SPLIT ? chunkCount(backend, size >> 2) : 1;
-  const edge = (c: number) => c === chunks ? size : Math.round((c * size) / chunks / 4) * 4;
+  const { chunks, start } = splitEven(backend, size, 4, size >= MIN_RANGE_SPLIT);
   runJob(backend, {
     module: job.module,
     fn: job.fn,
     chunks,
-    args: (c) => job.args(edge(c), edge(c + 1) - edge(c)),
+    args: (c) => job.args(start(c), start(c + 1) - start(c)),
   });
 }

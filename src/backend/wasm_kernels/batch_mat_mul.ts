@@ -10,7 +10,7 @@ import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
 import type { MatmulExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-import { chunkCount, runJob } from "../kernel_threads.ts";
+import { runJob, splitEven } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -55,15 +55,14 @@ function product(
   // so the split is along the side whose operand is the bigger to pack.
   const byRows = m > n;
   const [side, panel] = byRows ? [m, 4] : [n, 8];
-  const chunks = batch * m * n * k >= MIN_SPLIT ? chunkCount(backend, Math.floor(side / panel)) : 1;
-  const edge = (c: number) => c === chunks ? side : Math.round((c * side) / chunks / panel) * panel;
+  const { chunks, start } = splitEven(backend, side, panel, batch * m * n * k >= MIN_SPLIT);
   const flags = [+transposeA, +transposeB];
   runJob(backend, {
     module: "matmul",
     fn: "matmul",
     chunks,
     args: (c) => {
-      const [lo, hi] = [edge(c), edge(c + 1)];
+      const [lo, hi] = [start(c), start(c + 1)];
       const block = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
       return [pa, pb, cOut, 0, batch, batchA, batchB, m, n, k, ...flags, ...block];
     },
