@@ -20,7 +20,7 @@ import {
  */
 // @ts-ignore: decorator
 @inline
-function terms(
+function laneTerms(
   p: v128, y: v128, floor: v128,
   zero: v128, minNormal: v128, two23: v128, bias: v128, twentyThree: v128, half: v128,
   sqrtHalf: v128, one: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, p6: v128,
@@ -37,8 +37,21 @@ function terms(
   return f32x4.add(f32x4.mul(y, lp), f32x4.mul(f32x4.sub(one, y), l1p));
 }
 
-/** Writes -mean of the terms over n values of p and y to `out` (one float). */
-export function bce(p: usize, y: usize, out: usize, n: i32): void {
+/**
+ * The sums of the terms over each block of `block` of the n values at p and
+ * y (the last may be shorter), as float64s at out, out + 8, ...: fixed
+ * blocks, which the host adds in order, so that the value is the same on
+ * any number of kernel threads.
+ */
+export function bcePartials(p: usize, y: usize, out: usize, n: i32, block: i32): void {
+  for (let i = 0; i < n; i += block) {
+    store<f64>(out, terms(p + <usize>i * 4, y + <usize>i * 4, min(block, n - i)));
+    out += 8;
+  }
+}
+
+/** The sum of the terms over n values of p and y, in float64. */
+function terms(p: usize, y: usize, n: i32): f64 {
   const zero = opaqueZero(n);
   const minNormal = held(1.17549435e-38, zero), two23 = held(8388608, zero), bias = heldBits(126, zero);
   const twentyThree = held(23, zero), half = held(0.5, zero), sqrtHalf = held(0.707106781186547524, zero);
@@ -51,7 +64,7 @@ export function bce(p: usize, y: usize, out: usize, n: i32): void {
   const n4 = <usize>(n & ~3) * 4;
   let o: usize = 0;
   for (; o < n4; o += 16) {
-    const t = terms(
+    const t = laneTerms(
       v128.load(p + o), v128.load(y + o), floor, zero, minNormal, two23, bias, twentyThree, half, sqrtHalf,
       one, p0, p1, p2, p3, p4, p5, p6, p7, p8, ln2Lo, ln2Hi, minusInf, nan, inf,
     );
@@ -60,18 +73,21 @@ export function bce(p: usize, y: usize, out: usize, n: i32): void {
   }
   let sum = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
   for (; o < <usize>n * 4; o += 4) {
-    const t = terms(
+    const t = laneTerms(
       f32x4.splat(load<f32>(p + o)), f32x4.splat(load<f32>(y + o)), floor, zero, minNormal, two23, bias,
       twentyThree, half, sqrtHalf, one, p0, p1, p2, p3, p4, p5, p6, p7, p8, ln2Lo, ln2Hi, minusInf, nan, inf,
     );
     sum += <f64>f32x4.extract_lane(t, 0);
   }
-  store<f32>(out, <f32>(-sum / <f64>n));
+  return sum;
 }
 
-/** Writes dL/dp (n floats) to `grad` from p, y and the scalar dL at `dy`. */
-export function bceGrad(p: usize, y: usize, dy: usize, grad: usize, n: i32): void {
-  const scale = f32x4.splat(load<f32>(dy) / <f32>n);
+/**
+ * Writes dL/dp for n of the `total` values (a range of them) to `grad` from
+ * p, y and the scalar dL at `dy`.
+ */
+export function bceGrad(p: usize, y: usize, dy: usize, grad: usize, n: i32, total: i32): void {
+  const scale = f32x4.splat(load<f32>(dy) / <f32>total);
   const zero = opaqueZero(n);
   const one = held(1, zero), tiny = held(1e-12, zero);
   const n4 = <usize>(n & ~3) * 4;
@@ -82,7 +98,7 @@ export function bceGrad(p: usize, y: usize, dy: usize, grad: usize, n: i32): voi
     const slope = f32x4.pmax(f32x4.mul(pv, f32x4.sub(one, pv)), tiny);
     v128.store(grad + o, f32x4.mul(f32x4.div(f32x4.sub(pv, v128.load(y + o)), slope), scale));
   }
-  const s = load<f32>(dy) / <f32>n;
+  const s = load<f32>(dy) / <f32>total;
   for (; o < <usize>n * 4; o += 4) {
     const pv = load<f32>(p + o);
     const slope = max(pv * (1 - pv), <f32>1e-12);

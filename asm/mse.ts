@@ -5,14 +5,15 @@
 //   value = mean((p - y)^2)
 //   dL/dp = (p - y) 2 fl(dL / n)
 // The squares in float32 as tfjs's Square makes them; their sum in float64,
-// each lane into a total of its own, in one fixed order: the value is the same
-// on every run (bit-exact resumption needs that) and within rounding of the
+// by fixed blocks of values (each lane into a total of its own), which the
+// host adds in order: the value is the same on every run and on any number of
+// kernel threads (bit-exact resumption needs that) and within rounding of the
 // exact mean, where tfjs-backend-wasm's Mean sums in float32 (2e-5 off at
 // 128 x 784 values). The gradient rounds as tfjs's chain does: autodiff's, bit
 // for bit.
 
-/** Writes the mean of (p - y)^2 over n values to `out` (one float). */
-export function mse(p: usize, y: usize, out: usize, n: i32): void {
+/** The sum of (p - y)^2 over n values, in float64. */
+function squares(p: usize, y: usize, n: i32): f64 {
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
   const n4 = <usize>(n & ~3) * 4;
   let o: usize = 0;
@@ -27,12 +28,26 @@ export function mse(p: usize, y: usize, out: usize, n: i32): void {
     const d = load<f32>(p + o) - load<f32>(y + o);
     sum += <f64>(d * d);
   }
-  store<f32>(out, <f32>(sum / <f64>n));
+  return sum;
 }
 
-/** Writes dL/dp (n floats) to `grad` from p, y and the scalar dL at `dy`. */
-export function mseGrad(p: usize, y: usize, dy: usize, grad: usize, n: i32): void {
-  const s = load<f32>(dy) / <f32>n;
+/**
+ * The sums of (p - y)^2 over each block of `block` of the n values at p and
+ * y (the last may be shorter), as float64s at out, out + 8, ...
+ */
+export function msePartials(p: usize, y: usize, out: usize, n: i32, block: i32): void {
+  for (let i = 0; i < n; i += block) {
+    store<f64>(out, squares(p + <usize>i * 4, y + <usize>i * 4, min(block, n - i)));
+    out += 8;
+  }
+}
+
+/**
+ * Writes dL/dp for n of the `total` values (a range of them) to `grad` from
+ * p, y and the scalar dL at `dy`.
+ */
+export function mseGrad(p: usize, y: usize, dy: usize, grad: usize, n: i32, total: i32): void {
+  const s = load<f32>(dy) / <f32>total;
   const scale = f32x4.splat(s), two = f32x4.splat(2);
   const n4 = <usize>(n & ~3) * 4;
   let o: usize = 0;

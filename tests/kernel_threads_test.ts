@@ -1,9 +1,9 @@
 /**
- * Kernel threads split products and Adam updates among workers on
- * tfjs-backend-wasm's shared heap, and the results are the one-thread
- * results bit for bit: every product shape (transposes, batches, columns
- * that are no multiple of 8, fused bias and ReLU), every update size, and
- * whole training steps.
+ * Kernel threads split products, Adam updates, elementwise kernels, column
+ * sums and the losses among workers on tfjs-backend-wasm's shared heap, and
+ * the results are the one-thread results bit for bit: every product shape
+ * (transposes, batches, columns that are no multiple of 8, fused bias and
+ * ReLU), every update size, every loss size, and whole training steps.
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { tf } from "../src/deps.ts";
@@ -14,6 +14,8 @@ import { Adam } from "../src/train/optimizer.ts";
 import { createTrainStep } from "../src/train/step.ts";
 import { MODELS } from "../src/models/registry.ts";
 import { Rng } from "../src/random.ts";
+import { MSE, MSE_GRAD } from "../src/backend/wasm_kernels/mse.ts";
+import { BCE, BCE_GRAD } from "../src/backend/wasm_kernels/bce.ts";
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({
@@ -74,7 +76,8 @@ test("a product on 2 and 3 threads is the 1-thread product bit for bit", async (
 
 test("a fused product with bias and ReLU on 2 threads is the 1-thread one bit for bit", async () => {
   const rng = new Rng(1);
-  const [x, w, bias] = [random([96, 200], rng), random([200, 136], rng), random([136], rng)];
+  // 256 x 136 outputs: enough that the bias and ReLU are split too.
+  const [x, w, bias] = [random([256, 200], rng), random([200, 136], rng), random([136], rng)];
   const [one, split] = await alone(
     2,
     () => tf.fused.matMul({ a: x, b: w, bias, activation: "relu" }).dataSync(),
@@ -117,6 +120,42 @@ test("elementwise kernels (tanh, log, ReLU's and tanh's gradients) on 2 threads 
     const [one, split] = await alone(2, all);
     one.forEach((values, i) => assert(same(values, split[i]), `size ${size}, op ${i}`));
     tf.dispose([x, dy, p]);
+  }
+});
+
+test("column sums (bias gradients) on 2 and 3 threads are the 1-thread sums bit for bit", async () => {
+  for (const count of [2, 3]) {
+    for (const [rows, cols] of [[256, 784], [300, 131], [128 * 28 * 28, 16], [70, 3]]) {
+      const x = random([rows, cols], new Rng(rows + cols));
+      const [one, split] = await alone(count, () => tf.sum(x, 0).dataSync());
+      assert(same(one, split), `${count} threads: ${rows}x${cols}`);
+      assert(workspaceIntact(tf.backend()), "a thread wrote past its work area");
+      x.dispose();
+    }
+  }
+});
+
+test("the MSE and BCE kernels on 2 and 3 threads give the 1-thread value and gradient bit for bit", async () => {
+  for (const count of [2, 3]) {
+    for (const n of [5, 50_177, 256 * 784, 3 * (1 << 14)]) {
+      const rng = new Rng(n);
+      const [x, y] = [random([n], rng), tf.sigmoid(random([n], rng))];
+      const p = tf.sigmoid(x);
+      const dy = tf.scalar(0.37);
+      const all = () =>
+        [[MSE, MSE_GRAD], [BCE, BCE_GRAD]].flatMap(([valueKernel, gradKernel]) => {
+          const value = tf.engine().runKernel(valueKernel, { p, y }) as tf.Tensor;
+          const grad = tf.engine().runKernel(gradKernel, { p, y, dy }) as tf.Tensor;
+          return [value, grad].map((t) => {
+            const data = t.dataSync();
+            t.dispose();
+            return data;
+          });
+        });
+      const [one, split] = await alone(count, all);
+      one.forEach((values, i) => assert(same(values, split[i]), `${count} threads, n ${n}, ${i}`));
+      tf.dispose([x, y, p, dy]);
+    }
   }
 });
 

@@ -258,7 +258,7 @@ export function runJob(backend: unknown, job: KernelJob): void {
 }
 
 /** Elements below which an elementwise call runs on one thread: a few microseconds of it. */
-const MIN_RANGE_SPLIT = 1 << 14;
+export const MIN_RANGE_SPLIT = 1 << 14;
 
 /** A job for {@linkcode runRanges}: one elementwise kernel function over `size` elements. */
 export interface RangeJob {

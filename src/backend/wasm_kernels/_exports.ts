@@ -10,8 +10,8 @@ export interface AdamExports {
 
 /** The exports of asm/bce.wasm. */
 export interface BceExports {
-  bce(p: number, y: number, out: number, n: number): void;
-  bceGrad(p: number, y: number, dy: number, grad: number, n: number): void;
+  bcePartials(p: number, y: number, out: number, n: number, block: number): void;
+  bceGrad(p: number, y: number, dy: number, grad: number, n: number, total: number): void;
 }
 
 /** The exports of asm/broadcast_binary.wasm. */
@@ -21,7 +21,7 @@ export interface BroadcastBinaryExports {
 
 /** The exports of asm/column_sums.wasm. */
 export interface ColumnSumsExports {
-  columnSums(x: number, out: number, work: number, rows: number, cols: number): void;
+  columnSums(x: number, out: number, work: number, rows: number, cols: number, ld: number): void;
 }
 
 /** The exports of asm/conv2d.wasm. */
@@ -72,6 +72,6 @@ export interface MaxPoolGradExports {
 
 /** The exports of asm/mse.wasm. */
 export interface MseExports {
-  mse(p: number, y: number, out: number, n: number): void;
-  mseGrad(p: number, y: number, dy: number, grad: number, n: number): void;
+  msePartials(p: number, y: number, out: number, n: number, block: number): void;
+  mseGrad(p: number, y: number, dy: number, grad: number, n: number, total: number): void;
 }

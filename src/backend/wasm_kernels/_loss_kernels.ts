@@ -5,13 +5,27 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { address, output } from "./_heap.ts";
+import { address, output, type WasmBackend, workspace } from "./_heap.ts";
+import { runJob, runRanges, splitEven } from "../kernel_threads.ts";
+import type { KernelModule } from "../_kernel_parts.ts";
 
-/** A loss kernel module's two entry points, on one backend's heap. */
-export interface LossEntryPoints {
-  value(p: number, y: number, out: number, n: number): void;
-  grad(p: number, y: number, dy: number, out: number, n: number): void;
+/** A loss's kernel module and its two functions (see asm/mse.ts). */
+export interface LossFunctions {
+  /** The module. */
+  module: KernelModule;
+  /** Its function writing the float64 sums of the loss's terms over fixed blocks of values. */
+  partials: string;
+  /** Its function writing dL/dp over a range of the values. */
+  grad: string;
+  /** The loss is `sign` times the mean of the terms. */
+  sign: 1 | -1;
 }
+
+/**
+ * Values per block of a loss's sum. The blocks are fixed, so the value is
+ * the same on any number of kernel threads; each thread sums whole blocks.
+ */
+const BLOCK = 1 << 14;
 
 /** p and y, checked to be float32 of one size; that size. */
 function operands(
@@ -26,10 +40,15 @@ function operands(
   return [p, y, n];
 }
 
-/** The value's and the gradient's records, named `names`, running `kernels` on the backend's heap. */
+/**
+ * The value's and the gradient's records, named `names`, running `loss`'s
+ * functions on the backend's heap, split among its kernel threads: the value
+ * by blocks of values, whose sums are added here in order, the gradient by
+ * ranges.
+ */
 export function lossKernelConfigs(
   names: { value: string; grad: string },
-  kernels: (backend: unknown) => LossEntryPoints,
+  loss: LossFunctions,
 ): [tf.KernelConfig, tf.KernelConfig] {
   return [
     {
@@ -38,7 +57,23 @@ export function lossKernelConfigs(
       kernelFunc: ({ inputs, backend }) => {
         const [p, y, n] = operands(names.value, inputs);
         const [out, at] = output(backend, []);
-        kernels(backend).value(address(backend, p), address(backend, y), at, n);
+        const [pp, py] = [address(backend, p), address(backend, y)];
+        const blocks = Math.ceil(n / BLOCK);
+        const parts = workspace(backend, 8 * blocks);
+        const { chunks, start } = splitEven(backend, blocks, 1);
+        runJob(backend, {
+          module: loss.module,
+          fn: loss.partials,
+          chunks,
+          args: (c) => {
+            const [from, to] = [start(c) * BLOCK, Math.min(n, start(c + 1) * BLOCK)];
+            return [pp + 4 * from, py + 4 * from, parts + 8 * start(c), to - from, BLOCK];
+          },
+        });
+        const buffer = (backend as WasmBackend).wasm.asm.memory.buffer;
+        let sum = 0;
+        for (const part of new Float64Array(buffer, parts, blocks)) sum += part;
+        new Float32Array(buffer, at, 1)[0] = (loss.sign * sum) / n;
         return out;
       },
     },
@@ -49,13 +84,13 @@ export function lossKernelConfigs(
         const [p, y, n] = operands(names.grad, inputs);
         const { dy } = inputs as { dy: tf.TensorInfo };
         const [out, at] = output(backend, [...p.shape]);
-        kernels(backend).grad(
-          address(backend, p),
-          address(backend, y),
-          address(backend, dy),
-          at,
-          n,
-        );
+        const [pp, py, pdy] = [address(backend, p), address(backend, y), address(backend, dy)];
+        runRanges(backend, {
+          module: loss.module,
+          fn: loss.grad,
+          size: n,
+          args: (i, count) => [pp + 4 * i, py + 4 * i, pdy, at + 4 * i, count, n],
+        });
         return out;
       },
     },

@@ -10,7 +10,7 @@ import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
 import type { MatmulExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-import { runJob, splitEven } from "../kernel_threads.ts";
+import { MIN_RANGE_SPLIT, runJob, splitEven } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -70,7 +70,17 @@ function product(
   });
   if (epilogue) {
     const bias = epilogue.bias ? address(backend, epilogue.bias) : 0;
-    kernel.biasRelu(cOut, bias, batch * m, n, +epilogue.relu);
+    const rows = batch * m;
+    const split = splitEven(backend, rows, 1, rows * n >= MIN_RANGE_SPLIT);
+    runJob(backend, {
+      module: "matmul",
+      fn: "biasRelu",
+      chunks: split.chunks,
+      args: (c) => {
+        const [from, to] = [split.start(c), split.start(c + 1)];
+        return [cOut + 4 * n * from, bias, to - from, n, +epilogue.relu];
+      },
+    });
   }
   return out;
 }

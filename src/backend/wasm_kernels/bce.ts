@@ -14,9 +14,6 @@
  * ```
  * @module
  */
-import { bce as module } from "./_modules.js";
-import type { BceExports } from "./_exports.ts";
-import { onHeap } from "./_heap.ts";
 import { lossKernelConfigs } from "./_loss_kernels.ts";
 
 /** The loss kernel's name (inputs p, y; a scalar out), registered for `wasm` only. */
@@ -27,8 +24,5 @@ export const BCE_GRAD = "DiaboloBceGrad";
 /** The loss and gradient kernels' registration records. */
 export const [bceConfig, bceGradConfig] = lossKernelConfigs(
   { value: BCE, grad: BCE_GRAD },
-  (backend) => {
-    const kernels = onHeap<BceExports>(module, backend);
-    return { value: kernels.bce, grad: kernels.bceGrad };
-  },
+  { module: "bce", partials: "bcePartials", grad: "bceGrad", sign: -1 },
 );

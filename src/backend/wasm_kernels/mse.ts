@@ -14,9 +14,6 @@
  * ```
  * @module
  */
-import { mse as module } from "./_modules.js";
-import type { MseExports } from "./_exports.ts";
-import { onHeap } from "./_heap.ts";
 import { lossKernelConfigs } from "./_loss_kernels.ts";
 
 /** The loss kernel's name (inputs p, y; a scalar out), registered for `wasm` only. */
@@ -27,8 +24,5 @@ export const MSE_GRAD = "DiaboloMseGrad";
 /** The loss and gradient kernels' registration records. */
 export const [mseConfig, mseGradConfig] = lossKernelConfigs(
   { value: MSE, grad: MSE_GRAD },
-  (backend) => {
-    const kernels = onHeap<MseExports>(module, backend);
-    return { value: kernels.mse, grad: kernels.mseGrad };
-  },
+  { module: "mse", partials: "msePartials", grad: "mseGrad", sign: 1 },
 );

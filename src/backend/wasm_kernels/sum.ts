@@ -6,9 +6,8 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { columnSums as module } from "./_modules.js";
-import type { ColumnSumsExports } from "./_exports.ts";
-import { address, onHeap, output, workspace } from "./_heap.ts";
+import { address, output } from "./_heap.ts";
+import { MIN_RANGE_SPLIT, runJob, splitEven } from "../kernel_threads.ts";
 
 /** The number of leading axes `axis` reduces, or 0 when it is not a leading run of a float32 tensor. */
 function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number {
@@ -31,10 +30,20 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       const shape = keepDims ? [...x.shape.slice(0, n).map(() => 1), ...kept] : kept;
       const cols = tf.util.sizeFromShape(kept);
       const rows = cols ? tf.util.sizeFromShape(x.shape) / cols : 0;
-      const k = onHeap<ColumnSumsExports>(module, args.backend);
-      const work = workspace(args.backend, 4 * cols);
       const [out, pout] = output(args.backend, shape);
-      k.columnSums(address(args.backend, x), pout, work, rows, cols);
+      const px = address(args.backend, x);
+      // By ranges of whole vectors of columns, one per kernel thread.
+      const { chunks, start } = splitEven(args.backend, cols, 4, rows * cols >= MIN_RANGE_SPLIT);
+      runJob(args.backend, {
+        module: "columnSums",
+        fn: "columnSums",
+        chunks,
+        args: (c) => {
+          const [from, to] = [start(c), start(c + 1)];
+          return [px + 4 * from, pout + 4 * from, 0, rows, to - from, cols];
+        },
+        work: { at: 2, bytes: 4 * cols },
+      });
       return out;
     },
   };
