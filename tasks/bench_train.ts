@@ -192,16 +192,54 @@ export async function timeFitLoop(
   }
 }
 
-/** PyTorch's ms per step by model and thread count, or why there are none. */
-export type TorchTimings = { version: string; ms: Map<string, Map<number, number>> } | {
+/** The dense AE's largest product, M x K by K x N: its first layer's forward pass. */
+export const PRODUCT = [256, 784, 128];
+
+/**
+ * GFLOP/s of diabolo's wasm product of an M x K and a K x N matrix on
+ * `threads` kernel threads (1: the main thread alone), best of 5 blocks of
+ * 100 calls: the rate that bounds the dense AE's step.
+ */
+export async function timeProduct([m, k, n]: number[], threads: number): Promise<number> {
+  await initBackend({ backend: "wasm", sharedMemory: threads > 1 });
+  const pool = threads > 1 ? await startKernelThreads({ count: threads }) : undefined;
+  const a = tf.randomUniform([m, k], 0, 1, "float32", 0);
+  const b = tf.randomUniform([k, n], 0, 1, "float32", 1);
+  try {
+    for (let i = 0; i < 10; i++) tf.matMul(a, b).dispose();
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i++) tf.matMul(a, b).dispose();
+      best = Math.min(best, (performance.now() - t0) / 100);
+    }
+    return (2 * m * k * n) / best / 1e6;
+  } finally {
+    tf.dispose([a, b]);
+    pool?.stop();
+  }
+}
+
+/**
+ * PyTorch's ms per step by model and thread count, and GFLOP/s of the
+ * product asked for by thread count, or why there are none.
+ */
+export type TorchTimings = {
+  version: string;
+  ms: Map<string, Map<number, number>>;
+  products: Map<number, number>;
+} | {
   error: string;
 };
 
-/** Runs the PyTorch reference script with `python` at each of `threads` thread counts. */
+/**
+ * Runs the PyTorch reference script with `python` at each of `threads`
+ * thread counts, on `models` and on one `product` (M, K, N) when given.
+ */
 export async function timeTorch(
   python: FoundPython,
   models: string[],
-  options: { steps: number; threads: number[] },
+  options: { steps: number; threads: number[]; product?: number[] },
 ): Promise<TorchTimings> {
   const output = await new Deno.Command(python.python, {
     args: [
@@ -212,6 +250,7 @@ export async function timeTorch(
       options.threads.join(","),
       "--steps",
       `${options.steps}`,
+      ...(options.product ? ["--product", options.product.join(",")] : []),
     ],
     stdout: "piped",
     stderr: "piped",
@@ -227,7 +266,11 @@ export async function timeTorch(
     if (!ms.has(r.model)) ms.set(r.model, new Map());
     ms.get(r.model)!.set(r.threads, r.ms_per_step);
   }
-  return { version: parsed.torch, ms };
+  const products = new Map<number, number>();
+  for (const r of (parsed.products ?? []) as { threads: number; gflops: number }[]) {
+    products.set(r.threads, r.gflops);
+  }
+  return { version: parsed.torch, ms, products };
 }
 
 function loadLine(): string {
@@ -274,11 +317,13 @@ async function main(): Promise<void> {
   let torch: TorchTimings = flags.noTorch
     ? { error: "skipped (--no-torch)" }
     : python
-    ? { version: python.version, ms: new Map() }
+    ? { version: python.version, ms: new Map(), products: new Map() }
     : {
       error: `no torch in ${flags.python ?? PYTHONS.join(" or ")} (python3 -m venv .tmp/py && ` +
         ".tmp/py/bin/pip install torch scikit-learn numpy pillow)",
     };
+  // GFLOP/s of the dense AE's largest product by thread count, best round.
+  const ours = new Map<number, number>();
   for (let round = 0; round < rounds; round++) {
     for (const m of models) {
       for (const v of variants) {
@@ -319,7 +364,17 @@ async function main(): Promise<void> {
       for (const [count, ms] of r.ms.get(m)!) {
         seen.set(count, Math.min(ms, seen.get(count) ?? Infinity));
       }
-      torch = { version: r.version, ms: new Map([...torch.ms, [m, seen]]) };
+      torch = { ...torch, version: r.version, ms: new Map([...torch.ms, [m, seen]]) };
+    }
+    if (!models.includes("dense")) continue;
+    for (const count of threads) {
+      ours.set(count, Math.max(await timeProduct(PRODUCT, count), ours.get(count) ?? 0));
+    }
+    if ("error" in torch || !python) continue;
+    const r = await timeTorch(python, [], { steps, threads, product: PRODUCT });
+    if ("error" in r) continue;
+    for (const [count, rate] of r.products) {
+      torch.products.set(count, Math.max(rate, torch.products.get(count) ?? 0));
     }
   }
   const f = (x: number | undefined) => x === undefined ? "-" : x.toFixed(1);
@@ -388,6 +443,18 @@ async function main(): Promise<void> {
     for (const l of loops.filter((l) => l.profile)) {
       console.log(`  ${l.model}, ${l.workers} replicas: ${l.profile}`);
     }
+  }
+  if (ours.size) {
+    const rates = (byThreads: Map<number, number>, unit: string) =>
+      threads.map((n) => `${byThreads.get(n)?.toFixed(1) ?? "-"} (${n} ${n > 1 ? unit : "thread"})`)
+        .join(", ");
+    console.log(
+      `\nthe dense AE's largest product, ${PRODUCT[0]}x${PRODUCT[1]} . ${PRODUCT[1]}x${
+        PRODUCT[2]
+      }, ` +
+        `GFLOP/s, best of 5 x 100 calls: diabolo ${rates(ours, "kernel threads")}` +
+        ("error" in torch ? "" : `; PyTorch ${rates(torch.products, "threads")}`),
+    );
   }
   console.log(`\n${loadLine()} (end)`);
   for (const t of [...timings.values()].filter((t) => t.profile)) {

@@ -7,6 +7,9 @@ line {"error": "..."} and exits 0, and the benchmark reports wasm alone.
 
     python3 tasks/reference/train_torch.py --threads 1,2 --steps 20
     -> {"torch": "1.13.1", "results": [{"model": "conv", "threads": 1, "ms_per_step": 31.9}, ...]}
+
+With `--product M,K,N`, also the GFLOP/s of one M x K by K x N product
+(torch.mm) at each thread count, as "products": [{"threads": 1, "gflops": 99.5}, ...].
 """
 import argparse
 import json
@@ -104,22 +107,41 @@ def ms_per_step(name, steps, warmup):
     return times[len(times) // 2]
 
 
+def product_gflops(m, k, n, calls=100, rounds=5):
+    """GFLOP/s of torch.mm on an m x k and a k x n matrix, best of `rounds` blocks of `calls`."""
+    torch.manual_seed(0)
+    a, b = torch.rand(m, k), torch.rand(k, n)
+    for _ in range(10):
+        torch.mm(a, b)
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            torch.mm(a, b)
+        best = min(best, (time.perf_counter() - t0) / calls)
+    return 2 * m * k * n / best / 1e9
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", default="conv,dense,vae")
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--product", help="M,K,N: also time one product of these sizes")
     a = p.parse_args()
-    results = []
+    results, products = [], []
     for threads in [int(t) for t in a.threads.split(",")]:
         torch.set_num_threads(threads)
-        for name in a.models.split(","):
+        if a.product:
+            m, k, n = (int(v) for v in a.product.split(","))
+            products.append({"threads": threads, "gflops": round(product_gflops(m, k, n), 1)})
+        for name in filter(None, a.models.split(",")):
             if name not in MODELS:
                 p.error(f"unknown model {name!r}; models: {', '.join(MODELS)}")
             ms = ms_per_step(name, a.steps, a.warmup)
             results.append({"model": name, "threads": threads, "ms_per_step": round(ms, 3)})
-    print(json.dumps({"torch": torch.__version__, "results": results}))
+    print(json.dumps({"torch": torch.__version__, "results": results, "products": products}))
 
 
 if __name__ == "__main__":
