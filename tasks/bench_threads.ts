@@ -4,11 +4,14 @@
  * and N threads: the dense AE's and the VAE's largest products alone, then
  * whole training steps (gradients and Adam) of the dense AE (256 rows) and
  * the VAE (64 rows); it prints the best and median ms of each and their
- * ratio.
+ * ratio. `--profile` adds where each step's time goes on 1 and N threads:
+ * its kernels' ms, summed by kernel and shapes over 20 steps (tfjs's
+ * profiler), and the step's time outside them.
  *
  * ```sh
  * deno task bench:threads              # N = the hardware threads
  * deno task bench:threads --threads 3 --rounds 9
+ * deno task bench:threads --profile
  * ```
  *
  * @module
@@ -18,11 +21,16 @@ import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { type KernelThreads, startKernelThreads } from "../src/backend/kernel_threads.ts";
 import { MODELS } from "../src/models/registry.ts";
+import { profiledKernels } from "../src/backend/watch.ts";
 import { createTrainStep } from "../src/train/step.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { threads: { type: "string" }, rounds: { type: "string", default: "5" } },
+  options: {
+    threads: { type: "string" },
+    rounds: { type: "string", default: "5" },
+    profile: { type: "boolean", default: false },
+  },
 });
 const threads = Number(values.threads ?? navigator.hardwareConcurrency ?? 2);
 const rounds = Number(values.rounds);
@@ -41,7 +49,7 @@ function time(f: () => void, calls: number): number {
   return (performance.now() - t0) / calls;
 }
 
-const cases: { name: string; run: () => void; calls: number }[] = [];
+const cases: { name: string; run: () => void; calls: number; step?: boolean }[] = [];
 for (
   const [name, m, k, n, ta] of [
     ["product 256x784 . 784x128 (dense AE forward)", 256, 784, 128, false],
@@ -62,6 +70,7 @@ for (const [name, rows, loss] of [["dense", 256, "mse"], ["vae", 64, "bce"]] as 
     name: `${name} training step, ${rows} rows`,
     run: () => step.run(x, { seed: seed++ }).dispose(),
     calls: 40,
+    step: true,
   });
 }
 
@@ -93,3 +102,36 @@ cases.forEach((c, i) => {
       }x |`,
   );
 });
+
+/** ms per step in each kernel (by name and input shapes) over `steps` profiled steps, and in all. */
+async function profile(run: () => void, steps: number) {
+  const byKernel = new Map<string, number>();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const info = await tf.profile(run);
+    for (const k of profiledKernels(info)) {
+      const key = `${k.name} ${k.inputShapes.map((s: number[]) => s?.join("x")).join(", ")}`;
+      byKernel.set(key, (byKernel.get(key) ?? 0) + ((k.kernelTimeMs as number) || 0) / steps);
+    }
+  }
+  return { byKernel, total: (performance.now() - t0) / steps };
+}
+
+if (values.profile) {
+  for (const c of cases.filter((c) => c.step)) {
+    for (const count of [1, threads]) {
+      pool = count > 1 ? await startKernelThreads({ count }) : undefined;
+      const { byKernel, total } = await profile(c.run, 20);
+      pool?.stop();
+      const rows = [...byKernel].sort((a, b) => b[1] - a[1]);
+      const inKernels = rows.reduce((s, [, ms]) => s + ms, 0);
+      console.log(
+        `\n${c.name}, ${count} thread(s), profiled: ${total.toFixed(2)} ms a step, ` +
+          `${inKernels.toFixed(2)} in kernels`,
+      );
+      for (const [name, ms] of rows.slice(0, 12)) {
+        console.log(`  ${ms.toFixed(3).padStart(7)} ms  ${name}`);
+      }
+    }
+  }
+}

@@ -33,7 +33,7 @@ import { parseBenchTrainArgs } from "../src/cli/bench_args.ts";
 import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { useStockWebGpuKernels } from "../src/backend/webgpu.ts";
-import { type BackendCounts, watchBackend } from "../src/backend/watch.ts";
+import { type BackendCounts, profiledKernels, watchBackend } from "../src/backend/watch.ts";
 import { LossMeter } from "../src/train/loss_meter.ts";
 import { getModel } from "../src/models/registry.ts";
 import { createTrainStep } from "../src/train/step.ts";
@@ -105,8 +105,7 @@ export async function timeStep(
   const counting = watchBackend();
   const info = await tf.profile(() => step.run(batch).dispose());
   const { programs } = counting.stop();
-  // Op-level scopes (`...__op`, `unnamed scope`) wrap kernels already listed.
-  const kernels = info.kernels.filter((k) => !/__op$|^unnamed scope$/.test(k.name));
+  const kernels = profiledKernels(info);
   const timing: StepTiming = {
     model,
     backend: tf.getBackend(),

@@ -86,3 +86,24 @@ export function watchBackend(): BackendWatch {
     },
   };
 }
+
+/** What `tf.profile` returns. */
+export type ProfileInfo = Awaited<ReturnType<typeof tf.profile>>;
+
+/**
+ * The kernels of a `tf.profile` record, without the scopes it also lists
+ * around them (an op's `...__op`, `unnamed scope`, a `tf.customGrad`
+ * function's own name), whose times include their kernels'. Kernel names
+ * start with a capital or an underscore (`BatchMatMul`, `_FusedMatMul`).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../deps.ts";
+ * import { profiledKernels } from "./watch.ts";
+ * const info = await tf.profile(() => tf.square(tf.ones([2])));
+ * profiledKernels(info).map((k) => k.name); // kernel names only, e.g. ["Square"]
+ * ```
+ */
+export function profiledKernels(info: ProfileInfo): ProfileInfo["kernels"] {
+  return info.kernels.filter((k) => /^[A-Z_]/.test(k.name) && !k.name.endsWith("__op"));
+}
