@@ -257,26 +257,33 @@ export function runJob(backend: unknown, job: KernelJob): void {
   }
 }
 
-/** Elements below which an elementwise call runs on one thread: a few microseconds of it. */
-export const MIN_RANGE_SPLIT = 1 << 14;
+/** Elements below which a call over ranges runs on one thread: a few microseconds of it. */
+const MIN_RANGE_SPLIT = 1 << 14;
 
-/** A job for {@linkcode runRanges}: one elementwise kernel function over `size` elements. */
+/** A job for {@linkcode runRanges}: one kernel function over `size` indices. */
 export interface RangeJob {
   /** The kernel module. */
   module: KernelModule;
   /** Its function. */
   fn: string;
-  /** Elements. */
+  /** Indices: elements, rows, columns or blocks. */
   size: number;
-  /** The arguments of the call over elements [from, from + count). */
+  /** What a range's bounds are multiples of (default 4: whole vectors of elements). */
+  unit?: number;
+  /** Elements the call touches, which decide whether it is worth splitting (default `size`). */
+  elements?: number;
+  /** The arguments of the call over indices [from, from + count). */
   args: (from: number, count: number) => number[];
+  /** The work area each thread passes as argument `at` (see {@linkcode KernelJob}). */
+  work?: { at: number; bytes: number };
 }
 
 /**
- * Runs elementwise `job` over ranges of whole vectors, one per thread (see
- * {@linkcode runJob}), or in one call when it is small or there are no
- * helpers. A range's bounds are multiples of 4, so each element is computed
- * by the same vector or scalar code as in one call over all.
+ * Runs `job` over ranges of whole `unit`s of its indices, one per thread
+ * (see {@linkcode runJob}), or in one call when it is small or there are no
+ * helpers. For an elementwise kernel a range's bounds are multiples of 4, so
+ * each element is computed by the same vector or scalar code as in one call
+ * over all; rows, columns and blocks are computed whole.
  *
  * @example
  * ```ts
@@ -298,12 +305,13 @@ export interface RangeJob {
  * ```
  */
 export function runRanges(backend: unknown, job: RangeJob): void {
-  const { size } = job;
-  const { chunks, start } = splitEven(backend, size, 4, size >= MIN_RANGE_SPLIT);
+  const { size, unit = 4, elements = size } = job;
+  const { chunks, start } = splitEven(backend, size, unit, elements >= MIN_RANGE_SPLIT);
   runJob(backend, {
     module: job.module,
     fn: job.fn,
     chunks,
     args: (c) => job.args(start(c), start(c + 1) - start(c)),
+    work: job.work,
   });
 }

@@ -6,7 +6,7 @@
  */
 import { tf } from "../../deps.ts";
 import { address, output, type WasmBackend, workspace } from "./_heap.ts";
-import { runJob, runRanges, splitEven } from "../kernel_threads.ts";
+import { runRanges } from "../kernel_threads.ts";
 import type { KernelModule } from "../_kernel_parts.ts";
 
 /** A loss's kernel module and its two functions (see asm/mse.ts). */
@@ -60,14 +60,15 @@ export function lossKernelConfigs(
         const [pp, py] = [address(backend, p), address(backend, y)];
         const blocks = Math.ceil(n / BLOCK);
         const parts = workspace(backend, 8 * blocks);
-        const { chunks, start } = splitEven(backend, blocks, 1);
-        runJob(backend, {
+        runRanges(backend, {
           module: loss.module,
           fn: loss.partials,
-          chunks,
-          args: (c) => {
-            const [from, to] = [start(c) * BLOCK, Math.min(n, start(c + 1) * BLOCK)];
-            return [pp + 4 * from, py + 4 * from, parts + 8 * start(c), to - from, BLOCK];
+          size: blocks,
+          unit: 1,
+          elements: n,
+          args: (block, count) => {
+            const [from, to] = [block * BLOCK, Math.min(n, (block + count) * BLOCK)];
+            return [pp + 4 * from, py + 4 * from, parts + 8 * block, to - from, BLOCK];
           },
         });
         const buffer = (backend as WasmBackend).wasm.asm.memory.buffer;

@@ -10,7 +10,7 @@ import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
 import type { MatmulExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-import { MIN_RANGE_SPLIT, runJob, splitEven } from "../kernel_threads.ts";
+import { runJob, runRanges, splitEven } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -70,16 +70,13 @@ function product(
   });
   if (epilogue) {
     const bias = epilogue.bias ? address(backend, epilogue.bias) : 0;
-    const rows = batch * m;
-    const split = splitEven(backend, rows, 1, rows * n >= MIN_RANGE_SPLIT);
-    runJob(backend, {
+    runRanges(backend, {
       module: "matmul",
       fn: "biasRelu",
-      chunks: split.chunks,
-      args: (c) => {
-        const [from, to] = [split.start(c), split.start(c + 1)];
-        return [cOut + 4 * n * from, bias, to - from, n, +epilogue.relu];
-      },
+      size: batch * m,
+      unit: 1,
+      elements: batch * m * n,
+      args: (from, rows) => [cOut + 4 * n * from, bias, rows, n, +epilogue.relu],
     });
   }
   return out;

@@ -7,7 +7,7 @@
  */
 import { tf } from "../../deps.ts";
 import { address, output } from "./_heap.ts";
-import { MIN_RANGE_SPLIT, runJob, splitEven } from "../kernel_threads.ts";
+import { runRanges } from "../kernel_threads.ts";
 
 /** The number of leading axes `axis` reduces, or 0 when it is not a leading run of a float32 tensor. */
 function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number {
@@ -33,15 +33,12 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       const [out, pout] = output(args.backend, shape);
       const px = address(args.backend, x);
       // By ranges of whole vectors of columns, one per kernel thread.
-      const { chunks, start } = splitEven(args.backend, cols, 4, rows * cols >= MIN_RANGE_SPLIT);
-      runJob(args.backend, {
+      runRanges(args.backend, {
         module: "columnSums",
         fn: "columnSums",
-        chunks,
-        args: (c) => {
-          const [from, to] = [start(c), start(c + 1)];
-          return [px + 4 * from, pout + 4 * from, 0, rows, to - from, cols];
-        },
+        size: cols,
+        elements: rows * cols,
+        args: (from, count) => [px + 4 * from, pout + 4 * from, 0, rows, count, cols],
         work: { at: 2, bytes: 4 * cols },
       });
       return out;
