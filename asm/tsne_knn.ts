@@ -9,6 +9,9 @@
 
 export { alloc, reset } from "./_tsne_heap";
 
+// Candidate rows per block (see knn).
+const BLOCK = 512;
+
 /**
  * Squared norms of the first `cols` (a multiple of 4) columns of the `n` rows
  * of `x` (`stride` floats each) into `out`.
@@ -94,73 +97,81 @@ export function knn(
     }
   }
   const n4 = n & ~3;
-  for (let i0 = start; i0 < end; i0 += 2) {
-    const pair = i0 + 1 < end;
-    // An odd final row is paired with itself; the copy's results are discarded.
-    const a0 = x + <usize> i0 * rowBytes;
-    const a1 = pair ? a0 + rowBytes : a0;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = x + <usize> j * rowBytes;
-      const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-      let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
-      let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-      let skip = false;
-      for (let t: usize = 0, end = headBytes; ; end = rowBytes) {
-        for (; t < end; t += 16) {
-          const q0 = v128.load(b0 + t), q1 = v128.load(b1 + t);
-          const q2 = v128.load(b2 + t), q3 = v128.load(b3 + t);
-          const p0 = v128.load(a0 + t), p1 = v128.load(a1 + t);
-          c00 = f32x4.add(c00, f32x4.mul(p0, q0));
-          c01 = f32x4.add(c01, f32x4.mul(p0, q1));
-          c02 = f32x4.add(c02, f32x4.mul(p0, q2));
-          c03 = f32x4.add(c03, f32x4.mul(p0, q3));
-          c10 = f32x4.add(c10, f32x4.mul(p1, q0));
-          c11 = f32x4.add(c11, f32x4.mul(p1, q1));
-          c12 = f32x4.add(c12, f32x4.mul(p1, q2));
-          c13 = f32x4.add(c13, f32x4.mul(p1, q3));
+  // Candidates come in blocks of BLOCK rows, each block matched against every
+  // row of the call while it is in cache: scanning all n rows per pair of rows
+  // would stream the whole input from memory each time. Each row still sees
+  // its candidates in index order, so the kept neighbours do not depend on
+  // BLOCK.
+  for (let jb = 0; jb < n4; jb += BLOCK) {
+    const jEnd = min(jb + BLOCK, n4);
+    for (let i0 = start; i0 < end; i0 += 2) {
+      const pair = i0 + 1 < end;
+      // An odd final row is paired with itself; the copy's results are discarded.
+      const a0 = x + <usize> i0 * rowBytes;
+      const a1 = pair ? a0 + rowBytes : a0;
+      for (let j = jb; j < jEnd; j += 4) {
+        const b0 = x + <usize> j * rowBytes;
+        const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
+        let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        let skip = false;
+        for (let t: usize = 0, end = headBytes; ; end = rowBytes) {
+          for (; t < end; t += 16) {
+            const q0 = v128.load(b0 + t), q1 = v128.load(b1 + t);
+            const q2 = v128.load(b2 + t), q3 = v128.load(b3 + t);
+            const p0 = v128.load(a0 + t), p1 = v128.load(a1 + t);
+            c00 = f32x4.add(c00, f32x4.mul(p0, q0));
+            c01 = f32x4.add(c01, f32x4.mul(p0, q1));
+            c02 = f32x4.add(c02, f32x4.mul(p0, q2));
+            c03 = f32x4.add(c03, f32x4.mul(p0, q3));
+            c10 = f32x4.add(c10, f32x4.mul(p1, q0));
+            c11 = f32x4.add(c11, f32x4.mul(p1, q1));
+            c12 = f32x4.add(c12, f32x4.mul(p1, q2));
+            c13 = f32x4.add(c13, f32x4.mul(p1, q3));
+          }
+          if (end == rowBytes) break;
+          // The distance over the head columns bounds the whole distance from
+          // below (less a rounding margin): skip the tile if no pair can enter.
+          const hb = v128.load(headNorms + (<usize> j << 2));
+          if (!(mayEnter(hb, headNorms, outDist, k, start, i0, c00, c01, c02, c03) ||
+            (pair && mayEnter(hb, headNorms, outDist, k, start, i0 + 1, c10, c11, c12, c13)))) {
+            skip = true;
+            break;
+          }
         }
-        if (end == rowBytes) break;
-        // The distance over the head columns bounds the whole distance from
-        // below (less a rounding margin): skip the tile if no pair can enter.
-        const hb = v128.load(headNorms + (<usize> j << 2));
-        if (!(mayEnter(hb, headNorms, outDist, k, start, i0, c00, c01, c02, c03) ||
-          (pair && mayEnter(hb, headNorms, outDist, k, start, i0 + 1, c10, c11, c12, c13)))) {
-          skip = true;
-          break;
-        }
-      }
-      if (skip) continue;
-      const nb = v128.load(norms + (<usize> j << 2));
-      const two = f32x4.splat(2);
-      // Each row's 4 dot products, transposed into one vector per row.
-      offerRow(
-        outIdx,
-        outDist,
-        k,
-        start,
-        i0,
-        norms,
-        f32x4.sub(nb, f32x4.mul(two, reduce4(c00, c01, c02, c03))),
-        j,
-      );
-      if (pair) {
+        if (skip) continue;
+        const nb = v128.load(norms + (<usize> j << 2));
+        const two = f32x4.splat(2);
+        // Each row's 4 dot products, transposed into one vector per row.
         offerRow(
           outIdx,
           outDist,
           k,
           start,
-          i0 + 1,
+          i0,
           norms,
-          f32x4.sub(nb, f32x4.mul(two, reduce4(c10, c11, c12, c13))),
+          f32x4.sub(nb, f32x4.mul(two, reduce4(c00, c01, c02, c03))),
           j,
         );
+        if (pair) {
+          offerRow(
+            outIdx,
+            outDist,
+            k,
+            start,
+            i0 + 1,
+            norms,
+            f32x4.sub(nb, f32x4.mul(two, reduce4(c10, c11, c12, c13))),
+            j,
+          );
+        }
       }
     }
-    for (let i = i0; i < min(i0 + 2, end); i++) {
-      const o = <usize> ((i - start) * k) << 2;
-      for (let j = n4; j < n; j++) {
-        offer(outDist + o, outIdx + o, k, exactDistance(x, stride, i, j), j, i);
-      }
+  }
+  for (let i = start; i < end; i++) {
+    const o = <usize> ((i - start) * k) << 2;
+    for (let j = n4; j < n; j++) {
+      offer(outDist + o, outIdx + o, k, exactDistance(x, stride, i, j), j, i);
     }
   }
   for (let i = start; i < end; i++) {

@@ -27,6 +27,46 @@ for (const [n, dims, k] of [[203, 7, 15], [64, 4, 63], [150, 50, 30]]) {
   });
 }
 
+// Larger than the kernel's candidate block (512 rows), with a tail of 3 rows.
+// At this size f32 distances tie where f64 ones differ in the 6th digit, so a
+// neighbour may swap with the one just outside the k: equal up to such swaps.
+Deno.test("kNN of 1203 x 50, k = 30, over several candidate blocks, is brute force up to f32 near-ties", async () => {
+  const [n, dims, k] = [1203, 50, 30];
+  const { data } = clusters(n, dims, 5, n);
+  const expected = bruteForceNeighbors(data, dims, k + 1);
+  const workers = await startWorkers(1);
+  try {
+    for (const w of [[], workers]) {
+      const got = await nearestNeighbors(data, dims, { k, workers: w });
+      let swapped = 0;
+      for (let i = 0; i < n; i++) {
+        const row = new Set(got.indices.subarray(i * k, (i + 1) * k));
+        const [kth, next] = [expected.distances[i][k - 1], expected.distances[i][k]];
+        for (let s = 0; s < k; s++) {
+          const tie = expected.distances[i][s] > kth * (1 - 1e-5);
+          if (!row.has(expected.indices[i][s])) {
+            if (!tie || (next - kth) > kth * 1e-5) {
+              throw new Error(`row ${i}: missing ${expected.indices[i][s]}`);
+            }
+            swapped++;
+          }
+        }
+        assertAllClose(
+          got.distances.subarray(i * k, (i + 1) * k),
+          expected.distances[i].slice(0, k),
+          {
+            rel: 1e-5,
+            abs: 1e-5,
+          },
+        );
+      }
+      assertEquals(swapped < n / 100, true, `${swapped} near-tie swaps with ${w.length} workers`);
+    }
+  } finally {
+    stopWorkers(workers);
+  }
+});
+
 Deno.test("kNN rejects k outside [1, n - 1]", async () => {
   await assertRejects(() => nearestNeighbors(new Float32Array(8), 2, { k: 4 }), "k = 4", "[1, 3]");
 });
