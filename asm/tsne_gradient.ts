@@ -184,8 +184,10 @@ function runEnd(start: i32, hi: i32, shift: u32): i32 {
   let a = start + 1, b = hi;
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (((load<u32>(codes + (<usize> m << 2)) >> shift) & 3) == q) a = m + 1;
-    else b = m;
+    // Selects, not a branch: which half is taken is unpredictable.
+    const same = ((load<u32>(codes + (<usize> m << 2)) >> shift) & 3) == q;
+    a = select<i32>(m + 1, a, same);
+    b = select<i32>(b, m, same);
   }
   return a;
 }
@@ -200,14 +202,23 @@ function runEnd(start: i32, hi: i32, shift: u32): i32 {
 
 /** Builds the quadtree of the current positions. */
 export function buildTree(): void {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const px = <f64> f32At(y, 2 * i), py = <f64> f32At(y, 2 * i + 1);
-    minX = min(minX, px);
-    maxX = max(maxX, px);
-    minY = min(minY, py);
-    maxY = max(maxY, py);
+  // The box two points at a time: lanes (x, y, x, y).
+  let lo4 = f32x4.splat(Infinity), hi4 = f32x4.splat(-Infinity);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const v = v128.load(y + (<usize> i << 3));
+    lo4 = f32x4.pmin(v, lo4);
+    hi4 = f32x4.pmax(v, hi4);
   }
+  if (i < n) {
+    const v = v128.load64_zero(y + (<usize> i << 3));
+    lo4 = f32x4.pmin(v128.shuffle<f32>(v, v, 0, 1, 0, 1), lo4);
+    hi4 = f32x4.pmax(v128.shuffle<f32>(v, v, 0, 1, 0, 1), hi4);
+  }
+  const minX = <f64> min(f32x4.extract_lane(lo4, 0), f32x4.extract_lane(lo4, 2));
+  const minY = <f64> min(f32x4.extract_lane(lo4, 1), f32x4.extract_lane(lo4, 3));
+  const maxX = <f64> max(f32x4.extract_lane(hi4, 0), f32x4.extract_lane(hi4, 2));
+  const maxY = <f64> max(f32x4.extract_lane(hi4, 1), f32x4.extract_lane(hi4, 3));
   let side = max(maxX - minX, maxY - minY);
   if (!(side > 0)) side = 1;
   const scale = 65536 / side;
@@ -228,26 +239,33 @@ export function buildTree(): void {
   buildNode(0, 0, n);
 }
 
-// Stable LSD radix sort of (codes, perm) by code, 8 bits a pass.
+// Stable LSD radix sort of (codes, perm) by code, 8 bits a pass. One read
+// counts all four digits; a digit that is the same in every code is skipped.
 function radixSort(): void {
-  const counts = cand; // 256 words, free while no walk is running
-  for (let shift: u32 = 0; shift < 32; shift += 8) {
-    for (let b = 0; b < 256; b++) setI32(counts, b, 0);
-    for (let i = 0; i < n; i++) {
-      const b = <i32> ((load<u32>(codes + (<usize> i << 2)) >> shift) & 255);
-      setI32(counts, b, i32At(counts, b) + 1);
-    }
-    let total = 0;
+  const counts = cand; // 4 x 256 words, free while no walk is running
+  memory.fill(counts, 0, 4096);
+  for (let i = 0; i < n; i++) {
+    const code = load<u32>(codes + (<usize> i << 2));
+    bump(counts, code & 255);
+    bump(counts + 1024, (code >> 8) & 255);
+    bump(counts + 2048, (code >> 16) & 255);
+    bump(counts + 3072, code >> 24);
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const count = counts + (<usize> pass << 10), shift = <u32> (8 * pass);
+    let total = 0, same = false;
     for (let b = 0; b < 256; b++) {
-      const c = i32At(counts, b);
-      setI32(counts, b, total);
+      const c = i32At(count, b);
+      same = same || c == n;
+      setI32(count, b, total);
       total += c;
     }
+    if (same) continue;
     for (let i = 0; i < n; i++) {
       const code = load<u32>(codes + (<usize> i << 2));
       const b = <i32> ((code >> shift) & 255);
-      const to = i32At(counts, b);
-      setI32(counts, b, to + 1);
+      const to = i32At(count, b);
+      setI32(count, b, to + 1);
       store<u32>(codes2 + (<usize> to << 2), code);
       setI32(perm2, to, i32At(perm, i));
     }
@@ -258,6 +276,12 @@ function radixSort(): void {
     perm = perm2;
     perm2 = t;
   }
+}
+
+// @ts-ignore: decorator
+@inline function bump(count: usize, b: u32): void {
+  const at = count + (<usize> b << 2);
+  store<i32>(at, load<i32>(at) + 1);
 }
 
 // Node `node` over points [lo, hi) of the Morton order. Splitting at the
@@ -278,10 +302,11 @@ function buildNode(node: i32, lo: i32, hi: i32): void {
       const px = f32At(sx, s), py = f32At(sy, s);
       cx += px;
       cy += py;
-      x0 = min(x0, px);
-      x1 = max(x1, px);
-      y0 = min(y0, py);
-      y1 = max(y1, py);
+      // Compares, not min/max: wasm's NaN-propagating min costs several instructions.
+      if (px < x0) x0 = px;
+      if (px > x1) x1 = px;
+      if (py < y0) y0 = py;
+      if (py > y1) y1 = py;
     }
     setBox(node, x0, y0, x1, y1);
     setF32(ncx, node, <f32> (cx / (hi - lo)));
@@ -293,9 +318,12 @@ function buildNode(node: i32, lo: i32, hi: i32): void {
     return;
   }
   const shift = <u32> (2 * level);
-  // Children: the runs of equal quadrant in [lo, hi), in order.
-  let count = 0;
-  for (let s = lo; s < hi; s = runEnd(s, hi, shift)) count++;
+  // Children: the runs of equal quadrant in [lo, hi), in order; at most four,
+  // so their ends are found once and kept in locals.
+  const e1 = runEnd(lo, hi, shift);
+  const e2 = e1 < hi ? runEnd(e1, hi, shift) : hi;
+  const e3 = e2 < hi ? runEnd(e2, hi, shift) : hi;
+  const count = 1 + <i32> (e1 < hi) + <i32> (e2 < hi) + <i32> (e3 < hi);
   const firstChild = nodeCount;
   nodeCount += count;
   setI32(nchild, node, firstChild);
@@ -303,7 +331,7 @@ function buildNode(node: i32, lo: i32, hi: i32): void {
   let cx: f64 = 0, cy: f64 = 0;
   let x0: f32 = Infinity, y0: f32 = Infinity, x1: f32 = -Infinity, y1: f32 = -Infinity;
   for (let c = 0, s = lo; c < count; c++) {
-    const e = runEnd(s, hi, shift);
+    const e = c == 0 ? e1 : c == 1 ? e2 : c == 2 ? e3 : hi;
     const child = firstChild + c;
     buildNode(child, s, e);
     const mass = <f64> f32At(nmass, child);
