@@ -2,24 +2,70 @@
 // asc-flags: --enable relaxed-simd
 // Exact k nearest neighbours by SIMD brute force, for t-SNE's affinities.
 //
-// Rows are f32, padded with zeros to a multiple of 4 columns. Distances come
-// from |a|^2 + |b|^2 - 2 a.b over 2x4 tiles (8 dot products share 6 loads and
-// fit the 16 SIMD registers) of fused multiply-adds (relaxed SIMD: 13 % faster
-// on MNIST PCA-50; where the hardware has none the products round apart, so a
-// near-tie for the k-th place may go the other way on another machine);
-// each kept neighbour's distance is then recomputed from differences so the
-// reported squared distances carry no cancellation error.
+// Distances come from |a|^2 + |b|^2 - 2 a.b, the dot products from a 4x8
+// register tile as in the matrix product (asm/_gemm.ts): the candidates are
+// packed once in panels of 8 (a column's 8 values adjacent), a call's rows in
+// panels of 4, so a column step is 3 loads (Deno bounds-checks every load)
+// for 8 fused multiply-adds (relaxed SIMD), and each accumulator holds one
+// row's sums for 4 candidates. Where the hardware has no FMA the products
+// round apart, so a near-tie for the k-th place may go the other way on
+// another machine. Each kept neighbour's distance is then recomputed from
+// differences, so the reported squared distances carry no cancellation error.
 
+import { alloc } from "./_tsne_heap";
 export { alloc, reset } from "./_tsne_heap";
 
-// Candidate rows per block (see knn).
+// Candidates per block: a block (512 x 52 floats for PCA-50, 104 KiB) is
+// matched against every row of a call while it is in cache; scanning all n
+// per row group would stream the whole input from memory each time.
 const BLOCK = 512;
 
+// The input (n rows of `stride` floats, zero-padded to a multiple of 4), its
+// squared row norms, those over the first `head` columns, the candidates in
+// panels of 8, and room for a call's rows in panels of 4 (see `prepare`).
+let x: usize = 0;
+let n: i32 = 0;
+let stride: i32 = 0;
+let head: i32 = 0;
+let norms: usize = 0;
+let headNorms: usize = 0;
+let candidates: usize = 0;
+let rowPanels: usize = 0;
+
 /**
- * Squared norms of the first `cols` (a multiple of 4) columns of the `n` rows
- * of `x` (`stride` floats each) into `out`.
+ * Prepares the search among the `rows` rows of `data` (`cols` floats each, a
+ * multiple of 4): norms, and the candidates packed in panels of 8. Calls to
+ * {@link knn} then take up to `callRows` rows each. `headCols` (a multiple of
+ * 4) is the partial-distance test's width: tiles whose distance over the
+ * first `headCols` columns already exceeds every kept one are not finished.
+ * Put the columns of most variance first (principal axes) and most tiles
+ * stop there.
  */
-export function squaredNorms(x: usize, n: i32, stride: i32, cols: i32, out: usize): void {
+export function prepare(data: usize, rows: i32, cols: i32, headCols: i32, callRows: i32): void {
+  x = data;
+  n = rows;
+  stride = cols;
+  head = headCols;
+  norms = alloc(<usize> n * 4 + 32);
+  headNorms = alloc(<usize> n * 4 + 32);
+  squaredNorms(norms, stride);
+  squaredNorms(headNorms, head);
+  const n8 = n & ~7;
+  candidates = alloc(<usize> n8 * stride * 4);
+  for (let j0 = 0; j0 < n8; j0 += 8) {
+    const panel = candidates + (<usize> j0 * stride << 2);
+    for (let r = 0; r < 8; r++) {
+      const row = x + (<usize> (j0 + r) * stride << 2);
+      for (let t = 0; t < stride; t++) {
+        store<f32>(panel + (<usize> (8 * t + r) << 2), load<f32>(row + (<usize> t << 2)));
+      }
+    }
+  }
+  rowPanels = alloc(<usize> ((callRows + 3) & ~3) * stride * 4);
+}
+
+// Squared norms of the rows' first `cols` columns into `out`.
+function squaredNorms(out: usize, cols: i32): void {
   for (let i = 0; i < n; i++) {
     const row = x + (<usize> (i * stride) << 2);
     let acc = f32x4.splat(0);
@@ -71,27 +117,11 @@ export function squaredNorms(x: usize, n: i32, stride: i32, cols: i32, out: usiz
 
 /**
  * The `k` nearest neighbours (excluding the point itself) of rows
- * `[start, end)` among all `n` rows of `x`, nearest first. Row `i`'s
- * neighbours go to `outIdx[(i - start) * k ...]` and their squared distances
- * to `outDist`. `norms` holds the squared row norms, `headNorms` those of the
- * first `head` columns (a multiple of 4): tiles whose distance over the head
- * already exceeds every kept one are not finished. Put the columns of most
- * variance first (principal axes) and most tiles stop there.
+ * `[start, end)` (at most `prepare`'s `callRows`) among all rows, nearest
+ * first. Row `i`'s neighbours go to `outIdx[(i - start) * k ...]` and their
+ * squared distances to `outDist`.
  */
-export function knn(
-  x: usize,
-  n: i32,
-  stride: i32,
-  norms: usize,
-  start: i32,
-  end: i32,
-  k: i32,
-  outIdx: usize,
-  outDist: usize,
-  head: i32,
-  headNorms: usize,
-): void {
-  const rowBytes = <usize> stride << 2, headBytes = <usize> head << 2;
+export function knn(start: i32, end: i32, k: i32, outIdx: usize, outDist: usize): void {
   for (let i = start; i < end; i++) {
     const o = <usize> ((i - start) * k) << 2;
     for (let s = 0; s < k; s++) {
@@ -99,147 +129,120 @@ export function knn(
       store<i32>(outIdx + o + (<usize> s << 2), -1);
     }
   }
-  const n4 = n & ~3;
-  // Candidates come in blocks of BLOCK rows, each block matched against every
-  // row of the call while it is in cache: scanning all n rows per pair of rows
-  // would stream the whole input from memory each time. Each row still sees
-  // its candidates in index order, so the kept neighbours do not depend on
-  // BLOCK.
-  for (let jb = 0; jb < n4; jb += BLOCK) {
-    const jEnd = min(jb + BLOCK, n4);
-    for (let i0 = start; i0 < end; i0 += 2) {
-      const pair = i0 + 1 < end;
-      // An odd final row is paired with itself; the copy's results are discarded.
-      const a0 = x + <usize> i0 * rowBytes;
-      const a1 = pair ? a0 + rowBytes : a0;
-      for (let j = jb; j < jEnd; j += 4) {
-        const b0 = x + <usize> j * rowBytes;
-        const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
-        let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  // The rows in panels of 4, a column's 4 values adjacent; a last panel
+  // short of rows repeats the last row, whose copies' results are discarded.
+  const groups = (end - start + 3) >> 2;
+  for (let g = 0; g < groups; g++) {
+    const panel = rowPanels + (<usize> (g * stride) << 4);
+    for (let r = 0; r < 4; r++) {
+      const row = x + (<usize> (min(start + 4 * g + r, end - 1) * stride) << 2);
+      for (let t = 0; t < stride; t++) {
+        store<f32>(panel + (<usize> (4 * t + r) << 2), load<f32>(row + (<usize> t << 2)));
+      }
+    }
+  }
+  const n8 = n & ~7;
+  const two = f32x4.splat(2);
+  // Each row still sees its candidates in index order, block after block, so
+  // the kept neighbours do not depend on BLOCK.
+  for (let jb = 0; jb < n8; jb += BLOCK) {
+    const jEnd = min(jb + BLOCK, n8);
+    for (let g = 0; g < groups; g++) {
+      const i0 = start + 4 * g;
+      const rows = min(4, end - i0);
+      const a = rowPanels + (<usize> (g * stride) << 4);
+      for (let j = jb; j < jEnd; j += 8) {
+        let b = candidates + (<usize> (j * stride) << 2);
+        let p = a;
+        let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         let skip = false;
-        for (let t: usize = 0, end = headBytes; ; end = rowBytes) {
-          for (; t < end; t += 16) {
-            const q0 = v128.load(b0 + t), q1 = v128.load(b1 + t);
-            const q2 = v128.load(b2 + t), q3 = v128.load(b3 + t);
-            const p0 = v128.load(a0 + t), p1 = v128.load(a1 + t);
-            c00 = f32x4.relaxed_madd(p0, q0, c00);
-            c01 = f32x4.relaxed_madd(p0, q1, c01);
-            c02 = f32x4.relaxed_madd(p0, q2, c02);
-            c03 = f32x4.relaxed_madd(p0, q3, c03);
-            c10 = f32x4.relaxed_madd(p1, q0, c10);
-            c11 = f32x4.relaxed_madd(p1, q1, c11);
-            c12 = f32x4.relaxed_madd(p1, q2, c12);
-            c13 = f32x4.relaxed_madd(p1, q3, c13);
+        for (let t = 0, limit = head; ; limit = stride) {
+          for (; t < limit; t++) {
+            const b0 = v128.load(b), b1 = v128.load(b, 16);
+            const av = v128.load(p);
+            let s = i32x4.shuffle(av, av, 0, 0, 0, 0);
+            c0 = f32x4.relaxed_madd(s, b0, c0);
+            c1 = f32x4.relaxed_madd(s, b1, c1);
+            s = i32x4.shuffle(av, av, 1, 1, 1, 1);
+            c2 = f32x4.relaxed_madd(s, b0, c2);
+            c3 = f32x4.relaxed_madd(s, b1, c3);
+            s = i32x4.shuffle(av, av, 2, 2, 2, 2);
+            c4 = f32x4.relaxed_madd(s, b0, c4);
+            c5 = f32x4.relaxed_madd(s, b1, c5);
+            s = i32x4.shuffle(av, av, 3, 3, 3, 3);
+            c6 = f32x4.relaxed_madd(s, b0, c6);
+            c7 = f32x4.relaxed_madd(s, b1, c7);
+            p += 16;
+            b += 32;
           }
-          if (end == rowBytes) break;
+          if (limit == stride) break;
           // The distance over the head columns bounds the whole distance from
           // below (less a rounding margin): skip the tile if no pair can enter.
-          const hb = v128.load(headNorms + (<usize> j << 2));
-          if (!(mayEnter(hb, headNorms, outDist, k, start, i0, c00, c01, c02, c03) ||
-            (pair && mayEnter(hb, headNorms, outDist, k, start, i0 + 1, c10, c11, c12, c13)))) {
+          const h0 = v128.load(headNorms + (<usize> j << 2));
+          const h1 = v128.load(headNorms + (<usize> j << 2), 16);
+          const last = end - 1;
+          if (!(mayEnter(h0, h1, min(i0, last), start, k, outDist, c0, c1) ||
+            mayEnter(h0, h1, min(i0 + 1, last), start, k, outDist, c2, c3) ||
+            mayEnter(h0, h1, min(i0 + 2, last), start, k, outDist, c4, c5) ||
+            mayEnter(h0, h1, min(i0 + 3, last), start, k, outDist, c6, c7))) {
             skip = true;
             break;
           }
         }
         if (skip) continue;
-        const nb = v128.load(norms + (<usize> j << 2));
-        const two = f32x4.splat(2);
-        // Each row's 4 dot products, transposed into one vector per row.
-        offerRow(
-          outIdx,
-          outDist,
-          k,
-          start,
-          i0,
-          norms,
-          f32x4.sub(nb, f32x4.mul(two, reduce4(c00, c01, c02, c03))),
-          j,
-        );
-        if (pair) {
-          offerRow(
-            outIdx,
-            outDist,
-            k,
-            start,
-            i0 + 1,
-            norms,
-            f32x4.sub(nb, f32x4.mul(two, reduce4(c10, c11, c12, c13))),
-            j,
-          );
+        const n0 = v128.load(norms + (<usize> j << 2)), n1 = v128.load(norms + (<usize> j << 2), 16);
+        offerRow(outIdx, outDist, k, start, i0, f32x4.sub(n0, f32x4.mul(two, c0)), j);
+        offerRow(outIdx, outDist, k, start, i0, f32x4.sub(n1, f32x4.mul(two, c1)), j + 4);
+        if (rows > 1) {
+          offerRow(outIdx, outDist, k, start, i0 + 1, f32x4.sub(n0, f32x4.mul(two, c2)), j);
+          offerRow(outIdx, outDist, k, start, i0 + 1, f32x4.sub(n1, f32x4.mul(two, c3)), j + 4);
+        }
+        if (rows > 2) {
+          offerRow(outIdx, outDist, k, start, i0 + 2, f32x4.sub(n0, f32x4.mul(two, c4)), j);
+          offerRow(outIdx, outDist, k, start, i0 + 2, f32x4.sub(n1, f32x4.mul(two, c5)), j + 4);
+        }
+        if (rows > 3) {
+          offerRow(outIdx, outDist, k, start, i0 + 3, f32x4.sub(n0, f32x4.mul(two, c6)), j);
+          offerRow(outIdx, outDist, k, start, i0 + 3, f32x4.sub(n1, f32x4.mul(two, c7)), j + 4);
         }
       }
     }
   }
   for (let i = start; i < end; i++) {
     const o = <usize> ((i - start) * k) << 2;
-    for (let j = n4; j < n; j++) {
-      offer(outDist + o, outIdx + o, k, exactDistance(x, stride, i, j), j, i);
-    }
-  }
-  for (let i = start; i < end; i++) {
-    const o = <usize> ((i - start) * k) << 2;
-    finish(x, stride, i, k, outIdx + o, outDist + o);
+    for (let j = n8; j < n; j++) offer(outDist + o, outIdx + o, k, exactDistance(i, j), j, i);
+    finish(i, k, outIdx + o, outDist + o);
   }
 }
 
-// Sums of each of 4 vectors' lanes, as one vector.
-// @ts-ignore: decorator
-@inline function reduce4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = f32x4.add(
-    v128.shuffle<u32>(a, b, 0, 2, 4, 6),
-    v128.shuffle<u32>(a, b, 1, 3, 5, 7),
-  );
-  const cd = f32x4.add(
-    v128.shuffle<u32>(c, d, 0, 2, 4, 6),
-    v128.shuffle<u32>(c, d, 1, 3, 5, 7),
-  );
-  return f32x4.add(
-    v128.shuffle<u32>(ab, cd, 0, 2, 4, 6),
-    v128.shuffle<u32>(ab, cd, 1, 3, 5, 7),
-  );
-}
-
-// Whether any of the 4 candidates whose head dot products with row `i` are
-// c0..c3 may be nearer than row i's current k-th neighbour.
+// Whether any of the 8 candidates whose head dot products with row `i` are
+// c0, c1 (head norms h0, h1) may be nearer than row i's current k-th neighbour.
 // @ts-ignore: decorator
 @inline function mayEnter(
-  hb: v128,
-  headNorms: usize,
-  outDist: usize,
-  k: i32,
-  start: i32,
+  h0: v128,
+  h1: v128,
   i: i32,
+  start: i32,
+  k: i32,
+  outDist: usize,
   c0: v128,
   c1: v128,
-  c2: v128,
-  c3: v128,
 ): bool {
-  const sum = f32x4.add(hb, f32x4.splat(load<f32>(headNorms + (<usize> i << 2))));
-  const lower = f32x4.sub(
-    f32x4.mul(sum, f32x4.splat(<f32> (1 - 1e-4))),
-    f32x4.mul(f32x4.splat(2), reduce4(c0, c1, c2, c3)),
-  );
-  const top = load<f32>(outDist + (<usize> ((i - start) * k) << 2));
-  return i32x4.bitmask(f32x4.lt(lower, f32x4.splat(top))) != 0;
+  const hi = f32x4.splat(load<f32>(headNorms + (<usize> i << 2)));
+  const margin = f32x4.splat(<f32> (1 - 1e-4)), two = f32x4.splat(2);
+  const top = f32x4.splat(load<f32>(outDist + (<usize> ((i - start) * k) << 2)));
+  const l0 = f32x4.sub(f32x4.mul(f32x4.add(h0, hi), margin), f32x4.mul(two, c0));
+  const l1 = f32x4.sub(f32x4.mul(f32x4.add(h1, hi), margin), f32x4.mul(two, c1));
+  return v128.any_true(v128.or(f32x4.lt(l0, top), f32x4.lt(l1, top)));
 }
 
 // Offers row `i` the 4 candidates `j..j+3` whose distances minus |x_i|^2 are `d`.
 // @ts-ignore: decorator
-@inline function offerRow(
-  outIdx: usize,
-  outDist: usize,
-  k: i32,
-  start: i32,
-  i: i32,
-  norms: usize,
-  d: v128,
-  j: i32,
-): void {
+@inline function offerRow(outIdx: usize, outDist: usize, k: i32, start: i32, i: i32, d: v128, j: i32): void {
   const o = <usize> ((i - start) * k) << 2;
   const dist = outDist + o, idx = outIdx + o;
   const full = f32x4.add(d, f32x4.splat(load<f32>(norms + (<usize> i << 2))));
-  // Almost every tile is rejected here, with one compare for 4 candidates.
+  // Most candidates are rejected here, with one compare for 4.
   if (!i32x4.bitmask(f32x4.lt(full, f32x4.splat(load<f32>(dist))))) return;
   offer(dist, idx, k, f32x4.extract_lane(full, 0), j, i);
   offer(dist, idx, k, f32x4.extract_lane(full, 1), j + 1, i);
@@ -248,7 +251,7 @@ export function knn(
 }
 
 // Squared distance of rows i and j from their differences.
-function exactDistance(x: usize, stride: i32, i: i32, j: i32): f32 {
+function exactDistance(i: i32, j: i32): f32 {
   const a = x + (<usize> (i * stride) << 2), b = x + (<usize> (j * stride) << 2);
   let acc = f32x4.splat(0);
   for (let t = 0; t < stride; t += 4) {
@@ -260,10 +263,10 @@ function exactDistance(x: usize, stride: i32, i: i32, j: i32): f32 {
 
 // Recomputes the kept distances exactly and sorts the heap nearest first
 // (ties by index, so the order does not depend on the scan).
-function finish(x: usize, stride: i32, i: i32, k: i32, idx: usize, dist: usize): void {
+function finish(i: i32, k: i32, idx: usize, dist: usize): void {
   for (let s = 0; s < k; s++) {
     const j = load<i32>(idx + (<usize> s << 2));
-    if (j >= 0) store<f32>(dist + (<usize> s << 2), exactDistance(x, stride, i, j));
+    if (j >= 0) store<f32>(dist + (<usize> s << 2), exactDistance(i, j));
   }
   for (let s = 1; s < k; s++) {
     const d = load<f32>(dist + (<usize> s << 2));

@@ -73,16 +73,13 @@ export function workerMain(): void {
     knn(m: KnnRequest) {
       knn.reset();
       const x = knn.alloc(m.data.length * 4);
-      const norms = knn.alloc(m.n * 4 + 16);
-      const headNorms = knn.alloc(m.n * 4 + 16);
       const idx = knn.alloc(m.chunk * m.k * 4);
       const dist = knn.alloc(m.chunk * m.k * 4);
       new Float32Array(knn.memory.buffer, x, m.data.length).set(m.data);
-      knn.squaredNorms(x, m.n, m.stride, m.stride, norms);
-      knn.squaredNorms(x, m.n, m.stride, m.head, headNorms);
+      knn.prepare(x, m.n, m.stride, m.head, m.chunk);
       for (let r; (r = Atomics.add(m.next, 0, m.chunk)) < m.n;) {
         const end = Math.min(m.n, r + m.chunk), count = (end - r) * m.k;
-        knn.knn(x, m.n, m.stride, norms, r, end, m.k, idx, dist, m.head, headNorms);
+        knn.knn(r, end, m.k, idx, dist);
         m.indices.set(new Int32Array(knn.memory.buffer, idx, count), r * m.k);
         m.distances.set(new Float32Array(knn.memory.buffer, dist, count), r * m.k);
       }
