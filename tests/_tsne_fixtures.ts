@@ -47,3 +47,36 @@ export function bruteForceNeighbors(
   }
   return { indices, distances };
 }
+
+/** X^T X over each row's nonzeros, upper triangle, in f64 and row order: the plain loop the PCA kernel's sparseGramUpper replaces. */
+export function sparseGramReference(x: Float32Array, dims: number): Float64Array {
+  const out = new Float64Array(dims * dims);
+  for (let r = 0; r < x.length / dims; r++) {
+    const at: number[] = [];
+    for (let a = 0; a < dims; a++) if (x[r * dims + a] !== 0) at.push(a);
+    for (let p = 0; p < at.length; p++) {
+      for (let q = p; q < at.length; q++) {
+        out[at[p] * dims + at[q]] += x[r * dims + at[p]] * x[r * dims + at[q]];
+      }
+    }
+  }
+  return out;
+}
+
+/** C V (d x d times d x b, f64), each entry summed over C's columns in order, zeros skipped: the plain loop of the PCA kernel's multiplyF64. */
+export function multiplyReference(
+  c: Float64Array,
+  v: Float64Array,
+  d: number,
+  b: number,
+): Float64Array {
+  const out = new Float64Array(d * b);
+  for (let a = 0; a < d; a++) {
+    for (let t = 0; t < d; t++) {
+      const s = c[a * d + t];
+      if (s === 0) continue;
+      for (let j = 0; j < b; j++) out[a * b + j] += s * v[t * b + j];
+    }
+  }
+  return out;
+}

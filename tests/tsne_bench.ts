@@ -3,9 +3,18 @@
  * TypeScript doing the same work, side by side in one run: the exact kNN of
  * 2,000 x 50 points, and one force evaluation (repulsion and attraction)
  * of 5,000 points: direct O(n^2) TypeScript, the exact SIMD kernel, the
- * Barnes-Hut kernel on 1 and 2 threads.
+ * Barnes-Hut kernel on 1 and 2 threads; and PCA's two products on
+ * MNIST-like rows (2,048 x 784, 19 % nonzero; a 784 x 784 covariance times
+ * 66 vectors), plain loops against the kernel.
  */
-import { bruteForceNeighbors, clusters } from "./_tsne_fixtures.ts";
+import {
+  bruteForceNeighbors,
+  clusters,
+  multiplyReference,
+  sparseGramReference,
+} from "./_tsne_fixtures.ts";
+import { mulberry32 } from "../src/tsne/initialization.ts";
+import { pcaKernel } from "../src/tsne/_kernels.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
 import { GradientState } from "../src/tsne/gradient.ts";
 import { nearestNeighbors } from "../src/tsne/knn.ts";
@@ -69,4 +78,35 @@ Deno.bench(
     dual.evaluate({ theta: 0.5 });
   },
 );
+const next = mulberry32(3);
+const pixels = Float32Array.from({ length: 2048 * 784 }, () => next() < 0.19 ? next() : 0);
+const cov = Float64Array.from({ length: 784 * 784 }, () => next() - 0.5);
+const basis = Float64Array.from({ length: 784 * 66 }, () => next() - 0.5);
+pcaKernel.reset();
+const [xp, sums, work] = [
+  pcaKernel.alloc(pixels.length * 4),
+  pcaKernel.alloc(784 * 784 * 8),
+  pcaKernel.alloc(784 * 12),
+];
+const [cp, vp, out] = [
+  pcaKernel.alloc(cov.length * 8),
+  pcaKernel.alloc(basis.length * 8),
+  pcaKernel.alloc(basis.length * 8),
+];
+new Float32Array(pcaKernel.memory.buffer, xp, pixels.length).set(pixels);
+new Float64Array(pcaKernel.memory.buffer, cp, cov.length).set(cov);
+new Float64Array(pcaKernel.memory.buffer, vp, basis.length).set(basis);
+Deno.bench("PCA sparse Gram, 2048 x 784: TypeScript", { group: "gram", baseline: true }, () => {
+  sparseGramReference(pixels, 784);
+});
+Deno.bench("PCA sparse Gram, 2048 x 784: wasm", { group: "gram" }, () => {
+  pcaKernel.sparseGramUpper(xp, 2048, 784, sums, work);
+});
+Deno.bench("PCA product, 784 x 784 x 66: TypeScript", { group: "product", baseline: true }, () => {
+  multiplyReference(cov, basis, 784, 66);
+});
+Deno.bench("PCA product, 784 x 784 x 66: wasm", { group: "product" }, () => {
+  pcaKernel.multiplyF64(cp, vp, 784, 66, out);
+});
+
 globalThis.addEventListener("unload", () => workers.forEach((w) => w.worker.terminate()));

@@ -1,5 +1,7 @@
 /** PCA recovers a known spectrum and basis, and projects as (x - mean) V^T. */
-import { assert, assertAllClose, assertClose } from "./_assert.ts";
+import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
+import { multiplyReference, sparseGramReference } from "./_tsne_fixtures.ts";
+import { pcaKernel } from "../src/tsne/_kernels.ts";
 import { pca, SPARSE_SHARE } from "../src/tsne/pca.ts";
 import { mulberry32 } from "../src/tsne/initialization.ts";
 
@@ -64,4 +66,28 @@ Deno.test("mostly-zero input (the covariance from its nonzeros) gets the compone
   assertAllClose(a.variances, b.variances, { rel: 1e-4, abs: 0 });
   assertAllClose(a.components, b.components, { rel: 0, abs: 1e-3 });
   assertAllClose(a.projected, b.projected, { rel: 1e-3, abs: 1e-3 });
+});
+
+Deno.test("the kernel's sparse Gram matrix and f64 product equal their plain loops bit for bit", () => {
+  const next = mulberry32(5);
+  const [rows, dims, b] = [37, 29, 18]; // b = 18: one block of 16 columns and a pair
+  const x = Float32Array.from({ length: rows * dims }, () => next() < 0.3 ? 2 * next() - 1 : 0);
+  const c = Float64Array.from({ length: dims * dims }, () => next() < 0.2 ? 0 : next() - 0.5);
+  const v = Float64Array.from({ length: dims * b }, () => next() - 0.5);
+  const k = pcaKernel;
+  k.reset();
+  const xp = k.alloc(x.length * 4), sums = k.alloc(dims * dims * 8), work = k.alloc(dims * 12);
+  const cp = k.alloc(c.length * 8), vp = k.alloc(v.length * 8), out = k.alloc(dims * b * 8);
+  new Float32Array(k.memory.buffer, xp, x.length).set(x);
+  new Float64Array(k.memory.buffer, sums, dims * dims).fill(0);
+  new Float64Array(k.memory.buffer, cp, c.length).set(c);
+  new Float64Array(k.memory.buffer, vp, v.length).set(v);
+  k.sparseGramUpper(xp, rows, dims, sums, work);
+  k.multiplyF64(cp, vp, dims, b, out);
+  assertEquals([...new Float64Array(k.memory.buffer, sums, dims * dims)], [
+    ...sparseGramReference(x, dims),
+  ]);
+  assertEquals([...new Float64Array(k.memory.buffer, out, dims * b)], [
+    ...multiplyReference(c, v, dims, b),
+  ]);
 });

@@ -77,26 +77,24 @@ function covariance(data: Float32Array, dims: number, mean: Float64Array): Float
     : denseCovariance(data, dims, mean);
 }
 
-// Sums x x^T over each row's nonzeros only, in f64, then takes off n mean
-// mean^T: (f d)^2 / 2 products a row for a share f of nonzeros, where the
-// dense kernel does d^2 / 2 on the centred (no longer sparse) rows.
+// Sums x x^T over each row's nonzeros only (the kernel's sparseGramUpper, in
+// f64), then takes off n mean mean^T: (f d)^2 / 2 products a row for a share
+// f of nonzeros, where the dense kernel does d^2 / 2 on the centred (no
+// longer sparse) rows.
 function sparseCovariance(data: Float32Array, dims: number, mean: Float64Array): Float64Array {
   const n = data.length / dims;
-  const cov = new Float64Array(dims * dims);
-  const at = new Int32Array(dims), value = new Float64Array(dims);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let a = 0, o = i * dims; a < dims; a++) {
-      if (data[o + a] !== 0) {
-        at[m] = a;
-        value[m++] = data[o + a];
-      }
-    }
-    for (let p = 0; p < m; p++) {
-      const row = at[p] * dims, v = value[p];
-      for (let q = p; q < m; q++) cov[row + at[q]] += v * value[q];
-    }
+  const kernel: Arena & typeof pcaKernel = pcaKernel;
+  kernel.reset();
+  const block = kernel.alloc(BLOCK_ROWS * dims * 4);
+  const sums = kernel.alloc(dims * dims * 8);
+  const work = kernel.alloc(dims * 12);
+  new Float64Array(kernel.memory.buffer, sums, dims * dims).fill(0);
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const rows = Math.min(BLOCK_ROWS, n - r0);
+    f32(kernel, block, rows * dims).set(data.subarray(r0 * dims, (r0 + rows) * dims));
+    kernel.sparseGramUpper(block, rows, dims, sums, work);
   }
+  const cov = new Float64Array(kernel.memory.buffer, sums, dims * dims).slice();
   for (let a = 0; a < dims; a++) {
     for (let b = a; b < dims; b++) {
       cov[b * dims + a] = cov[a * dims + b] = (cov[a * dims + b] - n * mean[a] * mean[b]) / (n - 1);
@@ -149,9 +147,10 @@ function topEigen(
     v[t] = state / 2 ** 32 - 0.5;
   }
   orthonormalize(v, d, b);
+  const multiply = multiplier(c, d, b);
   let previous = 0;
   for (let iter = 0; iter < (b === d ? 0 : MAX_ITERATIONS); iter++) {
-    const w = multiply(c, v, d, b);
+    const w = multiply(v);
     let trace = 0; // sum of the top-k Rayleigh quotients: converged when it stops moving
     for (let j = 0; j < k; j++) for (let a = 0; a < d; a++) trace += v[a * b + j] * w[a * b + j];
     orthonormalize(w, d, b);
@@ -160,7 +159,7 @@ function topEigen(
     previous = trace;
   }
   // Rayleigh-Ritz: eigenvectors of V^T C V rotate V onto the eigenvectors.
-  const cv = multiply(c, v, d, b);
+  const cv = multiply(v);
   const h = new Float64Array(b * b);
   for (let i = 0; i < b; i++) {
     for (let j = 0; j < b; j++) {
@@ -186,17 +185,25 @@ function topEigen(
   return { vectors, values: Float64Array.from(order, (col) => values[col]) };
 }
 
-// c (d x d) times v (d x b).
-function multiply(c: Float64Array, v: Float64Array, d: number, b: number): Float64Array {
-  const out = new Float64Array(d * b);
-  for (let a = 0; a < d; a++) {
-    for (let t = 0; t < d; t++) {
-      const s = c[a * d + t];
-      if (s === 0) continue;
-      for (let j = 0; j < b; j++) out[a * b + j] += s * v[t * b + j];
-    }
-  }
-  return out;
+// A function of v (d x b) giving c v, on the kernel's multiplyF64 with c
+// copied in once (b padded to even: the kernel takes two columns a vector).
+function multiplier(c: Float64Array, d: number, b: number): (v: Float64Array) => Float64Array {
+  const kernel: Arena & typeof pcaKernel = pcaKernel;
+  const even = b + (b & 1);
+  kernel.reset();
+  const cp = kernel.alloc(d * d * 8),
+    vp = kernel.alloc(d * even * 8),
+    op = kernel.alloc(d * even * 8);
+  new Float64Array(kernel.memory.buffer, cp, d * d).set(c);
+  const vk = new Float64Array(kernel.memory.buffer, vp, d * even).fill(0);
+  const ok = new Float64Array(kernel.memory.buffer, op, d * even);
+  return (v) => {
+    for (let a = 0; a < d; a++) vk.set(v.subarray(a * b, (a + 1) * b), a * even);
+    kernel.multiplyF64(cp, vp, d, even, op);
+    const out = new Float64Array(d * b);
+    for (let a = 0; a < d; a++) out.set(ok.subarray(a * even, a * even + b), a * b);
+    return out;
+  };
 }
 
 // Modified Gram-Schmidt on the b columns of v (d x b), in place.
