@@ -634,12 +634,34 @@ export function step(
   minGain: f32,
 ): f64 {
   const invZ = <f32> (1 / z);
-  let norm: f64 = 0;
-  for (let t = 0; t < 2 * n; t++) {
+  // Four values a vector, each rounded as one at a time would be; the norm
+  // is summed in f64 two lanes at a time (it is only reported).
+  const ex = f32x4.splat(exaggeration), iz = f32x4.splat(invZ), zero = f32x4.splat(0);
+  const up = f32x4.splat(0.2), down = f32x4.splat(0.8), floor = f32x4.splat(minGain);
+  const mom = f32x4.splat(momentum), rate = f32x4.splat(learningRate);
+  let n0 = f64x2.splat(0), n1 = n0;
+  const vectors = <usize> (2 * n) & ~3;
+  for (let t: usize = 0, end = vectors << 2; t < end; t += 16) {
+    const g = f32x4.sub(f32x4.mul(ex, v128.load(attr + t)), f32x4.mul(v128.load(rep + t), iz));
+    let u = v128.load(update + t);
+    let gain = v128.load(gains + t);
+    gain = v128.bitselect(f32x4.add(gain, up), f32x4.mul(gain, down), f32x4.lt(f32x4.mul(u, g), zero));
+    gain = f32x4.max(gain, floor);
+    u = f32x4.sub(f32x4.mul(mom, u), f32x4.mul(f32x4.mul(rate, gain), g));
+    v128.store(gains + t, gain);
+    v128.store(update + t, u);
+    v128.store(y + t, f32x4.add(v128.load(y + t), u));
+    const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
+    n0 = f64x2.add(n0, f64x2.mul(g0, g0));
+    n1 = f64x2.add(n1, f64x2.mul(g1, g1));
+  }
+  const sum = f64x2.add(n0, n1);
+  let norm = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+  for (let t = <i32> vectors; t < 2 * n; t++) {
     const g = exaggeration * f32At(attr, t) - f32At(rep, t) * invZ;
     let u = f32At(update, t);
     let gain = f32At(gains, t);
-    gain = u * g < 0 ? gain + 0.2 : gain * 0.8;
+    gain = u * g < 0 ? gain + <f32> 0.2 : gain * <f32> 0.8;
     gain = max(gain, minGain);
     u = momentum * u - learningRate * gain * g;
     setF32(gains, t, gain);
@@ -652,5 +674,10 @@ export function step(
 
 /** Adds `b` into `a` (f32 x count), to merge partial forces. */
 export function addInto(a: usize, b: usize, count: i32): void {
-  for (let t = 0; t < count; t++) setF32(a, t, f32At(a, t) + f32At(b, t));
+  let t = 0;
+  for (; t + 4 <= count; t += 4) {
+    const at = a + (<usize> t << 2);
+    v128.store(at, f32x4.add(v128.load(at), v128.load(b + (<usize> t << 2))));
+  }
+  for (; t < count; t++) setF32(a, t, f32At(a, t) + f32At(b, t));
 }

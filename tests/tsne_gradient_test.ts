@@ -1,13 +1,14 @@
 /**
  * The Barnes-Hut gradient with theta = 0 equals the exact one, both equal a
  * direct O(n^2) evaluation of the formula, theta = 0.5 stays close, and the
- * KL divergence is the one of the definition. Run on 1 and 2 threads.
+ * KL divergence is the one of the definition. Run on 1 and 2 threads. The
+ * gains-and-momentum step follows its rule in f32, element by element.
  */
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
 import { GradientState, tsneGradient } from "../src/tsne/gradient.ts";
-import { startWorkers, stopWorkers } from "../src/tsne/_kernels.ts";
+import { gradientKernel, startWorkers, stopWorkers } from "../src/tsne/_kernels.ts";
 import { mulberry32 } from "../src/tsne/initialization.ts";
 import { nearestNeighbors } from "../src/tsne/knn.ts";
 
@@ -101,5 +102,39 @@ Deno.test("relabelling in Morton order permutes the positions and the gradient c
   } finally {
     await state.close();
     stopWorkers(workers);
+  }
+});
+
+Deno.test("the gains-and-momentum step is the f32 rule element by element (7 points: vectors and a tail)", () => {
+  const m = 7, rand = mulberry32(3), f = Math.fround;
+  const k = gradientKernel;
+  k.reset();
+  const yp = k.setup(m, 1, 4);
+  const attr = k.alloc(8 * m), rep = k.alloc(8 * m);
+  const positions = new Float32Array(k.memory.buffer, yp, 2 * m);
+  positions.set(Float32Array.from({ length: 2 * m }, () => rand() - 0.5));
+  const expected = Float32Array.from(positions), gains = new Float32Array(2 * m).fill(1);
+  const update = new Float32Array(2 * m);
+  k.resetOptimizer();
+  // Three steps with fresh forces, so that some gains grow and some shrink.
+  for (const [z, ex, lr, mom] of [[3.5, 12, 200, 0.5], [2.25, 12, 200, 0.5], [7, 1, 150, 0.8]]) {
+    const a = Float32Array.from({ length: 2 * m }, () => rand() - 0.5);
+    const r = Float32Array.from({ length: 2 * m }, () => rand() - 0.5);
+    new Float32Array(k.memory.buffer, attr, 2 * m).set(a);
+    new Float32Array(k.memory.buffer, rep, 2 * m).set(r);
+    let norm = 0;
+    for (let t = 0; t < 2 * m; t++) {
+      const g = f(f(f(ex) * a[t]) - f(r[t] * f(1 / z)));
+      const gain = Math.max(
+        f(update[t] * g) < 0 ? f(gains[t] + f(0.2)) : f(gains[t] * f(0.8)),
+        f(0.01),
+      );
+      update[t] = f(f(f(mom) * update[t]) - f(f(f(lr) * gain) * g));
+      gains[t] = gain;
+      expected[t] = f(expected[t] + update[t]);
+      norm += g * g;
+    }
+    assertClose(k.step(attr, rep, z, ex, lr, mom, 0.01), norm, 1e-12 * norm, "squared norm");
+    assertEquals([...new Float32Array(k.memory.buffer, yp, 2 * m)], [...expected]);
   }
 });
