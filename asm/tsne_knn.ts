@@ -2,79 +2,140 @@
 // asc-flags: --enable relaxed-simd
 // Exact k nearest neighbours by SIMD brute force, for t-SNE's affinities.
 //
+// Each pair of rows is measured once, for both rows. The rows come in blocks,
+// in an order the caller chooses; a unit of work is a pair of blocks I <= J
+// (see `measure`), whose distances are offered to both blocks' rows. Threads
+// take units in any order, each into lists of its own, merged at the end
+// (see `merge`). The lists order by (distance, index), a total order, so the
+// kept neighbours do not depend on which thread measured which pair, nor in
+// what order.
+//
+// Each row keeps its k nearest so far as a sorted list, and candidates that
+// beat the list's last entry wait in a buffer of BUFFER; a full buffer is
+// sorted and merged into the list. A (distance, index) pair is one u64 key,
+// the distance's bits above the index (distances are clamped at 0, and the
+// bits of non-negative floats order as the floats), so sorting and merging
+// compare integers and choose without branches: cheaper per candidate than
+// sifting each one into a binary heap, whose branches mispredict at every
+// level.
+//
 // Distances come from |a|^2 + |b|^2 - 2 a.b, the dot products from a 4x8
-// register tile as in the matrix product (asm/_gemm.ts): the candidates are
-// packed once in panels of 8 (a column's 8 values adjacent), a call's rows in
-// panels of 4, so a column step is 3 loads (Deno bounds-checks every load)
-// for 8 fused multiply-adds (relaxed SIMD), and each accumulator holds one
-// row's sums for 4 candidates. Where the hardware has no FMA the products
-// round apart, so a near-tie for the k-th place may go the other way on
-// another machine. Each kept neighbour's distance is then recomputed from
-// differences, so the reported squared distances carry no cancellation error.
+// register tile as in the matrix product (asm/_gemm.ts): the rows are packed
+// once in panels of 8 (a column's 8 values adjacent) for the candidate side
+// and in panels of 4 for the row side, so a column step is 3 loads (Deno
+// bounds-checks every load) for 8 fused multiply-adds (relaxed SIMD). Where
+// the hardware has no FMA the products round apart, so a near-tie for the
+// k-th place may go the other way on another machine. Each kept neighbour's
+// distance is then recomputed from differences (see `finish`), so the
+// reported squared distances carry no cancellation error.
 
 import { alloc } from "./_tsne_heap";
 export { alloc, reset } from "./_tsne_heap";
 
-// Candidates per block: a block (512 x 52 floats for PCA-50, 104 KiB) is
-// matched against every row of a call while it is in cache; scanning all n
-// per row group would stream the whole input from memory each time.
-const BLOCK = 512;
+// Rows per block (see `prepare`).
+let block: i32 = 0;
+// Candidates a row's buffer holds before it is merged into the row's list.
+const BUFFER = 32;
 
-// The input (n rows of `stride` floats, zero-padded to a multiple of 4), its
-// squared row norms, those over the first `head` columns, the candidates in
-// panels of 8, and room for a call's rows in panels of 4 (see `prepare`).
+// The input (n rows of `stride` floats, zero-padded to a multiple of 4) and
+// the order in which the search takes its rows (`order[s]` = input row of
+// position s). By position: the rows padded to a multiple of 8 (`np`), whose
+// extra rows have NaN norms, so that no distance to them passes a compare;
+// squared norms; the rows in panels of 8 and of 4; each row's sorted list of
+// k keys and its buffer (with the buffer's count), and the lists' last
+// distances in one array (`tops`); room for sorting and merging.
 let x: usize = 0;
+let order: usize = 0;
 let n: i32 = 0;
+let np: i32 = 0;
 let stride: i32 = 0;
-let head: i32 = 0;
+let k: i32 = 0;
 let norms: usize = 0;
-let headNorms: usize = 0;
-let candidates: usize = 0;
-let rowPanels: usize = 0;
+let panels8: usize = 0;
+let panels4: usize = 0;
+let lists: usize = 0;
+let buffers: usize = 0;
+let bufCount: usize = 0;
+let tops: usize = 0;
+let spare: usize = 0;
+let merged: usize = 0;
+let scratch: usize = 0;
+
+// The key of an empty entry: (Infinity, index 2^32 - 1), after every real one.
+const EMPTY: u64 = 0x7F800000FFFFFFFF;
 
 /**
- * Prepares the search among the `rows` rows of `data` (`cols` floats each, a
- * multiple of 4): norms, and the candidates packed in panels of 8. Calls to
- * {@link knn} then take up to `callRows` rows each. `headCols` (a multiple of
- * 4) is the partial-distance test's width: tiles whose distance over the
- * first `headCols` columns already exceeds every kept one are not finished.
- * Put the columns of most variance first (principal axes) and most tiles
- * stop there.
+ * Prepares the search for each row's `neighbors` nearest among the `rows`
+ * rows of `data` (`cols` floats each, a multiple of 4), taking them in the
+ * order `rowOrder` (i32 x rows) in blocks of `blockRows` (a multiple of 8):
+ * norms, packed panels, and empty lists. Rows near each other in space should
+ * be near each other in the order, so that the first pairs measured (see
+ * `measure`) fill the lists with near neighbours and most later tiles are
+ * rejected by one compare. Returns the number of blocks.
  */
-export function prepare(data: usize, rows: i32, cols: i32, headCols: i32, callRows: i32): void {
+export function prepare(
+  data: usize,
+  rows: i32,
+  cols: i32,
+  neighbors: i32,
+  rowOrder: usize,
+  blockRows: i32,
+): i32 {
   x = data;
   n = rows;
+  np = (n + 7) & ~7;
   stride = cols;
-  head = headCols;
-  norms = alloc(<usize> n * 4 + 32);
-  headNorms = alloc(<usize> n * 4 + 32);
-  squaredNorms(norms, stride);
-  squaredNorms(headNorms, head);
-  const n8 = n & ~7;
-  candidates = alloc(<usize> n8 * stride * 4);
-  for (let j0 = 0; j0 < n8; j0 += 8) {
-    const panel = candidates + (<usize> j0 * stride << 2);
-    for (let r = 0; r < 8; r++) {
-      const row = x + (<usize> (j0 + r) * stride << 2);
-      for (let t = 0; t < stride; t++) {
-        store<f32>(panel + (<usize> (8 * t + r) << 2), load<f32>(row + (<usize> t << 2)));
-      }
-    }
+  k = neighbors;
+  order = rowOrder;
+  block = blockRows;
+  norms = alloc(<usize> np << 2);
+  for (let s = 0; s < np; s++) {
+    store<f32>(norms + (<usize> s << 2), s < n ? squaredNorm(rowAt(s)) : NaN);
   }
-  rowPanels = alloc(<usize> ((callRows + 3) & ~3) * stride * 4);
+  panels8 = pack(8);
+  panels4 = pack(4);
+  lists = alloc(<usize> np * k << 3);
+  for (let s = 0; s < np * k; s++) store<u64>(lists + (<usize> s << 3), EMPTY);
+  buffers = alloc(<usize> np * BUFFER << 3);
+  bufCount = alloc(<usize> np << 2);
+  memory.fill(bufCount, 0, <usize> np << 2);
+  tops = alloc(<usize> np << 2);
+  for (let s = 0; s < np; s++) store<f32>(tops + (<usize> s << 2), Infinity);
+  spare = alloc(<usize> max(k, BUFFER) << 3);
+  merged = alloc(<usize> k << 3);
+  scratch = alloc(8 << 2);
+  return (np + block - 1) / block;
 }
 
-// Squared norms of the rows' first `cols` columns into `out`.
-function squaredNorms(out: usize, cols: i32): void {
-  for (let i = 0; i < n; i++) {
-    const row = x + (<usize> (i * stride) << 2);
-    let acc = f32x4.splat(0);
-    for (let t = 0; t < cols; t += 4) {
-      const v = v128.load(row + (<usize> t << 2));
-      acc = f32x4.add(acc, f32x4.mul(v, v));
+// The input row at position s.
+// @ts-ignore: decorator
+@inline function rowAt(s: i32): i32 {
+  return load<i32>(order + (<usize> s << 2));
+}
+
+// The rows by position in panels of `width` (a column's `width` values
+// adjacent). The padding rows' values are left as they are: their NaN norms
+// void every distance they enter.
+function pack(width: i32): usize {
+  const out = alloc(<usize> np * stride << 2);
+  for (let s = 0; s < n; s++) {
+    const row = x + (<usize> (rowAt(s) * stride) << 2);
+    const panel = out + (<usize> ((s - s % width) * stride) << 2);
+    for (let t = 0; t < stride; t++) {
+      store<f32>(panel + (<usize> (width * t + s % width) << 2), load<f32>(row + (<usize> t << 2)));
     }
-    store<f32>(out + (<usize> i << 2), hsum(acc));
   }
+  return out;
+}
+
+function squaredNorm(i: i32): f32 {
+  const row = x + (<usize> (i * stride) << 2);
+  let acc = f32x4.splat(0);
+  for (let t = 0; t < stride; t += 4) {
+    const v = v128.load(row + (<usize> t << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return hsum(acc);
 }
 
 // @ts-ignore: decorator
@@ -83,174 +144,224 @@ function squaredNorms(out: usize, cols: i32): void {
     f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// A max-heap of (distance, index) pairs, k entries, root = farthest kept.
+// The key of input row j at squared distance d.
 // @ts-ignore: decorator
-@inline function heapPush(dist: usize, idx: usize, k: i32, d: f32, j: i32): void {
-  // Replace the root, then sift down.
-  let pos = 0;
-  while (true) {
-    const l = 2 * pos + 1;
-    if (l >= k) break;
-    let c = l;
-    let dc = load<f32>(dist + (<usize> l << 2));
-    const r = l + 1;
-    if (r < k) {
-      const dr = load<f32>(dist + (<usize> r << 2));
-      if (dr > dc) {
-        c = r;
-        dc = dr;
-      }
-    }
-    if (dc <= d) break;
-    store<f32>(dist + (<usize> pos << 2), dc);
-    store<i32>(idx + (<usize> pos << 2), load<i32>(idx + (<usize> c << 2)));
-    pos = c;
-  }
-  store<f32>(dist + (<usize> pos << 2), d);
-  store<i32>(idx + (<usize> pos << 2), j);
+@inline function keyOf(d: f32, j: i32): u64 {
+  return (<u64> reinterpret<u32>(max(d, 0)) << 32) | <u64> <u32> j;
 }
 
+// Offers input row j at squared distance d to position i: into its buffer
+// if it comes before the list's last entry.
 // @ts-ignore: decorator
-@inline function offer(dist: usize, idx: usize, k: i32, d: f32, j: i32, i: i32): void {
-  if (d < load<f32>(dist) && j != i) heapPush(dist, idx, k, d, j);
+@inline function offer(i: i32, d: f32, j: i32): void {
+  const key = keyOf(d, j);
+  if (key >= load<u64>(lists + (<usize> (i * k + k - 1) << 3))) return;
+  const at = bufCount + (<usize> i << 2), c = load<i32>(at);
+  store<u64>(buffers + (<usize> (i * BUFFER + c) << 3), key);
+  store<i32>(at, c + 1);
+  if (c + 1 == BUFFER) flush(i);
+}
+
+// Sorts position i's buffer and merges it into its list.
+function flush(i: i32): void {
+  const at = bufCount + (<usize> i << 2);
+  const count = load<i32>(at);
+  mergeIntoList(i, sortKeys(buffers + (<usize> (i * BUFFER) << 3), count), count);
+  store<i32>(at, 0);
+}
+
+// Sorts `count` keys (at most k or BUFFER) by bottom-up merging between
+// `keys` and `spare`; returns where the sorted keys ended up.
+function sortKeys(keys: usize, count: i32): usize {
+  let from = keys, to = spare;
+  for (let width = 1; width < count; width <<= 1) {
+    for (let lo = 0; lo < count; lo += 2 * width) {
+      const mid = min(lo + width, count), hi = min(lo + 2 * width, count);
+      let a = lo, b = mid;
+      for (let s = lo; s < hi; s++) {
+        // Past its end a run reads its neighbour's keys, never chosen.
+        const x = load<u64>(from + (<usize> a << 3)), y = load<u64>(from + (<usize> b << 3));
+        const takeB = <i32> (b < hi) & (<i32> (a >= mid) | <i32> (y < x));
+        store<u64>(to + (<usize> s << 3), select<u64>(y, x, takeB != 0));
+        b += takeB;
+        a += takeB ^ 1;
+      }
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  return from;
+}
+
+// Merges the `count` sorted keys at `run` into position i's list, keeping the
+// first k. A key in both (a pair another thread's list shares) is kept once.
+function mergeIntoList(i: i32, run: usize, count: i32): void {
+  const list = lists + (<usize> (i * k) << 3);
+  let a = 0, b = 0;
+  for (let s = 0; s < k; s++) {
+    const x = load<u64>(list + (<usize> a << 3)), y = load<u64>(run + (<usize> b << 3));
+    const more = <i32> (b < count);
+    const takeB = more & <i32> (y < x);
+    store<u64>(merged + (<usize> s << 3), select<u64>(y, x, takeB != 0));
+    b += takeB | (more & <i32> (y == x));
+    a += takeB ^ 1;
+  }
+  memory.copy(list, merged, <usize> k << 3);
+  const last = <u32> (load<u64>(list + (<usize> (k - 1) << 3)) >> 32);
+  store<f32>(tops + (<usize> i << 2), reinterpret<f32>(last));
 }
 
 /**
- * The `k` nearest neighbours (excluding the point itself) of rows
- * `[start, end)` (at most `prepare`'s `callRows`) among all rows, nearest
- * first. Row `i`'s neighbours go to `outIdx[(i - start) * k ...]` and their
- * squared distances to `outDist`.
+ * Measures every pair of a row of block `bi` and a row of block `bj`
+ * (`bi <= bj`; in a block with itself, each pair once) and offers each
+ * distance to both rows. Blocks with themselves first, then with their
+ * neighbours in the order, fill the lists soonest. Without `offers`, the
+ * distances are computed and dropped: the work that threads share best,
+ * which the thread calibration times.
  */
-export function knn(start: i32, end: i32, k: i32, outIdx: usize, outDist: usize): void {
-  for (let i = start; i < end; i++) {
-    const o = <usize> ((i - start) * k) << 2;
-    for (let s = 0; s < k; s++) {
-      store<f32>(outDist + o + (<usize> s << 2), Infinity);
-      store<i32>(outIdx + o + (<usize> s << 2), -1);
-    }
-  }
-  // The rows in panels of 4, a column's 4 values adjacent; a last panel
-  // short of rows repeats the last row, whose copies' results are discarded.
-  const groups = (end - start + 3) >> 2;
-  for (let g = 0; g < groups; g++) {
-    const panel = rowPanels + (<usize> (g * stride) << 4);
-    for (let r = 0; r < 4; r++) {
-      const row = x + (<usize> (min(start + 4 * g + r, end - 1) * stride) << 2);
+export function measure(bi: i32, bj: i32, offers: bool): void {
+  const iEnd = min((bi + 1) * block, np), jEnd = min((bj + 1) * block, np);
+  const minusTwo = f32x4.splat(-2);
+  for (let i0 = bi * block; i0 < iEnd; i0 += 4) {
+    const a = panels4 + (<usize> (i0 * stride) << 2);
+    const ni = v128.load(norms + (<usize> i0 << 2));
+    const n0 = i32x4.shuffle(ni, ni, 0, 0, 0, 0), n1 = i32x4.shuffle(ni, ni, 1, 1, 1, 1);
+    const n2 = i32x4.shuffle(ni, ni, 2, 2, 2, 2), n3 = i32x4.shuffle(ni, ni, 3, 3, 3, 3);
+    // With itself, only the panels that hold a later row than one of these.
+    for (let j = bi == bj ? i0 & ~7 : bj * block; j < jEnd; j += 8) {
+      let b = panels8 + (<usize> (j * stride) << 2);
+      let p = a;
+      let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
       for (let t = 0; t < stride; t++) {
-        store<f32>(panel + (<usize> (4 * t + r) << 2), load<f32>(row + (<usize> t << 2)));
+        const b0 = v128.load(b), b1 = v128.load(b, 16);
+        const av = v128.load(p);
+        let s = i32x4.shuffle(av, av, 0, 0, 0, 0);
+        c0 = f32x4.relaxed_madd(s, b0, c0);
+        c1 = f32x4.relaxed_madd(s, b1, c1);
+        s = i32x4.shuffle(av, av, 1, 1, 1, 1);
+        c2 = f32x4.relaxed_madd(s, b0, c2);
+        c3 = f32x4.relaxed_madd(s, b1, c3);
+        s = i32x4.shuffle(av, av, 2, 2, 2, 2);
+        c4 = f32x4.relaxed_madd(s, b0, c4);
+        c5 = f32x4.relaxed_madd(s, b1, c5);
+        s = i32x4.shuffle(av, av, 3, 3, 3, 3);
+        c6 = f32x4.relaxed_madd(s, b0, c6);
+        c7 = f32x4.relaxed_madd(s, b1, c7);
+        p += 16;
+        b += 32;
       }
+      const nj0 = v128.load(norms + (<usize> j << 2)), nj1 = v128.load(norms + (<usize> j << 2), 16);
+      c0 = f32x4.add(f32x4.relaxed_madd(c0, minusTwo, nj0), n0);
+      c1 = f32x4.add(f32x4.relaxed_madd(c1, minusTwo, nj1), n0);
+      c2 = f32x4.add(f32x4.relaxed_madd(c2, minusTwo, nj0), n1);
+      c3 = f32x4.add(f32x4.relaxed_madd(c3, minusTwo, nj1), n1);
+      c4 = f32x4.add(f32x4.relaxed_madd(c4, minusTwo, nj0), n2);
+      c5 = f32x4.add(f32x4.relaxed_madd(c5, minusTwo, nj1), n2);
+      c6 = f32x4.add(f32x4.relaxed_madd(c6, minusTwo, nj0), n3);
+      c7 = f32x4.add(f32x4.relaxed_madd(c7, minusTwo, nj1), n3);
+      // Most tiles end here: no distance reaches its row's list or its column's.
+      const rt = v128.load(tops + (<usize> i0 << 2));
+      const ct0 = v128.load(tops + (<usize> j << 2)), ct1 = v128.load(tops + (<usize> j << 2), 16);
+      let s = i32x4.shuffle(rt, rt, 0, 0, 0, 0);
+      let hit = v128.or(f32x4.le(c0, s), f32x4.le(c1, s));
+      s = i32x4.shuffle(rt, rt, 1, 1, 1, 1);
+      hit = v128.or(hit, v128.or(f32x4.le(c2, s), f32x4.le(c3, s)));
+      s = i32x4.shuffle(rt, rt, 2, 2, 2, 2);
+      hit = v128.or(hit, v128.or(f32x4.le(c4, s), f32x4.le(c5, s)));
+      s = i32x4.shuffle(rt, rt, 3, 3, 3, 3);
+      hit = v128.or(hit, v128.or(f32x4.le(c6, s), f32x4.le(c7, s)));
+      hit = v128.or(hit, v128.or(f32x4.le(c0, ct0), f32x4.le(c1, ct1)));
+      hit = v128.or(hit, v128.or(f32x4.le(c2, ct0), f32x4.le(c3, ct1)));
+      hit = v128.or(hit, v128.or(f32x4.le(c4, ct0), f32x4.le(c5, ct1)));
+      hit = v128.or(hit, v128.or(f32x4.le(c6, ct0), f32x4.le(c7, ct1)));
+      if (!v128.any_true(hit) || !offers) continue;
+      const diagonal = bi == bj;
+      offerRow(i0, j, c0, c1, i32x4.shuffle(rt, rt, 0, 0, 0, 0), ct0, ct1, diagonal);
+      offerRow(i0 + 1, j, c2, c3, i32x4.shuffle(rt, rt, 1, 1, 1, 1), ct0, ct1, diagonal);
+      offerRow(i0 + 2, j, c4, c5, i32x4.shuffle(rt, rt, 2, 2, 2, 2), ct0, ct1, diagonal);
+      offerRow(i0 + 3, j, c6, c7, i32x4.shuffle(rt, rt, 3, 3, 3, 3), ct0, ct1, diagonal);
     }
-  }
-  const n8 = n & ~7;
-  const two = f32x4.splat(2);
-  // Each row still sees its candidates in index order, block after block, so
-  // the kept neighbours do not depend on BLOCK.
-  for (let jb = 0; jb < n8; jb += BLOCK) {
-    const jEnd = min(jb + BLOCK, n8);
-    for (let g = 0; g < groups; g++) {
-      const i0 = start + 4 * g;
-      const rows = min(4, end - i0);
-      const a = rowPanels + (<usize> (g * stride) << 4);
-      for (let j = jb; j < jEnd; j += 8) {
-        let b = candidates + (<usize> (j * stride) << 2);
-        let p = a;
-        let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        let skip = false;
-        for (let t = 0, limit = head; ; limit = stride) {
-          for (; t < limit; t++) {
-            const b0 = v128.load(b), b1 = v128.load(b, 16);
-            const av = v128.load(p);
-            let s = i32x4.shuffle(av, av, 0, 0, 0, 0);
-            c0 = f32x4.relaxed_madd(s, b0, c0);
-            c1 = f32x4.relaxed_madd(s, b1, c1);
-            s = i32x4.shuffle(av, av, 1, 1, 1, 1);
-            c2 = f32x4.relaxed_madd(s, b0, c2);
-            c3 = f32x4.relaxed_madd(s, b1, c3);
-            s = i32x4.shuffle(av, av, 2, 2, 2, 2);
-            c4 = f32x4.relaxed_madd(s, b0, c4);
-            c5 = f32x4.relaxed_madd(s, b1, c5);
-            s = i32x4.shuffle(av, av, 3, 3, 3, 3);
-            c6 = f32x4.relaxed_madd(s, b0, c6);
-            c7 = f32x4.relaxed_madd(s, b1, c7);
-            p += 16;
-            b += 32;
-          }
-          if (limit == stride) break;
-          // The distance over the head columns bounds the whole distance from
-          // below (less a rounding margin): skip the tile if no pair can enter.
-          const h0 = v128.load(headNorms + (<usize> j << 2));
-          const h1 = v128.load(headNorms + (<usize> j << 2), 16);
-          const last = end - 1;
-          if (!(mayEnter(h0, h1, min(i0, last), start, k, outDist, c0, c1) ||
-            mayEnter(h0, h1, min(i0 + 1, last), start, k, outDist, c2, c3) ||
-            mayEnter(h0, h1, min(i0 + 2, last), start, k, outDist, c4, c5) ||
-            mayEnter(h0, h1, min(i0 + 3, last), start, k, outDist, c6, c7))) {
-            skip = true;
-            break;
-          }
-        }
-        if (skip) continue;
-        const n0 = v128.load(norms + (<usize> j << 2)), n1 = v128.load(norms + (<usize> j << 2), 16);
-        offerRow(outIdx, outDist, k, start, i0, f32x4.sub(n0, f32x4.mul(two, c0)), j);
-        offerRow(outIdx, outDist, k, start, i0, f32x4.sub(n1, f32x4.mul(two, c1)), j + 4);
-        if (rows > 1) {
-          offerRow(outIdx, outDist, k, start, i0 + 1, f32x4.sub(n0, f32x4.mul(two, c2)), j);
-          offerRow(outIdx, outDist, k, start, i0 + 1, f32x4.sub(n1, f32x4.mul(two, c3)), j + 4);
-        }
-        if (rows > 2) {
-          offerRow(outIdx, outDist, k, start, i0 + 2, f32x4.sub(n0, f32x4.mul(two, c4)), j);
-          offerRow(outIdx, outDist, k, start, i0 + 2, f32x4.sub(n1, f32x4.mul(two, c5)), j + 4);
-        }
-        if (rows > 3) {
-          offerRow(outIdx, outDist, k, start, i0 + 3, f32x4.sub(n0, f32x4.mul(two, c6)), j);
-          offerRow(outIdx, outDist, k, start, i0 + 3, f32x4.sub(n1, f32x4.mul(two, c7)), j + 4);
-        }
-      }
-    }
-  }
-  for (let i = start; i < end; i++) {
-    const o = <usize> ((i - start) * k) << 2;
-    for (let j = n8; j < n; j++) offer(outDist + o, outIdx + o, k, exactDistance(i, j), j, i);
-    finish(i, k, outIdx + o, outDist + o);
   }
 }
 
-// Whether any of the 8 candidates whose head dot products with row `i` are
-// c0, c1 (head norms h0, h1) may be nearer than row i's current k-th neighbour.
+// Offers position i's distances to positions j0..j0+7 (`lo`, `hi`) to i
+// where they reach its list's last distance (`top`, as it was before this
+// tile) and to those positions where they reach theirs (`ct0`, `ct1`);
+// `offer` decides. With the block itself, only positions after i.
 // @ts-ignore: decorator
-@inline function mayEnter(
-  h0: v128,
-  h1: v128,
+@inline function offerRow(
   i: i32,
-  start: i32,
-  k: i32,
-  outDist: usize,
-  c0: v128,
-  c1: v128,
-): bool {
-  const hi = f32x4.splat(load<f32>(headNorms + (<usize> i << 2)));
-  const margin = f32x4.splat(<f32> (1 - 1e-4)), two = f32x4.splat(2);
-  const top = f32x4.splat(load<f32>(outDist + (<usize> ((i - start) * k) << 2)));
-  const l0 = f32x4.sub(f32x4.mul(f32x4.add(h0, hi), margin), f32x4.mul(two, c0));
-  const l1 = f32x4.sub(f32x4.mul(f32x4.add(h1, hi), margin), f32x4.mul(two, c1));
-  return v128.any_true(v128.or(f32x4.lt(l0, top), f32x4.lt(l1, top)));
+  j0: i32,
+  lo: v128,
+  hi: v128,
+  top: v128,
+  ct0: v128,
+  ct1: v128,
+  diagonal: bool,
+): void {
+  let rows = i32x4.bitmask(f32x4.le(lo, top)) | (i32x4.bitmask(f32x4.le(hi, top)) << 4);
+  let cols = i32x4.bitmask(f32x4.le(lo, ct0)) | (i32x4.bitmask(f32x4.le(hi, ct1)) << 4);
+  if (diagonal && i >= j0) {
+    const later = ~((2 << (i - j0)) - 1);
+    rows &= later;
+    cols &= later;
+  }
+  if ((rows | cols) == 0) return;
+  v128.store(scratch, lo);
+  v128.store(scratch, hi, 16);
+  // NaN (a padding row) passes neither compare.
+  for (; rows != 0; rows &= rows - 1) {
+    const c = ctz(rows);
+    offer(i, load<f32>(scratch + (<usize> c << 2)), rowAt(j0 + c));
+  }
+  const input = rowAt(i);
+  for (; cols != 0; cols &= cols - 1) {
+    const c = ctz(cols);
+    offer(j0 + c, load<f32>(scratch + (<usize> c << 2)), input);
+  }
 }
 
-// Offers row `i` the 4 candidates `j..j+3` whose distances minus |x_i|^2 are `d`.
-// @ts-ignore: decorator
-@inline function offerRow(outIdx: usize, outDist: usize, k: i32, start: i32, i: i32, d: v128, j: i32): void {
-  const o = <usize> ((i - start) * k) << 2;
-  const dist = outDist + o, idx = outIdx + o;
-  const full = f32x4.add(d, f32x4.splat(load<f32>(norms + (<usize> i << 2))));
-  // Most candidates are rejected here, with one compare for 4.
-  if (!i32x4.bitmask(f32x4.lt(full, f32x4.splat(load<f32>(dist))))) return;
-  offer(dist, idx, k, f32x4.extract_lane(full, 0), j, i);
-  offer(dist, idx, k, f32x4.extract_lane(full, 1), j + 1, i);
-  offer(dist, idx, k, f32x4.extract_lane(full, 2), j + 2, i);
-  offer(dist, idx, k, f32x4.extract_lane(full, 3), j + 3, i);
+/** Merges the buffers of positions `[from, to)` into their lists. */
+export function flushRows(from: i32, to: i32): void {
+  for (let i = from; i < min(to, n); i++) if (load<i32>(bufCount + (<usize> i << 2)) > 0) flush(i);
 }
 
-// Squared distance of rows i and j from their differences.
+/** Address of the lists (k keys per position, see `keyOf`; `finish` rewrites them). */
+export function listKeys(): usize {
+  return lists;
+}
+
+/**
+ * Merges another thread's lists for positions `[from, to)` (k keys per
+ * position, from position `from`, at `keys`) into this one's.
+ */
+export function merge(keys: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) mergeIntoList(i, keys + (<usize> ((i - from) * k) << 3), k);
+}
+
+/**
+ * Recomputes the kept distances of positions `[from, to)` from differences
+ * and sorts each list again (ties by index). Each position's 8k bytes then
+ * hold its k input indices (i32), then their squared distances (f32).
+ */
+export function finish(from: i32, to: i32): void {
+  for (let i = from; i < to; i++) {
+    const list = lists + (<usize> (i * k) << 3), input = rowAt(i);
+    for (let s = 0; s < k; s++) {
+      const j = <i32> load<u64>(list + (<usize> s << 3));
+      store<u64>(merged + (<usize> s << 3), keyOf(exactDistance(input, j), j));
+    }
+    const sorted = sortKeys(merged, k);
+    for (let s = 0; s < k; s++) {
+      const key = load<u64>(sorted + (<usize> s << 3));
+      store<i32>(list + (<usize> s << 2), <i32> key);
+      store<u32>(list + (<usize> (k + s) << 2), <u32> (key >> 32));
+    }
+  }
+}
+
+// Squared distance of input rows i and j from their differences.
 function exactDistance(i: i32, j: i32): f32 {
   const a = x + (<usize> (i * stride) << 2), b = x + (<usize> (j * stride) << 2);
   let acc = f32x4.splat(0);
@@ -259,28 +370,4 @@ function exactDistance(i: i32, j: i32): f32 {
     acc = f32x4.add(acc, f32x4.mul(v, v));
   }
   return hsum(acc);
-}
-
-// Recomputes the kept distances exactly and sorts the heap nearest first
-// (ties by index, so the order does not depend on the scan).
-function finish(i: i32, k: i32, idx: usize, dist: usize): void {
-  for (let s = 0; s < k; s++) {
-    const j = load<i32>(idx + (<usize> s << 2));
-    if (j >= 0) store<f32>(dist + (<usize> s << 2), exactDistance(i, j));
-  }
-  for (let s = 1; s < k; s++) {
-    const d = load<f32>(dist + (<usize> s << 2));
-    const j = load<i32>(idx + (<usize> s << 2));
-    let t = s - 1;
-    while (t >= 0) {
-      const dt = load<f32>(dist + (<usize> t << 2));
-      const jt = load<i32>(idx + (<usize> t << 2));
-      if (dt < d || (dt == d && u32(jt) <= u32(j))) break;
-      store<f32>(dist + (<usize> (t + 1) << 2), dt);
-      store<i32>(idx + (<usize> (t + 1) << 2), jt);
-      t--;
-    }
-    store<f32>(dist + (<usize> (t + 1) << 2), d);
-    store<i32>(idx + (<usize> (t + 1) << 2), j);
-  }
 }

@@ -25,11 +25,11 @@ Deno.test("workers are kept when each adds at least MIN_GAIN_PER_WORKER of a thr
     two(1.05).reason.includes("only 2 threads ran the kNN calibration 1.05x"),
     two(1.05).reason,
   );
-  assert(two(1.9).reason.includes("(2 hardware threads; workers need 1.30x)"), two(1.9).reason);
+  assert(two(1.9).reason.includes("(2 hardware threads; workers need 1.20x)"), two(1.9).reason);
   // Four threads must make up for three workers.
   const four = (speedup: number) => decideThreads({ available: 16, candidates: 4, speedup });
   assertEquals(four(2.0).threads, 4);
-  assertEquals(four(1.8).threads, 1);
+  assertEquals(four(1.5).threads, 1);
 });
 
 Deno.test("one hardware thread: one t-SNE thread, no calibration", async () => {

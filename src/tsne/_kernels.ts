@@ -14,6 +14,7 @@ import * as knnKernel from "../../asm/tsne_knn.wasm";
 import * as gradientKernel from "../../asm/tsne_gradient.wasm";
 import * as pcaKernel from "../../asm/tsne_pca.wasm";
 import { workerMain } from "./_worker.ts";
+import { knnThread } from "./_knn_thread.ts";
 
 export { gradientKernel, knnKernel, pcaKernel };
 
@@ -66,7 +67,9 @@ export async function startWorkers(count: number): Promise<KernelWorker[]> {
   if (count <= 0) return [];
   const mods: WorkerModules = { knn, gradient };
   workerUrl ??= URL.createObjectURL(
-    new Blob([`(${workerMain.toString()})()`], { type: "text/javascript" }),
+    new Blob([`${knnThread.toString()}\n(${workerMain.toString()})()`], {
+      type: "text/javascript",
+    }),
   );
   const workers: KernelWorker[] = [];
   for (let w = 0; w < count; w++) {

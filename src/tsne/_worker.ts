@@ -1,10 +1,10 @@
 /**
  * The body of a t-SNE worker thread. It is serialised with `toString()` into
- * a `blob:` worker (see `_kernels.ts`), so it must not refer to anything
- * outside itself: only types may be imported.
+ * a `blob:` worker (see `_kernels.ts`), beside `knnThread`, so it must not
+ * refer to anything else outside itself: only types may be imported.
  *
- * Messages: `init` (the compiled kernels), `knn` (neighbours of a range of
- * rows, one reply), and `forces`, which enters a loop that computes the
+ * Messages: `init` (the compiled kernels), `knn` (one thread of a kNN
+ * search, one reply), and `forces`, which enters a loop that computes the
  * worker's share of the repulsive and attractive forces each time the main
  * thread bumps a generation counter, until it is set negative; then it replies.
  *
@@ -12,24 +12,13 @@
  */
 import type * as GradientKernel from "../../asm/tsne_gradient.wasm";
 import type * as KnnKernel from "../../asm/tsne_knn.wasm";
+import { type KnnShared, knnThread } from "./_knn_thread.ts";
 
-/**
- * A `knn` request: the rows of `data` (n x stride) in chunks of `chunk`,
- * taken from the shared counter `next` until all are done, results into the
- * shared outputs.
- */
+/** A `knn` request: run thread `thread` of a search (see `_knn_thread.ts`). */
 export interface KnnRequest {
   kind: "knn";
-  data: Float32Array;
-  n: number;
-  stride: number;
-  k: number;
-  /** Columns of the partial-distance test (see `knn.ts`). */
-  head: number;
-  chunk: number;
-  next: Int32Array;
-  indices: Int32Array;
-  distances: Float32Array;
+  shared: KnnShared;
+  thread: number;
 }
 
 /**
@@ -71,18 +60,7 @@ export function workerMain(): void {
       return "ready";
     },
     knn(m: KnnRequest) {
-      knn.reset();
-      const x = knn.alloc(m.data.length * 4);
-      const idx = knn.alloc(m.chunk * m.k * 4);
-      const dist = knn.alloc(m.chunk * m.k * 4);
-      new Float32Array(knn.memory.buffer, x, m.data.length).set(m.data);
-      knn.prepare(x, m.n, m.stride, m.head, m.chunk);
-      for (let r; (r = Atomics.add(m.next, 0, m.chunk)) < m.n;) {
-        const end = Math.min(m.n, r + m.chunk), count = (end - r) * m.k;
-        knn.knn(r, end, m.k, idx, dist);
-        m.indices.set(new Int32Array(knn.memory.buffer, idx, count), r * m.k);
-        m.distances.set(new Float32Array(knn.memory.buffer, dist, count), r * m.k);
-      }
+      knnThread(knn, m.shared, m.thread);
       return "done";
     },
     forces(m: ForcesRequest) {

@@ -1,10 +1,8 @@
 /**
  * Exact k nearest neighbours (squared Euclidean) by SIMD brute force in the
- * `asm/tsne_knn` kernel, split by rows over the calling thread and workers.
- * Inputs of 48 to 128 columns are first rotated to their principal axes, so
- * that the distance over the first 24 columns, a lower bound, rules out many
- * tiles of 4 rows x 8 candidates before the rest is computed (on MNIST
- * PCA-50, 52 % of them: 1.07x faster than without, measured in one process).
+ * `asm/tsne_knn` kernel, each pair of rows measured once for both rows. The
+ * calling thread and workers share the pairs of row blocks, each thread into
+ * lists of its own, merged here at the end.
  *
  * ```ts
  * import { nearestNeighbors } from "./knn.ts";
@@ -14,26 +12,18 @@
  *
  * @module
  */
-import { type Arena, f32, i32, type KernelWorker, knnKernel } from "./_kernels.ts";
+import { type KernelWorker, knnKernel } from "./_kernels.ts";
+import { type KnnShared, knnThread } from "./_knn_thread.ts";
 import type { KnnRequest } from "./_worker.ts";
-import { pca } from "./pca.ts";
 
-/**
- * Rows per kernel call: the unit the threads share out. Short calls also
- * matter because V8 runs a Wasm function's first calls in its baseline tier,
- * which is slow for SIMD.
- */
-export const KNN_CHUNK = 32;
-/** Columns whose partial distance is checked before the rest (when there are at least twice as many). */
-export const HEAD = 24;
-/** Inputs up to this wide are rotated to their principal axes first (a d x d eigenproblem). */
-export const MAX_ROTATED_DIMS = 128;
+/** Rows per block, the unit of the search's order: a block of PCA-50 rows (104 KiB) stays in cache while another passes it. */
+export const KNN_BLOCK = 512;
 
 /** Options for {@linkcode nearestNeighbors}. */
 export interface NearestNeighborsOptions {
   /** Neighbours per point, excluding the point itself (at most n - 1). */
   k: number;
-  /** Worker threads that share the rows with this one (default: none). */
+  /** Worker threads that share the work with this one (default: none). */
   workers?: KernelWorker[];
 }
 
@@ -62,53 +52,134 @@ export async function nearestNeighbors(
   dims: number,
   options: NearestNeighborsOptions,
 ): Promise<Neighbors> {
+  const { n, k, seeds } = await search(data, dims, options, false);
+  return {
+    n,
+    k,
+    indices: new Int32Array(seeds.buffer, 0, n * k),
+    distances: new Float32Array(seeds.buffer, 4 * n * k, n * k),
+  };
+}
+
+/**
+ * The distances of {@linkcode nearestNeighbors} alone, every pair of rows
+ * on this thread and `workers`, none kept: the bulk of the search's work and
+ * the part that threads share best, which the thread calibration
+ * (`threads.ts`) times.
+ *
+ * @example
+ * ```ts
+ * import { measureAllPairs } from "./knn.ts";
+ * const x = new Float32Array(512 * 8).map(() => Math.random());
+ * const start = performance.now();
+ * await measureAllPairs(x, 8, { k: 10 });
+ * console.log(`${performance.now() - start} ms`);
+ * ```
+ */
+export async function measureAllPairs(
+  data: Float32Array,
+  dims: number,
+  options: NearestNeighborsOptions,
+): Promise<void> {
+  await search(data, dims, options, true);
+}
+
+// Runs a search on this thread and the workers; returns what they shared.
+async function search(
+  data: Float32Array,
+  dims: number,
+  options: NearestNeighborsOptions,
+  measureOnly: boolean,
+): Promise<KnnShared> {
   const n = data.length / dims;
   const { k, workers = [] } = options;
+  const block = KNN_BLOCK;
   if (!Number.isInteger(n) || n < 2) throw new Error(`nearestNeighbors: need >= 2 rows of ${dims}`);
   if (!(k >= 1 && k < n)) throw new Error(`nearestNeighbors: k = ${k} must be in [1, ${n - 1}]`);
   const stride = Math.ceil(dims / 4) * 4;
-  const head = stride >= 2 * HEAD ? HEAD : stride;
-  // On principal axes (a rotation: distances unchanged) the head columns carry
-  // most of each distance, so most tiles are rejected after them.
-  const rows = dims >= 2 * HEAD && dims <= MAX_ROTATED_DIMS
-    ? pca(data, dims, { components: dims }).projected
-    : data;
-  const shared = workers.length > 0;
-  const alloc = (bytes: number) => shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const threads = workers.length + 1;
+  const alloc = (bytes: number) =>
+    threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   const padded = new Float32Array(alloc(n * stride * 4));
-  for (let i = 0; i < n; i++) padded.set(rows.subarray(i * dims, (i + 1) * dims), i * stride);
-  const indices = new Int32Array(alloc(n * k * 4));
-  const distances = new Float32Array(alloc(n * k * 4));
-  // Threads take chunks of rows from a shared counter until none are left, so
-  // a thread slowed by other processes holds the others up by one chunk at most.
-  const next = new Int32Array(alloc(4));
-  const request: KnnRequest = {
-    kind: "knn",
+  for (let i = 0; i < n; i++) padded.set(data.subarray(i * dims, (i + 1) * dims), i * stride);
+  const shared: KnnShared = {
     data: padded,
     n,
     stride,
     k,
-    head,
-    chunk: KNN_CHUNK,
-    next,
-    indices,
-    distances,
+    order: new Int32Array(alloc(n * 4)),
+    block,
+    control: new Int32Array(alloc(16)),
+    owner: new Int32Array(alloc(4 * Math.ceil(n / block))),
+    seeds: new Int32Array(alloc(measureOnly ? 0 : n * k * 8)),
+    // One thread merges no other's lists.
+    lists: Array.from(
+      { length: threads },
+      () => new Int32Array(alloc(threads > 1 && !measureOnly ? n * k * 8 : 0)),
+    ),
+    measureOnly,
   };
-  const pending = workers.map((w) => w.request<string>(request));
-  const kernel: Arena & typeof knnKernel = knnKernel;
-  kernel.reset();
-  const x = kernel.alloc(n * stride * 4);
-  const idx = kernel.alloc(KNN_CHUNK * k * 4);
-  const dist = kernel.alloc(KNN_CHUNK * k * 4);
-  f32(kernel, x, n * stride).set(padded);
-  kernel.prepare(x, n, stride, head, KNN_CHUNK);
-  // The same loop as the workers' (see `_worker.ts`).
-  for (let r; (r = Atomics.add(next, 0, KNN_CHUNK)) < n;) {
-    const end = Math.min(n, r + KNN_CHUNK);
-    kernel.knn(r, end, k, idx, dist);
-    indices.set(i32(kernel, idx, (end - r) * k), r * k);
-    distances.set(f32(kernel, dist, (end - r) * k), r * k);
-  }
+  shared.order.set(spatialOrder(data, dims, block));
+  const pending = workers.map((w, t) =>
+    w.request<string>({ kind: "knn", shared, thread: t + 1 } satisfies KnnRequest)
+  );
+  knnThread(knnKernel, shared, 0);
   await Promise.all(pending);
-  return { n, k, indices, distances };
+  return shared;
+}
+
+/**
+ * An order of the rows of `data` (n x `dims`) in which rows near each other
+ * in space are mostly near each other: a k-d tree's leaves, left to right.
+ * Each range is split on its column of largest variance, at its median
+ * rounded to a multiple of `leaf` rows, so every leaf but the last holds
+ * exactly `leaf` rows and starts at a multiple of it.
+ */
+export function spatialOrder(data: Float32Array, dims: number, leaf: number): Int32Array {
+  const n = data.length / dims;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const split = (lo: number, hi: number): void => {
+    if (hi - lo <= leaf) return;
+    let column = 0, most = -1;
+    for (let c = 0; c < dims; c++) {
+      let sum = 0, squares = 0;
+      for (let t = lo; t < hi; t++) {
+        const v = data[order[t] * dims + c];
+        sum += v;
+        squares += v * v;
+      }
+      const spread = squares - (sum * sum) / (hi - lo);
+      if (spread > most) [most, column] = [spread, c];
+    }
+    const mid = lo + Math.ceil((hi - lo) / 2 / leaf) * leaf;
+    select(order, lo, hi, mid, (i) => data[i * dims + column]);
+    split(lo, mid);
+    split(mid, hi);
+  };
+  split(0, n);
+  return order;
+}
+
+// Reorders a[lo, hi) so that a[mid] holds the value of that rank by `key`
+// (ties by value), the lesser ones before it and the greater after (Hoare's
+// quickselect with the middle element as pivot).
+function select(a: Int32Array, lo: number, hi: number, mid: number, key: (i: number) => number) {
+  const less = (p: number, q: number) => key(p) < key(q) || (key(p) === key(q) && p < q);
+  let l = lo, r = hi - 1;
+  while (l < r) {
+    const pivot = a[(l + r) >> 1];
+    let i = l, j = r;
+    while (i <= j) {
+      while (less(a[i], pivot)) i++;
+      while (less(pivot, a[j])) j--;
+      if (i <= j) {
+        [a[i], a[j]] = [a[j], a[i]];
+        i++;
+        j--;
+      }
+    }
+    if (mid <= j) r = j;
+    else if (mid >= i) l = i;
+    else return;
+  }
 }

@@ -1,10 +1,10 @@
 /**
  * How many threads t-SNE uses when the caller does not say: decided once per
  * process by a short calibration, not by counting hardware threads. The kNN
- * kernel runs on a fixed synthetic problem on this thread alone and on this
- * thread plus workers, sharing rows as the real search does; the workers are
- * kept when they add at least {@linkcode MIN_GAIN_PER_WORKER} of a thread
- * each. Two vCPUs that share one core's vector units (where a second thread
+ * kernel computes the distances of a fixed synthetic problem (see
+ * `measureAllPairs`) on this thread alone and on this thread plus workers,
+ * sharing the pairs as the real search does; the workers are kept when they
+ * add at least {@linkcode MIN_GAIN_PER_WORKER} of a thread each. Two vCPUs that share one core's vector units (where a second thread
  * made the optimisation slower) fail that test; two real cores pass it. The
  * choice never changes the result: every thread count gives the same
  * embedding for a seed (see `gradient.ts`).
@@ -18,14 +18,19 @@
  * @module
  */
 import { exclusive, type KernelWorker, startWorkers, stopWorkers } from "./_kernels.ts";
-import { nearestNeighbors } from "./knn.ts";
+import { measureAllPairs } from "./knn.ts";
 
 /** Most threads used by default (each adds a quadtree build per iteration). */
 export const MAX_THREADS = 4;
-/** The share of one thread's kNN throughput each worker must add to be used (0.3 = 30 %). */
-export const MIN_GAIN_PER_WORKER = 0.3;
-/** Rows x columns of the calibration's kNN problem (about 0.27 GFLOP: 15-25 ms on one core). */
-export const CALIBRATION_ROWS = 2048;
+/**
+ * The share of one thread's kNN throughput each worker must add to be used
+ * (0.2 = 20 %). Two vCPUs sharing one core's vector units measured 1.05x
+ * (an earlier machine); two real cores 1.3-2.1x, best of four, on a machine
+ * whose speed swings within the minute.
+ */
+export const MIN_GAIN_PER_WORKER = 0.2;
+/** Rows x columns of the calibration's kNN problem (8.4 million pairs, 0.54 GFLOP: 32-36 ms on one core here). */
+export const CALIBRATION_ROWS = 4096;
 const CALIBRATION_DIMS = 32;
 const CALIBRATION_K = 16;
 
@@ -83,7 +88,7 @@ let cached: Promise<ThreadChoice> | undefined;
 /**
  * The default thread count of {@linkcode tsne}: 1 on one hardware thread,
  * else the result of a calibration of min(hardware threads, {@linkcode MAX_THREADS})
- * threads (about 0.1-0.2 s, once per process; see the module doc).
+ * threads (about 0.3 s, once per process; see the module doc).
  *
  * @example
  * ```ts
@@ -101,7 +106,7 @@ export function chooseThreads(options: ChooseThreadsOptions = {}): Promise<Threa
   return cached ??= calibrate(available);
 }
 
-// Times the kNN of a fixed problem on one thread and on `candidates`, best of two
+// Times the kNN distances of a fixed problem on one thread and on `candidates`, best of four
 // each after a warm-up of both (the kernels' first calls run in V8's baseline tier).
 function calibrate(available: number): Promise<ThreadChoice> {
   const candidates = Math.min(available, MAX_THREADS);
@@ -116,13 +121,13 @@ function calibrate(available: number): Promise<ThreadChoice> {
       const data = syntheticRows(CALIBRATION_ROWS, CALIBRATION_DIMS);
       const time = async (w: KernelWorker[]) => {
         const start = performance.now();
-        await nearestNeighbors(data, CALIBRATION_DIMS, { k: CALIBRATION_K, workers: w });
+        await measureAllPairs(data, CALIBRATION_DIMS, { k: CALIBRATION_K, workers: w });
         return performance.now() - start;
       };
       await time(workers);
       await time([]);
       let one = Infinity, all = Infinity;
-      for (let round = 0; round < 2; round++) {
+      for (let round = 0; round < 4; round++) {
         one = Math.min(one, await time([]));
         all = Math.min(all, await time(workers));
       }
