@@ -60,13 +60,24 @@ export function pca(data: Float32Array, dims: number, options: PcaOptions): PcaR
   const { components: k, seed = 0 } = options;
   if (!Number.isInteger(n) || n < 2) throw new Error(`pca: need >= 2 rows of ${dims} columns`);
   if (!(k >= 1 && k <= dims)) throw new Error(`pca: components = ${k} must be in [1, ${dims}]`);
-  const mean = new Float64Array(dims);
-  for (let i = 0; i < n; i++) for (let a = 0; a < dims; a++) mean[a] += data[i * dims + a];
-  for (let a = 0; a < dims; a++) mean[a] /= n;
+  const mean = columnMeans(data, dims);
   const cov = covariance(data, dims, mean);
   const { vectors, values } = topEigen(cov, dims, k, seed);
   const projected = project(data, dims, vectors, k, mean);
   return { projected, components: vectors, variances: values, mean };
+}
+
+// The mean of each column, in f64. Rows are stepped through by a running
+// offset: the same loop indexing data[i * dims + a] took 1.9 s instead of
+// 0.17 on all 70,000 MNIST images in a process whose earlier t-SNE had run
+// PCA on smaller inputs (the bench's order), a JIT slow path we did not trace.
+function columnMeans(data: Float32Array, dims: number): Float64Array {
+  const mean = new Float64Array(dims);
+  for (let t = 0; t < data.length; t += dims) {
+    for (let a = 0; a < dims; a++) mean[a] += data[t + a];
+  }
+  for (let a = 0; a < dims; a++) mean[a] /= data.length / dims;
+  return mean;
 }
 
 // The covariance matrix (dims x dims, f64) of the centred rows.
