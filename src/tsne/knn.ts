@@ -112,7 +112,7 @@ async function search(
     control: new Int32Array(alloc(16)),
     owner: new Int32Array(alloc(4 * Math.ceil(n / block))),
     seeds: new Int32Array(alloc(measureOnly ? 0 : n * k * 8)),
-    // One thread merges no other's lists.
+    // Lists pass between threads only when there are several and they keep what they measure.
     lists: Array.from(
       { length: threads },
       () => new Int32Array(alloc(threads > 1 && !measureOnly ? n * k * 8 : 0)),
