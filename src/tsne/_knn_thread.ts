@@ -51,7 +51,8 @@ export function knnThread(kernel: typeof KnnKernel, shared: KnnShared, thread: n
   new Int32Array(kernel.memory.buffer, order, n).set(shared.order);
   const blocks = kernel.prepare(x, n, shared.stride, k, order, block);
   const staging = kernel.alloc(block * k * 8);
-  const words = (from: number, to: number) => [2 * k * from, 2 * k * Math.min(n, to)];
+  const rowsOf = (b: number): [number, number] => [b * block, Math.min(n, (b + 1) * block)];
+  const words = (from: number, to: number) => [2 * k * from, 2 * k * to];
   const keys = () => new Int32Array(kernel.memory.buffer, kernel.listKeys(), 2 * n * k);
   const mergeFrom = (source: Int32Array, from: number, to: number) => {
     new Int32Array(kernel.memory.buffer, staging, 2 * k * (to - from))
@@ -70,10 +71,11 @@ export function knnThread(kernel: typeof KnnKernel, shared: KnnShared, thread: n
   if (shared.measureOnly) return measurePairs(0);
   // Each block with itself, its lists then published (`owner[b]` = thread + 1).
   for (let b; (b = Atomics.add(control, 0, 1)) < blocks;) {
+    const [from, to] = rowsOf(b);
     kernel.measure(b, b, 1);
-    kernel.flushRows(b * block, (b + 1) * block);
+    kernel.flushRows(from, to);
     if (threads === 1) continue;
-    seeds.set(keys().subarray(...words(b * block, (b + 1) * block)), 2 * k * b * block);
+    seeds.set(keys().subarray(...words(from, to)), 2 * k * from);
     Atomics.store(owner, b, thread + 1);
   }
   // Other threads' blocks published by now start this thread's lists: copies
@@ -81,7 +83,7 @@ export function knnThread(kernel: typeof KnnKernel, shared: KnnShared, thread: n
   // thread hold up the others.)
   for (let b = 0; b < blocks; b++) {
     const by = Atomics.load(owner, b) - 1;
-    if (by >= 0 && by !== thread) mergeFrom(seeds, b * block, Math.min(n, (b + 1) * block));
+    if (by >= 0 && by !== thread) mergeFrom(seeds, ...rowsOf(b));
   }
   measurePairs(1);
   kernel.flushRows(0, n);
