@@ -3,7 +3,8 @@
  * TypeScript doing the same work, side by side in one run: the exact kNN of
  * 2,000 x 50 points, and one force evaluation (repulsion and attraction)
  * of 5,000 points: direct O(n^2) TypeScript, the exact SIMD kernel, the
- * Barnes-Hut kernel on 1 and 2 threads; and PCA's two products on
+ * Barnes-Hut kernel on 1 and 2 threads, and at the initialisation's scale
+ * with and without the expansions of small nodes; and PCA's two products on
  * MNIST-like rows (2,048 x 784, 19 % nonzero; a 784 x 784 covariance times
  * 66 vectors), plain loops against the kernel.
  */
@@ -76,6 +77,26 @@ Deno.bench(
   { group: "forces" },
   () => {
     dual.evaluate({ theta: 0.5 });
+  },
+);
+// The start of an optimisation: the same points shrunk to the initialisation's
+// scale (about 1e-4), where every node lies within EXPANSION_RADIUS. The
+// states share one kernel, so these benches set its positions first.
+const start = embedding.map((v) => v * 1e-5);
+Deno.bench(
+  "forces, 5000 points at the initialisation's scale: Barnes-Hut, each point summing its list",
+  { group: "expansion", baseline: true },
+  () => {
+    single.positions.set(start);
+    single.evaluate({ theta: 0.5, expansionRadius: 0 });
+  },
+);
+Deno.bench(
+  "forces, 5000 points at the initialisation's scale: Barnes-Hut, one expansion per small node",
+  { group: "expansion" },
+  () => {
+    single.positions.set(start);
+    single.evaluate({ theta: 0.5 });
   },
 );
 const next = mulberry32(3);

@@ -7,7 +7,12 @@
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
 import { jointProbabilities } from "../src/tsne/affinities.ts";
-import { GradientState, tsneGradient } from "../src/tsne/gradient.ts";
+import {
+  EXPANSION_RADIUS,
+  GradientState,
+  TREE_REBUILD_EVERY,
+  tsneGradient,
+} from "../src/tsne/gradient.ts";
 import { gradientKernel, startWorkers, stopWorkers } from "../src/tsne/_kernels.ts";
 import { mulberry32 } from "../src/tsne/initialization.ts";
 import { nearestNeighbors } from "../src/tsne/knn.ts";
@@ -23,7 +28,10 @@ const y = Float32Array.from(
 );
 
 // The definition, in f64: dKL/dy / 4, Z, and KL(P || Q).
-function direct(exaggeration: number): { gradient: Float64Array; z: number; kl: number } {
+function direct(
+  exaggeration: number,
+  y: Float32Array,
+): { gradient: Float64Array; z: number; kl: number } {
   const w = new Float64Array(n * n);
   let z = 0;
   for (let i = 0; i < n; i++) {
@@ -51,7 +59,7 @@ function direct(exaggeration: number): { gradient: Float64Array; z: number; kl: 
   return { gradient, z, kl };
 }
 
-const reference = direct(12);
+const reference = direct(12, y);
 const scale = Math.max(...reference.gradient.map(Math.abs));
 
 for (const threads of [1, 2]) {
@@ -73,14 +81,70 @@ for (const threads of [1, 2]) {
 
 Deno.test("theta 0.5 approximates the gradient within 0.5 %", async () => {
   const bh = await tsneGradient(y, P, { theta: 0.5, exaggeration: 12 });
-  let err = 0, norm = 0;
-  for (let t = 0; t < 2 * n; t++) {
-    err += (bh.gradient[t] - reference.gradient[t]) ** 2;
-    norm += reference.gradient[t] ** 2;
-  }
-  assert(Math.sqrt(err / norm) < 0.005, `relative error ${Math.sqrt(err / norm)}`);
+  const err = relativeError(bh.gradient, reference.gradient);
+  assert(err < 0.005, `relative error ${err}`);
   assertClose(bh.z, reference.z, 0.01 * reference.z, "Z");
   assertClose(bh.kl, reference.kl, 0.01, "KL");
+});
+
+// Relative RMS error of a gradient against the definition's.
+function relativeError(g: Float32Array, exact: Float64Array): number {
+  let err = 0, norm = 0;
+  for (let t = 0; t < g.length; t++) {
+    err += (g[t] - exact[t]) ** 2;
+    norm += exact[t] ** 2;
+  }
+  return Math.sqrt(err / norm);
+}
+
+Deno.test("nodes smaller than EXPANSION_RADIUS share an expansion: the definition's gradient within the same error", async () => {
+  // The fixture's two squares (10 wide, 20 apart) shrunk until each fits in
+  // the radius (0.94 of it): they expand, the root holding both does not.
+  const small = y.map((v) => v * EXPANSION_RADIUS / 7.5);
+  const exact = direct(12, small);
+  const plain = await tsneGradient(small, P, { theta: 0.5, exaggeration: 12, expansionRadius: 0 });
+  const expanded = await tsneGradient(small, P, { theta: 0.5, exaggeration: 12 });
+  const changed = expanded.gradient.filter((g, t) => g !== plain.gradient[t]).length;
+  assert(changed > n, `the expansions served most points (${changed} of ${2 * n} values changed)`);
+  for (const [name, g] of [["plain", plain], ["expanded", expanded]] as const) {
+    const err = relativeError(g.gradient, exact.gradient);
+    assert(err < 0.005, `${name}: relative error ${err}`);
+    assertClose(g.z, exact.z, 0.001 * exact.z, `${name} Z`);
+  }
+});
+
+Deno.test("between builds the tree is refitted, unless its cells spread or it has served TREE_REBUILD_EVERY evaluations", async () => {
+  const workers = await startWorkers(1);
+  const state = new GradientState(y, P, workers);
+  try {
+    const error = () =>
+      relativeError(state.gradient(12), direct(12, state.positions.slice()).gradient);
+    // Unmoved: the refitted tree is the built one, and so are the forces.
+    state.evaluate({ theta: 0.5 });
+    const built = state.gradient(12);
+    state.evaluate({ theta: 0.5 });
+    assertEquals(state.treeBuilds, 1);
+    assertEquals([...state.gradient(12)], [...built]);
+    // A small move everywhere: refitted, as accurate.
+    const next = mulberry32(3);
+    const positions = state.positions;
+    for (let t = 0; t < 2 * n; t++) positions[t] += 0.05 * (next() - 0.5);
+    state.evaluate({ theta: 0.5 });
+    assertEquals(state.treeBuilds, 1);
+    assert(error() < 0.005, `refitted: relative error ${error()}`);
+    // Every fourth point jumps by a fifth of the spread: the cells would overlap, so it is rebuilt.
+    for (let i = 0; i < n; i += 4) positions[2 * i] += 6;
+    state.evaluate({ theta: 0.5 });
+    assertEquals(state.treeBuilds, 2);
+    assert(error() < 0.005, `rebuilt: relative error ${error()}`);
+    for (let e = 1; e < TREE_REBUILD_EVERY; e++) state.evaluate({ theta: 0.5 });
+    assertEquals(state.treeBuilds, 2);
+    state.evaluate({ theta: 0.5 });
+    assertEquals(state.treeBuilds, 3, "rebuilt by age");
+  } finally {
+    await state.close();
+    stopWorkers(workers);
+  }
 });
 
 Deno.test("relabelling in Morton order permutes the positions and the gradient consistently", async () => {

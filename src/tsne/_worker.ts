@@ -23,24 +23,28 @@ export interface KnnRequest {
 
 /**
  * A `forces` request. `control` holds [generation, finished count, exact flag,
- * KL flag, reorder flag, next chunk]; `theta` the opening angle; P comes as
- * CSR. Each generation the worker reads `positions` (2n); with the reorder
- * flag it relabels its P as the main thread does (see `reorder` in the
- * kernel); otherwise it takes chunks from the counter (`chunks` of the
- * repulsion, then `chunks` of the attraction) until none are left, writing its
- * forces to `repulsion` and `attraction` (2n each, zero elsewhere) and each
- * chunk's share of Z or of the KL sum to `z[chunk]` or `kl[chunk]`.
+ * KL flag, reorder flag, next chunk]; `walk` the opening angle and the
+ * expansion radius; P comes as CSR. Each generation the worker reads
+ * `positions` (2n); with the reorder flag it relabels its P as the main thread
+ * does (see `reorder` in the kernel); otherwise it updates its tree (built or
+ * refitted, as the main thread's: see `updateTree`) and takes chunks from the
+ * counter (`chunks` of the repulsion, then `chunks` of the attraction) until
+ * none are left, writing its forces to `repulsion` and `attraction` (2n each,
+ * zero elsewhere) and each chunk's share of Z or of the KL sum to `z[chunk]`
+ * or `kl[chunk]`.
  */
 export interface ForcesRequest {
   kind: "forces";
   n: number;
   leafSize: number;
+  rebuildEvery: number;
+  maxGrowth: number;
   chunks: number;
   rowPtr: Int32Array;
   cols: Int32Array;
   vals: Float32Array;
   control: Int32Array;
-  theta: Float32Array;
+  walk: Float32Array;
   positions: Float32Array;
   repulsion: Float32Array;
   attraction: Float32Array;
@@ -85,7 +89,7 @@ export function workerMain(): void {
           const repulsion = new Float32Array(mem(), rep, 2 * m.n).fill(0);
           const attraction = new Float32Array(mem(), attr, 2 * m.n).fill(0);
           const exact = Atomics.load(ctrl, 2), withKl = Atomics.load(ctrl, 3), c = m.chunks;
-          if (!exact) gradient.buildTree();
+          if (!exact) gradient.updateTree(m.rebuildEvery, m.maxGrowth);
           // The same loop as the main thread's (see `gradient.ts`).
           for (let t; (t = Atomics.add(ctrl, 5, 1)) < 2 * c;) {
             if (t >= c) {
@@ -93,7 +97,7 @@ export function workerMain(): void {
                 to = Math.floor((m.n * (t - c + 1)) / c);
               m.kl[t - c] = gradient.attract(from, to, attr, withKl);
             } else if (exact) m.z[t] = gradient.repulseExact(t, c, rep);
-            else m.z[t] = gradient.repulse(m.theta[0], t, c, rep);
+            else m.z[t] = gradient.repulse(m.walk[0], m.walk[1], t, c, rep);
           }
           m.repulsion.set(repulsion);
           m.attraction.set(attraction);
