@@ -28,6 +28,7 @@
 // with w_ij = 1 / (1 + |y_i - y_j|^2) and Z = sum_{i != j} w_ij, is the
 // KL divergence's gradient divided by 4 (openTSNE's convention).
 
+import { held, opaqueZero } from "./_simd_math";
 export { alloc, reset } from "./_tsne_heap";
 
 let n: i32 = 0;
@@ -579,7 +580,7 @@ function walk(t: i32, cs: i32, ce: i32): void {
 // Sums the list's forces on (px, py) into out[2i], out[2i+1]; returns sum m w.
 // @ts-ignore: decorator
 @inline function evaluate(px: f32, py: f32, len: i32, out: usize, i: i32): f64 {
-  const x4 = f32x4.splat(px), y4 = f32x4.splat(py), one = f32x4.splat(1);
+  const x4 = f32x4.splat(px), y4 = f32x4.splat(py), one = held(1, opaqueZero(len));
   let fx = f32x4.splat(0), fy = fx, q = fx;
   for (let t: usize = 0, end = <usize> len << 2; t < end; t += 16) {
     const dx = f32x4.sub(x4, v128.load(lx + t));
@@ -601,7 +602,7 @@ function walk(t: i32, cs: i32, ce: i32): void {
 @inline function evaluatePair(s: i32, len: i32, out: usize): f64 {
   const ax = f32x4.splat(f32At(sx, s)), ay = f32x4.splat(f32At(sy, s));
   const bx = f32x4.splat(f32At(sx, s + 1)), by = f32x4.splat(f32At(sy, s + 1));
-  const one = f32x4.splat(1);
+  const one = held(1, opaqueZero(len));
   let fax = f32x4.splat(0), fay = fax, qa = fax, fbx = fax, fby = fax, qb = fax;
   for (let t: usize = 0, end = <usize> len << 2; t < end; t += 16) {
     const x = v128.load(lx + t), y = v128.load(ly + t), m = v128.load(lm + t);
@@ -636,8 +637,9 @@ function walk(t: i32, cs: i32, ce: i32): void {
 // too: the neglected terms are of order rho^4 in the potential and rho^3 in
 // the force, relative to that entry's.
 function expansion(lo: i32, hi: i32, len: i32, tx: f32, ty: f32): void {
-  const tx4 = f32x4.splat(tx), ty4 = f32x4.splat(ty), one = f32x4.splat(1);
-  const m2 = f32x4.splat(-2), e8 = f32x4.splat(8), m48 = f32x4.splat(-48), three = f32x4.splat(3);
+  const zero = opaqueZero(len);
+  const tx4 = f32x4.splat(tx), ty4 = f32x4.splat(ty), one = held(1, zero);
+  const m2 = held(-2, zero), e8 = held(8, zero), m48 = held(-48, zero), three = held(3, zero);
   let a0 = f32x4.splat(0), ax = a0, ay = a0, bxx = a0, bxy = a0, byy = a0;
   let cxxx = a0, cxxy = a0, cxyy = a0, cyyy = a0;
   for (let t: usize = 0, end = <usize> len << 2; t < end; t += 16) {
@@ -713,7 +715,7 @@ export function repulseExact(part: i32, parts: i32, out: usize): f64 {
  */
 export function attract(from: i32, to: i32, out: usize, withKl: bool): f64 {
   let kl: f64 = 0;
-  const one = f32x4.splat(1);
+  const one = held(1, opaqueZero(to));
   for (let i = from; i < to; i++) {
     const start = i32At(rowPtr, i), end = i32At(rowPtr, i + 1);
     const px = f32At(y, 2 * i), py = f32At(y, 2 * i + 1);
