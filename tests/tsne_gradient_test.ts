@@ -1,8 +1,11 @@
 /**
  * The Barnes-Hut gradient with theta = 0 equals the exact one, both equal a
  * direct O(n^2) evaluation of the formula, theta = 0.5 stays close, and the
- * KL divergence is the one of the definition. Run on 1 and 2 threads. The
- * gains-and-momentum step follows its rule in f32, element by element.
+ * KL divergence is the one of the definition. Run on 1 and 2 threads. Nodes
+ * within the expansion radius keep that accuracy through their expansions; a
+ * refitted tree gives the built tree's forces, and is rebuilt when its cells
+ * spread or it grows old. The gains-and-momentum step follows its rule in
+ * f32, element by element.
  */
 import { assert, assertAllClose, assertClose, assertEquals } from "./_assert.ts";
 import { clusters } from "./_tsne_fixtures.ts";
@@ -30,8 +33,9 @@ const y = Float32Array.from(
 // The definition, in f64: dKL/dy / 4, Z, and KL(P || Q).
 function direct(
   exaggeration: number,
-  y: Float32Array,
+  positions: Float32Array,
 ): { gradient: Float64Array; z: number; kl: number } {
+  const y = positions;
   const w = new Float64Array(n * n);
   let z = 0;
   for (let i = 0; i < n; i++) {

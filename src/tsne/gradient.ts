@@ -92,7 +92,8 @@ export class GradientState {
   #rep = 0;
   #other = 0;
   // Shared with the workers: [generation, finished, exact, KL, reorder, next chunk],
-  // [theta, expansion radius], positions, each worker's repulsion and attraction, each chunk's Z and KL share.
+  // [theta, expansion radius], positions, each worker's repulsion and attraction,
+  // each chunk's Z and KL share.
   #control?: Int32Array;
   #walk?: Float32Array;
   #positions?: Float32Array;
