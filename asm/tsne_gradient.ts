@@ -237,16 +237,21 @@ export function buildTree(): void {
     setI32(perm, i, i);
   }
   radixSort();
-  for (let s = 0; s < n; s++) {
-    const i = i32At(perm, s);
-    setF32(sx, s, f32At(y, 2 * i));
-    setF32(sy, s, f32At(y, 2 * i + 1));
-  }
+  gatherSorted();
   nodeCount = 1;
   leafCount = 0;
   buildNode(0, 0, n);
   builtSpread = treeSpread();
   treeAge = 1;
+}
+
+// The positions in the tree's Morton order (perm) into sx and sy.
+function gatherSorted(): void {
+  for (let s = 0; s < n; s++) {
+    const i = i32At(perm, s);
+    setF32(sx, s, f32At(y, 2 * i));
+    setF32(sy, s, f32At(y, 2 * i + 1));
+  }
 }
 
 // Stable LSD radix sort of (codes, perm) by code, 8 bits a pass. One read
@@ -403,11 +408,7 @@ export function updateTree(rebuildEvery: i32, maxGrowth: f64): i32 {
 // forces keep their accuracy; only the walk's cost grows as the points drift
 // from their cells.
 function refitTree(): void {
-  for (let s = 0; s < n; s++) {
-    const i = i32At(perm, s);
-    setF32(sx, s, f32At(y, 2 * i));
-    setF32(sy, s, f32At(y, 2 * i + 1));
-  }
+  gatherSorted();
   // Children come after their parent, so one backward pass sees them first.
   for (let node = nodeCount - 1; node >= 0; node--) {
     if (i32At(nchild, node) < 0) summarizeLeaf(node);
