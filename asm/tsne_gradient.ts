@@ -1,8 +1,9 @@
 // deno-fmt-ignore-file: AssemblyScript decorators (@inline) are not TypeScript; the formatter drops them.
 // asc-flags: --enable relaxed-simd
 // The t-SNE gradient: a Barnes-Hut quadtree in flat arrays, built or
-// refitted each iteration (see `updateTree`), repulsive forces from it (or exactly, O(N^2)), attractive forces
-// over the sparse affinities P, and the gains/momentum update.
+// refitted each iteration (see `updateTree`), repulsive forces from it (or
+// exactly, O(N^2)), attractive forces over the sparse affinities P, and the
+// gains/momentum update.
 //
 // Repulsion walks the tree against itself (see `walk`): a source cell is
 // accepted for a whole target cell when the usual Barnes-Hut test
@@ -208,8 +209,8 @@ function runEnd(start: i32, hi: i32, shift: u32): i32 {
   return (v | (v << 1)) & 0x55555555;
 }
 
-/** Builds the quadtree of the current positions. */
-export function buildTree(): void {
+// Builds the quadtree of the current positions (for the host, see `updateTree`).
+function buildTree(): void {
   // The box two points at a time: lanes (x, y, x, y).
   let lo4 = f32x4.splat(Infinity), hi4 = f32x4.splat(-Infinity);
   let i = 0;
