@@ -77,9 +77,9 @@ export function conv2d(
         rows, min(NR, co - j), tmp,
       );
     }
+    // The epilogue while the four rows are in L1, not as a second pass over Y.
+    if (bias || relu) biasRelu(y + <usize>p0 * ldc, bias, rows, co, relu);
   }
-  // Only FusedConv2D (inference) asks for these: in training tfjs adds the bias and ReLU as ops of their own.
-  if (bias || relu) biasRelu(y, bias, pixels, co, relu);
 }
 
 /**

@@ -21,7 +21,7 @@ export interface BroadcastBinaryExports {
 
 /** The exports of asm/column_sums.wasm. */
 export interface ColumnSumsExports {
-  columnSums(x: number, out: number, work: number, rows: number, cols: number, ld: number): void;
+  columnSums(x: number, out: number, rows: number, cols: number, ld: number): void;
 }
 
 /** The exports of asm/conv2d.wasm. */

@@ -38,8 +38,7 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
         fn: "columnSums",
         size: cols,
         elements: rows * cols,
-        args: (from, count) => [px + 4 * from, pout + 4 * from, 0, rows, count, cols],
-        work: { at: 2, bytes: 4 * cols },
+        args: (from, count) => [px + 4 * from, pout + 4 * from, rows, count, cols],
       });
       return out;
     },
