@@ -1,6 +1,6 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
-// Four-lane float32 log, shared by the kernels that need it, and the means to
-// keep a loop's constants in registers. log: Cephes' single-precision
+// Four-lane float32 log and tfjs's Step, shared by the kernels that need them,
+// and the means to keep a loop's constants in registers. log: Cephes' single-precision
 // approximation (a degree-8 polynomial around 1 after splitting off the
 // exponent), accurate to a few float32 ulps, with IEEE results at the edges.
 // Importers need relaxed SIMD.
@@ -96,4 +96,19 @@ export function log4(
   r = i32x4.relaxed_laneselect(minusInf, r, f32x4.eq(v, zero));
   r = i32x4.relaxed_laneselect(nan, r, f32x4.lt(v, zero));
   return i32x4.relaxed_laneselect(r, v, f32x4.lt(v, inf));
+}
+
+/** tfjs's Step of four lanes: 1 above 0, NaN at NaN (kept quiet by the + 0), else `alpha`. */
+// @ts-ignore: decorator
+@inline
+export function step4(v: v128, alpha: v128): v128 {
+  const zero = f32x4.splat(0);
+  return v128.bitselect(f32x4.add(v, zero), v128.bitselect(f32x4.splat(1), alpha, f32x4.gt(v, zero)), f32x4.ne(v, v));
+}
+
+/** tfjs's Step of one value. */
+// @ts-ignore: decorator
+@inline
+export function step1(v: f32, alpha: f32): f32 {
+  return v != v ? v : v > 0 ? 1 : alpha;
 }

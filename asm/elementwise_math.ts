@@ -7,7 +7,7 @@
 
 import {
   held, heldBits, LN2_HI, LN2_LO, log4, LOG_P0, LOG_P1, LOG_P2, LOG_P3, LOG_P4, LOG_P5, LOG_P6, LOG_P7,
-  LOG_P8, opaqueZero,
+  LOG_P8, opaqueZero, step1, step4,
 } from "./_simd_math";
 
 /** The first `rem` (1 to 3) floats at x in the low lanes, 1 in the others. */
@@ -118,21 +118,6 @@ export function tanhGrad(dy: usize, y: usize, dx: usize, n: i32): void {
     const t = load<f32>(y + o);
     store<f32>(dx + o, (1 - t * t) * load<f32>(dy + o));
   }
-}
-
-/** tfjs's Step of four lanes: 1 above 0, NaN at NaN (kept quiet by the + 0), else `alpha`. */
-// @ts-ignore: decorator
-@inline
-function step4(v: v128, alpha: v128): v128 {
-  const zero = f32x4.splat(0);
-  return v128.bitselect(f32x4.add(v, zero), v128.bitselect(f32x4.splat(1), alpha, f32x4.gt(v, zero)), f32x4.ne(v, v));
-}
-
-/** tfjs's Step of one value. */
-// @ts-ignore: decorator
-@inline
-function step1(v: f32, alpha: f32): f32 {
-  return v != v ? v : v > 0 ? 1 : alpha;
 }
 
 /**

@@ -7,16 +7,24 @@
 // lanes whose position matches. MaxPoolGrad has no dilation. When the windows
 // tile the input exactly (2x2 stride 2 on an even size, the usual case), every
 // position is written once, so dX needs no zeroing and no read-modify-write.
+// With `relu`, X is a ReLU's output and dX goes on through that ReLU's
+// gradient (dX * Step(X), as ReLU's gradient kernel multiplies it) in the
+// same pass: the two kernels' result bit for bit, in one write of dX.
 
-/** Writes dX (b x h x w x c) from X (b x h x w x c) and dY (b x oh x ow x c). */
+import { step1, step4 } from "./_simd_math";
+
+/**
+ * Writes dX (b x h x w x c) from X (b x h x w x c) and dY (b x oh x ow x c),
+ * times Step(X) when `relu`.
+ */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize,
   batch: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, relu: bool,
 ): void {
   const tiles = sh == fh && sw == fw && pt == 0 && pl == 0 && oh * fh == h && ow * fw == w;
   if (tiles && fh == 2 && fw == 2 && (c & 3) == 0) {
-    pool2x2Grad(x, dy, dx, batch * oh, ow, c);
+    pool2x2Grad(x, dy, dx, batch * oh, ow, c, relu);
     return;
   }
   if (!tiles) memory.fill(dx, 0, <usize>batch * h * w * c * 4);
@@ -79,6 +87,7 @@ export function maxPoolGrad(
       }
     }
   }
+  if (relu) reluMask(x, dx, batch * h * w * c);
 }
 
 /**
@@ -87,8 +96,9 @@ export function maxPoolGrad(
  * first that holds the maximum (the later one wins only when strictly
  * greater), the others get 0. `rows` = batch * oh output rows of ow pixels.
  */
-function pool2x2Grad(x: usize, dy: usize, dx: usize, rows: i32, ow: i32, c: i32): void {
+function pool2x2Grad(x: usize, dy: usize, dx: usize, rows: i32, ow: i32, c: i32, relu: bool): void {
   const px = <usize>c * 4;
+  const zero = f32x4.splat(0);
   const inRow = px * <usize>(2 * ow);
   for (let r = 0; r < rows; r++) {
     const top = <usize>r * 2 * inRow;
@@ -111,11 +121,27 @@ function pool2x2Grad(x: usize, dy: usize, dx: usize, rows: i32, ow: i32, c: i32)
         const w2 = v128.andnot(g2, g3);
         const w1 = v128.andnot(g1, v128.or(g2, g3));
         const w0 = v128.andnot(in0, v128.or(g1, v128.or(g2, g3)));
-        v128.store(dx + a + ch, v128.and(g, w0));
-        v128.store(dx + b + ch, v128.and(g, w1));
-        v128.store(dx + d + ch, v128.and(g, w2));
-        v128.store(dx + e + ch, v128.and(g, w3));
+        let d0 = v128.and(g, w0), d1 = v128.and(g, w1), d2 = v128.and(g, w2), d3 = v128.and(g, w3);
+        if (relu) {
+          d0 = f32x4.mul(d0, step4(x0, zero));
+          d1 = f32x4.mul(d1, step4(x1, zero));
+          d2 = f32x4.mul(d2, step4(x2, zero));
+          d3 = f32x4.mul(d3, step4(x3, zero));
+        }
+        v128.store(dx + a + ch, d0);
+        v128.store(dx + b + ch, d1);
+        v128.store(dx + d + ch, d2);
+        v128.store(dx + e + ch, d3);
       }
     }
   }
+}
+
+/** dX *= Step(X) over n values: ReLU's gradient kernel's arithmetic, after the windows have summed. */
+function reluMask(x: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const n4 = <usize>(n & ~3) * 4;
+  let o: usize = 0;
+  for (; o < n4; o += 16) v128.store(dx + o, f32x4.mul(v128.load(dx + o), step4(v128.load(x + o), zero)));
+  for (; o < <usize>n * 4; o += 4) store<f32>(dx + o, load<f32>(dx + o) * step1(load<f32>(x + o), 0));
 }

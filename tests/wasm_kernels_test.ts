@@ -12,6 +12,7 @@ import { ADAM } from "../src/backend/wasm_kernels/adam.ts";
 import { workspaceIntact } from "../src/backend/wasm_kernels/_heap.ts";
 import { RELU_GRAD, TANH_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
 import { MSE, MSE_GRAD } from "../src/backend/wasm_kernels/mse.ts";
+import { MAX_POOL_RELU_GRAD } from "../src/backend/wasm_kernels/max_pool_grad.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
 
 type Inputs = Record<string, number[]>;
@@ -150,6 +151,53 @@ Deno.test("MaxPoolGrad: ties go to the first position of the window, as on cpu",
   const wasm = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
   const cpu = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
   assertAllClose(wasm.values, cpu.values, { rel: 0, abs: 0 });
+});
+
+Deno.test(`${MAX_POOL_RELU_GRAD}: MaxPoolGrad then ReLU's gradient at a ReLU's output, wasm's two kernels bit for bit, in every pooling case`, async () => {
+  for (const [i, c] of POOL_CASES.entries()) {
+    const rng = new Rng(260 + i);
+    // A ReLU's output: a third of it 0, so windows tie at 0 and some ReLUs are off.
+    const x = Float32Array.from(random(c.x, rng), (v) => Math.max(0, v + 0.4));
+    const info = tf.backend_util.computePool2DInfo(
+      c.x as [number, number, number, number],
+      c.size,
+      c.strides,
+      1,
+      c.pad,
+    );
+    const shape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    const dy = random(shape, rng);
+    const inputs = { dy: [dy, shape], input: [x, c.x], output: [dy, shape] } as Record<
+      string,
+      [Float32Array, number[]]
+    >;
+    const attrs = {
+      filterSize: c.size,
+      strides: c.strides,
+      pad: c.pad,
+      dimRoundingMode: undefined,
+    };
+    const fused = await runOn("wasm", MAX_POOL_RELU_GRAD, inputs, attrs);
+    const expected = [];
+    for (const backend of ["wasm", "cpu"] as const) {
+      const pooled = await runOn(backend, "MaxPoolGrad", inputs, attrs);
+      const masked = await runOn(backend, backend === "wasm" ? RELU_GRAD : "Multiply", {
+        dy: [pooled.values, pooled.shape],
+        ...(backend === "wasm"
+          ? { x: [x, c.x] }
+          : { a: [pooled.values, pooled.shape], b: [x.map((v) => v > 0 ? 1 : 0), c.x] }),
+      }, {});
+      expected.push(masked.values);
+    }
+    const label = `x ${c.x} size ${c.size} stride ${c.strides} ${c.pad}`;
+    assertEquals(fused.values, expected[0], `${label}: against wasm's two kernels`);
+    // Overlapping windows sum in another order on cpu, as for MaxPoolGrad alone.
+    assertAllClose(fused.values, expected[1], {
+      rel: 1e-4,
+      abs: 1e-4,
+      msg: `${label}: against cpu`,
+    });
+  }
 });
 
 type MatMulCase = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };

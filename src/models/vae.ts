@@ -160,7 +160,7 @@ interface VaeLayers {
  * sample's chain rule in the tape's order of operations, and only the output
  * activation, the reconstruction loss and the KL term taped. Every gradient
  * with more than two terms sums them in the tape's order, so the result is
- * the tape's bit for bit (tests/dense_backprop_test.ts).
+ * the tape's bit for bit (tests/backprop_test.ts).
  */
 function vaeGradients(layers: VaeLayers, d: number): NonNullable<Autoencoder["gradients"]> {
   const [hidden, mu, logvar, dec1, dec2] = [

@@ -27,7 +27,7 @@ import type {
 } from "../models/model.ts";
 import { reconstructionLoss } from "./losses.ts";
 import { Adam } from "./optimizer.ts";
-import { backpropPlan, stackGradients } from "./dense_backprop.ts";
+import { backpropPlan, stackGradients } from "./backprop.ts";
 
 /** Options for {@linkcode createTrainStep}. */
 export interface TrainStepOptions {
@@ -137,14 +137,14 @@ export function createTrainStep(ae: Autoencoder, options: TrainStepOptions): Tra
   };
   const metrics = (input: tf.Tensor, extras: BatchExtras = {}) =>
     (phase?.metrics ?? ae.metrics)?.(context(input, false, extras)) ?? {};
-  // Plain dense stacks (no loss terms of their own, no phases) skip the tape.
+  // Plain stacks (no loss terms of their own, no phases) skip the tape.
   const plan = !ae.loss && !ae.phases && ae.layers ? backpropPlan(ae.layers) : undefined;
   const weighted = (value: tf.Scalar, weight: number) =>
     weight === 1 ? value : tf.mul(value, weight) as tf.Scalar;
   const gradients = (input: tf.Tensor, extras: BatchExtras = {}, weight = 1) =>
     !phase && ae.gradients
       ? ae.gradients(context(input, true, extras), weight)
-      : plan && input.rank === 2
+      : plan && input.rank === plan.inputRank
       ? stackGradients(
         plan,
         input,

@@ -67,7 +67,7 @@ export interface MaxPoolExports {
 
 /** The exports of asm/max_pool_grad.wasm. */
 export interface MaxPoolGradExports {
-  maxPoolGrad(x: number, dy: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
+  maxPoolGrad(x: number, dy: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number, relu: number): void;
 }
 
 /** The exports of asm/mse.wasm. */

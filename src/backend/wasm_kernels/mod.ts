@@ -22,7 +22,7 @@ import {
 } from "./elementwise_math.ts";
 import { castConfig, identityConfig } from "./identity.ts";
 import { maxPoolConfig } from "./max_pool.ts";
-import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { maxPoolGradConfig, maxPoolReluGradConfig } from "./max_pool_grad.ts";
 import { mseConfig, mseGradConfig } from "./mse.ts";
 import { sumConfig } from "./sum.ts";
 
@@ -36,6 +36,7 @@ const KERNELS: tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   identityConfig,
   maxPoolGradConfig,
+  maxPoolReluGradConfig,
   mseConfig,
   mseGradConfig,
   reluGradConfig,

@@ -1,8 +1,10 @@
 /**
- * A dense stack's gradients taken by hand equal the tape's bit for bit, on
- * wasm and cpu, for every last activation and weighted losses; the training
- * step takes them for plain dense stacks (in fewer kernels) and records a
- * tape for everything else.
+ * A plain stack's gradients taken by hand equal the tape's bit for bit, on
+ * wasm and cpu: dense stacks for every last activation and weighted losses,
+ * and stacks of convolutions, poolings, reshapes, transposed convolutions
+ * and dense layers (the conv AE's, and odd strides, paddings and sizes); the
+ * training step takes them for plain stacks (in fewer kernels) and records
+ * a tape for everything else.
  */
 import { assert, assertAllClose, assertEquals } from "./_assert.ts";
 import { tf, tfl } from "../src/deps.ts";
@@ -10,7 +12,8 @@ import { initBackend } from "../src/backend/backend.ts";
 import { MODELS } from "../src/models/registry.ts";
 import { denseStack } from "../src/models/_layers.ts";
 import { initLikeTorch, leafLayers } from "../src/models/_torch_init.ts";
-import { backpropPlan, type LastActivation, stackGradients } from "../src/train/dense_backprop.ts";
+import { backpropPlan, stackGradients } from "../src/train/backprop.ts";
+import type { LastActivation } from "../src/train/dense_backprop.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
 import { createTrainStep } from "../src/train/step.ts";
 import type { LossName } from "../src/models/model.ts";
@@ -64,46 +67,141 @@ for (const backend of ["wasm", "cpu"] as const) {
   }
 }
 
-Deno.test("plans: dense stacks with ReLU or linear hidden layers; not dropout, other layers or hidden sigmoids", async () => {
+/** A stack with every kind of planned layer at odd sizes, strides and paddings, `last` at the end. */
+function convStack(last: LastActivation): tfl.Sequential {
+  const L = tfl.layers;
+  const model = tfl.sequential({
+    layers: [
+      L.conv2d({ inputShape: [11, 9, 2], filters: 5, kernelSize: 3, activation: "relu" }),
+      L.maxPooling2d({ poolSize: 2, strides: 2, padding: "same" }),
+      L.conv2d({ filters: 6, kernelSize: [2, 3], strides: [2, 1], padding: "same" }),
+      L.flatten(),
+      L.dense({ units: 7, activation: "relu" }),
+      L.dense({ units: 3 * 2 * 4, activation: "relu" }),
+      L.reshape({ targetShape: [3, 2, 4] }),
+      L.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, activation: "relu" }),
+      L.conv2dTranspose({
+        filters: 2,
+        kernelSize: 2,
+        strides: [1, 2],
+        padding: "same",
+        activation: last,
+      }),
+    ],
+  });
+  initLikeTorch([model], 4);
+  return model;
+}
+
+for (const backend of ["wasm", "cpu"] as const) {
+  const convCases: [string, () => tfl.Sequential, LossName][] = [
+    [
+      "the conv AE's",
+      () => MODELS.conv.build({ latentDim: 6, seed: 0 }).parameters as tfl.Sequential,
+      "bce",
+    ],
+    ["a sigmoid-ended stack of every planned layer's", () => convStack("sigmoid"), "bce"],
+    ["a linear-ended stack of every planned layer's", () => convStack("linear"), "mse"],
+  ];
+  for (const [what, build, lossName] of convCases) {
+    Deno.test(`${backend}: ${what} gradients by hand: the tape's, bit for bit`, async () => {
+      await initBackend({ backend });
+      const model = build();
+      const plan = backpropPlan(leafLayers(model));
+      assert(plan, "a plan");
+      const shape = model.inputs[0].shape.slice(1) as number[];
+      const x = tf.randomUniform([3, ...shape], 0.05, 0.95, "float32", 1);
+      const out = (model.outputs[0].shape.slice(1)) as number[];
+      const target = tf.randomUniform([3, ...out], 0.05, 0.95, "float32", 2);
+      const loss = (y: tf.Tensor) =>
+        tf.tidy(() => tf.mul(reconstructionLoss(lossName, y, target), 0.5) as tf.Scalar);
+      const before = tf.memory().numTensors;
+      const byHand = stackGradients(plan, x, loss);
+      const taped = tapeGradients(model, x, loss);
+      assertSame(taped, byHand);
+      tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
+      assertEquals(tf.memory().numTensors, before, "live tensors");
+      tf.dispose([x, target, model.weights.map((w) => w.read())]);
+    });
+  }
+}
+
+Deno.test("plans: dense and convolution stacks with ReLU or linear hidden layers; not dropout, BatchNorm, padding layers or hidden sigmoids", async () => {
   await initBackend({ backend: "cpu" });
   const planOf = (ae: { layers?: tfl.layers.Layer[] }) => backpropPlan(ae.layers ?? []);
-  const activations = planOf(MODELS.dense.build({ latentDim: 32, seed: 0 }))?.layers
-    .map((l) => l.activation);
-  assertEquals(activations, ["relu", "relu", "relu", "relu", "relu", "tanh"]);
+  const dense = planOf(MODELS.dense.build({ latentDim: 32, seed: 0 }));
+  assertEquals(dense?.steps.map((s) => s.activation), [
+    "relu",
+    "relu",
+    "relu",
+    "relu",
+    "relu",
+    "tanh",
+  ]);
+  assertEquals(dense?.inputRank, 2);
+  const conv = planOf(MODELS.conv.build({ latentDim: 32, seed: 0 }));
+  assertEquals(conv?.steps.map((s) => `${s.kind} ${s.activation}`), [
+    "Conv2D relu",
+    "MaxPooling2D linear",
+    "Conv2D relu",
+    "MaxPooling2D linear",
+    "Flatten linear",
+    "Dense relu",
+    "Dense relu",
+    "Reshape linear",
+    "Conv2DTranspose relu",
+    "Conv2DTranspose sigmoid",
+  ]);
+  assertEquals(conv?.inputRank, 4);
   assertEquals(planOf(MODELS.dense.build({ latentDim: 32, seed: 0, dropout: 0.2 })), undefined);
-  assertEquals(planOf(MODELS.conv.build({ latentDim: 32, seed: 0 })), undefined);
+  assertEquals(planOf(MODELS.conv.build({ latentDim: 32, seed: 0, dropout: 0.2 })), undefined);
+  assertEquals(
+    planOf(MODELS.conv.build({ latentDim: 8, seed: 0, inputShape: [30, 30, 1] })),
+    undefined,
+  );
+  assertEquals(planOf(MODELS.deepconv.build({ latentDim: 24, seed: 0 })), undefined);
   const sigmoidHidden = tfl.sequential({
     layers: denseStack("s", [20, 8, 20], { activation: "sigmoid" }),
   });
   assertEquals(backpropPlan(leafLayers(sigmoidHidden)), undefined);
+  const dilated = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, dilationRate: 2 }),
+    ],
+  });
+  assertEquals(backpropPlan(leafLayers(dilated)), undefined);
 });
 
-Deno.test("wasm: the dense AE's step takes its gradients by hand: the tape's, in fewer kernels", async () => {
-  await initBackend({ backend: "wasm" });
-  const ae = MODELS.dense.build({ latentDim: 32, seed: 0 });
-  const step = createTrainStep(ae, { loss: "mse", lr: 1e-3 });
-  const x = tf.randomUniform([16, 784], -1, 1, "float32", 4);
-  const target = tf.randomUniform([16, 784], -1, 1, "float32", 5);
-  const loss = (y: tf.Tensor) =>
-    tf.tidy(() => tf.mul(reconstructionLoss("mse", y, target), 0.5) as tf.Scalar);
-  const kernels = async (f: () => ReturnType<typeof tapeGradients>) => {
-    let result!: ReturnType<typeof tapeGradients>;
-    const info = await tf.profile(() => {
-      result = f();
-      return [result.value, ...Object.values(result.grads)];
-    });
-    return { result, count: info.kernels.filter((k) => !k.name.endsWith("__op")).length };
-  };
-  const byStep = await kernels(() => step.gradients(x, { target }, 0.5));
-  const taped = await kernels(() => tapeGradients(ae.parameters as tfl.Sequential, x, loss));
-  assertSame(taped.result, byStep.result);
-  assert(
-    byStep.count < 0.75 * taped.count,
-    `${byStep.count} kernels by hand, ${taped.count} with the tape`,
-  );
-  tf.dispose([byStep.result.value, byStep.result.grads, taped.result.value, taped.result.grads]);
-  tf.dispose([x, target]);
-});
+for (
+  const [name, loss, rows, fewer] of [["dense", "mse", 16, 0.75], ["conv", "bce", 4, 0.5]] as const
+) {
+  Deno.test(`wasm: the ${name} AE's step takes its gradients by hand: the tape's, in fewer kernels`, async () => {
+    await initBackend({ backend: "wasm" });
+    const ae = MODELS[name].build({ latentDim: 32, seed: 0 });
+    const step = createTrainStep(ae, { loss, lr: 1e-3 });
+    const x = tf.randomUniform([rows, ...ae.inputShape], 0.01, 0.99, "float32", 4);
+    const target = tf.randomUniform([rows, ...ae.inputShape], 0.01, 0.99, "float32", 5);
+    const lossOf = (y: tf.Tensor) =>
+      tf.tidy(() => tf.mul(reconstructionLoss(loss, y, target), 0.5) as tf.Scalar);
+    const kernels = async (f: () => ReturnType<typeof tapeGradients>) => {
+      let result!: ReturnType<typeof tapeGradients>;
+      const info = await tf.profile(() => {
+        result = f();
+        return [result.value, ...Object.values(result.grads)];
+      });
+      return { result, count: info.kernels.filter((k) => !k.name.endsWith("__op")).length };
+    };
+    const byStep = await kernels(() => step.gradients(x, { target }, 0.5));
+    const taped = await kernels(() => tapeGradients(ae.parameters as tfl.Sequential, x, lossOf));
+    assertSame(taped.result, byStep.result);
+    assert(
+      byStep.count < fewer * taped.count,
+      `${byStep.count} kernels by hand, ${taped.count} with the tape`,
+    );
+    tf.dispose([byStep.result.value, byStep.result.grads, taped.result.value, taped.result.grads]);
+    tf.dispose([x, target]);
+  });
+}
 
 for (const backend of ["wasm", "cpu"] as const) {
   Deno.test(`${backend}: the VAE's gradients by hand are the tape's bit for bit, slices, weights and unbounded data too`, async () => {

@@ -1,10 +1,11 @@
 /**
  * A training step (gradients and Adam) with the gradients by hand against
  * the same step through tfjs's tape, on the wasm backend: the dense AE on a
- * replica's 128 rows and the whole 256, and the VAE on 64 and 32 rows.
+ * replica's 128 rows and the whole 256, the VAE on 64 and 32 rows, and the
+ * conv AE on 128 and 64 images.
  *
  * ```sh
- * deno bench --allow-read --allow-sys=loadavg tests/dense_backprop_bench.ts
+ * deno bench --allow-read --allow-sys=loadavg tests/backprop_bench.ts
  * ```
  *
  * @module
@@ -25,13 +26,15 @@ const cases: [string, LossName, number][] = [
   ["dense", "mse", 256],
   ["vae", "bce", 64],
   ["vae", "bce", 32],
+  ["conv", "bce", 128],
+  ["conv", "bce", 64],
 ];
 for (const [name, loss, rows] of cases) {
   const spec = MODELS[name];
   const ae = spec.build({ latentDim: spec.defaults.latentDim, seed: 0 });
   const step = createTrainStep(ae, { loss, lr: 1e-3 });
   const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
-  const x = tf.randomUniform([rows, 784], 0.01, 0.99, "float32", 0);
+  const x = tf.randomUniform([rows, ...ae.inputShape], 0.01, 0.99, "float32", 0);
   const reconstruction = (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss(loss, o, t);
   const taped = () =>
     tf.variableGrads(
@@ -45,11 +48,12 @@ for (const [name, loss, rows] of cases) {
     step.optimizer.step(grads);
     tf.dispose([value, grads]);
   };
-  const group = `${name} AE, a ${rows}-row step with Adam`;
-  Deno.bench("gradients by hand", { group, baseline: true, warmup: 20, n: 200 }, () => {
+  const group = `${name} AE, a ${rows}-sample step with Adam`;
+  const n = name === "conv" ? 40 : 200;
+  Deno.bench("gradients by hand", { group, baseline: true, warmup: 20, n }, () => {
     update(step.gradients(x, { seed: 1 }));
   });
-  Deno.bench("gradients through the tape", { group, warmup: 20, n: 200 }, () => {
+  Deno.bench("gradients through the tape", { group, warmup: 20, n }, () => {
     update(taped());
   });
 }
