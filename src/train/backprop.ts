@@ -255,20 +255,30 @@ export function stackGradients(
     });
     const head = (pre: tf.Tensor) => loss(activate(pre, steps[last].activation));
     const { value, grad } = tf.valueAndGrad(head)(z);
+    z.dispose();
     const grads: tf.NamedTensorMap = {};
+    // Each gradient and activation is freed once used, as tfjs's own backprop
+    // frees them, so that the next outputs reuse memory that is still in cache.
     let g = grad as tf.Tensor;
+    const next = (t: tf.Tensor | undefined) => {
+      g.dispose();
+      g = t!;
+    };
     // Whether g already went back through step i's ReLU.
     let throughRelu = false;
     for (let i = last; i >= first; i--) {
       const step = steps[i];
       // Hidden ReLU: its output inputs[i + 1] is positive where its input was.
       if (i < last && step.activation === "relu" && !throughRelu) {
-        g = reluBackward(g, inputs[i + 1]);
+        next(reluBackward(g, inputs[i + 1]));
       }
       throughRelu = i > first && steps[i - 1].activation === "relu" && !!step.backwardThroughRelu;
-      g = throughRelu
-        ? step.backwardThroughRelu!(inputs[i], inputs[i + 1], g)
-        : step.backward(inputs[i], inputs[i + 1], g, grads, i > first)!;
+      next(
+        throughRelu
+          ? step.backwardThroughRelu!(inputs[i], inputs[i + 1], g)
+          : step.backward(inputs[i], inputs[i + 1], g, grads, i > first),
+      );
+      if (i < last) inputs[i + 1].dispose();
     }
     return { value: value as tf.Scalar, grads };
   });
