@@ -246,15 +246,15 @@ Deno.test("the VAE with dropout leaves its gradients to the tape", async () => {
 const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
 Deno.test({
   name:
-    "webgpu: the dense AE's and the VAE's gradients by hand are the tape's, within float rounding",
+    "webgpu: the dense AE's, the VAE's and the conv AE's gradients by hand are the tape's, within float rounding",
   ignore: !adapter,
   fn: async () => {
     await initBackend({ backend: "webgpu" });
-    for (const [name, loss] of [["dense", "mse"], ["vae", "bce"]] as const) {
+    for (const [name, loss] of [["dense", "mse"], ["vae", "bce"], ["conv", "bce"]] as const) {
       const ae = MODELS[name].build({ latentDim: MODELS[name].defaults.latentDim, seed: 0 });
       const step = createTrainStep(ae, { loss, lr: 1e-3 });
       const variables = ae.parameters.trainableWeights.map((w) => w.read() as tf.Variable);
-      const x = tf.randomUniform([8, 784], 0.01, 0.99, "float32", 8);
+      const x = tf.randomUniform([8, ...ae.inputShape], 0.01, 0.99, "float32", 8);
       const reconstruction = (o: tf.Tensor, t: tf.Tensor) => reconstructionLoss(loss, o, t);
       const ctx = { input: x, target: x, training: true, seed: 3, reconstruction };
       const byHand = step.gradients(x, { seed: 3 });

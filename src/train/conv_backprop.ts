@@ -8,8 +8,6 @@
  *
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * import { convBackward, convForward } from "./conv_backprop.ts";
  * const layer = { kernel: tf.variable(tf.ones([3, 3, 1, 2])), strides: [1, 1] as [number, number], pad: "same" as const };
  * const x = tf.ones([1, 4, 4, 1]);
@@ -49,8 +47,6 @@ const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { kernel: tf.variable(tf.ones([1, 1, 1, 1])), strides: [1, 1] as [number, number], pad: "valid" as const };
  * convForward(tf.tensor4d([-1, 2], [1, 1, 2, 1]), layer, true); // [[[[0], [2]]]]
  * ```
@@ -77,8 +73,6 @@ export function convForward(x: tf.Tensor, layer: ConvLayer, relu: boolean): tf.T
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { kernel: tf.variable(tf.ones([1, 1, 1, 1])), strides: [1, 1] as [number, number], pad: "valid" as const };
  * const grads: tf.NamedTensorMap = {};
  * convBackward(tf.ones([1, 1, 2, 1]), tf.ones([1, 1, 2, 1]), layer, grads, true); // 1s
@@ -112,8 +106,6 @@ export function convBackward(
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { kernel: tf.variable(tf.ones([2, 2, 1, 1])), strides: [2, 2] as [number, number], pad: "valid" as const };
  * convTransposeForward(tf.ones([1, 1, 1, 1]), layer, [2, 2, 1]); // 1 x 2 x 2 x 1 of 1s
  * ```
@@ -145,8 +137,6 @@ export function convTransposeForward(
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { kernel: tf.variable(tf.ones([2, 2, 1, 1])), strides: [2, 2] as [number, number], pad: "valid" as const };
  * const grads: tf.NamedTensorMap = {};
  * convTransposeBackward(tf.ones([1, 1, 1, 1]), tf.ones([1, 2, 2, 1]), layer, grads, true); // [[[[4]]]]
@@ -176,8 +166,6 @@ export function convTransposeBackward(
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { size: [2, 2] as [number, number], strides: [2, 2] as [number, number], pad: "valid" as const };
  * poolForward(tf.tensor4d([1, 4, 3, 2], [1, 2, 2, 1]), layer); // [[[[4]]]]
  * ```
@@ -193,8 +181,6 @@ export function poolForward(x: tf.Tensor, layer: PoolLayer): tf.Tensor4D {
  * @example
  * ```ts
  * import { tf } from "../deps.ts";
-import { reluBackward } from "../backend/wasm_kernels/elementwise_math.ts";
-import { MAX_POOL_RELU_GRAD } from "../backend/wasm_kernels/max_pool_grad.ts";
  * const layer = { size: [2, 2] as [number, number], strides: [2, 2] as [number, number], pad: "valid" as const };
  * const x = tf.tensor4d([1, 4, 3, 2], [1, 2, 2, 1]);
  * poolBackward(x, poolForward(x, layer), tf.ones([1, 1, 1, 1]), layer); // [0, 1, 0, 0]
