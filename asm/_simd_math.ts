@@ -1,9 +1,9 @@
 // deno-fmt-ignore-file: AssemblyScript, kept as written.
 // Four-lane float32 log and tfjs's Step, shared by the kernels that need them,
-// and the means to keep a loop's constants in registers. log: Cephes' single-precision
-// approximation (a degree-8 polynomial around 1 after splitting off the
-// exponent), accurate to a few float32 ulps, with IEEE results at the edges.
-// Importers need relaxed SIMD.
+// and the means to keep a loop's constants in registers. log: Cephes'
+// single-precision approximation (a degree-8 polynomial around 1 after
+// splitting off the exponent), accurate to a few float32 ulps, with IEEE
+// results at the edges. Kernels that use log4 need relaxed SIMD.
 
 // ln 2 in two parts (the high one exact in few bits), and the coefficients
 // of ln(1 + m) = m - m^2 / 2 + m^3 P(m), P's of degree 8 (P0 its constant).

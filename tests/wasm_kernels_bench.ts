@@ -5,7 +5,8 @@
  * Conv2DBackpropFilter has no stock kernel: the stock Conv2D forward
  * (XNNPACK) of the same FLOPs stands in as the baseline. The MSE and BCE
  * losses' and Tanh's gradient's baselines are tfjs's ops for them (BCE's on
- * sigmoid outputs, as the conv AE's loss sees them).
+ * sigmoid outputs, as the conv AE's loss sees them). The fused max pooling
+ * and ReLU gradient's baseline is our two kernels it replaces.
  *
  * ```sh
  * deno bench tests/wasm_kernels_bench.ts
@@ -15,7 +16,8 @@ import { tf } from "../src/deps.ts";
 import { initBackend } from "../src/backend/backend.ts";
 import { stockWasmKernel } from "../src/backend/wasm_kernels/mod.ts";
 import { reconstructionLoss } from "../src/train/losses.ts";
-import { TANH_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
+import { RELU_GRAD, TANH_GRAD } from "../src/backend/wasm_kernels/elementwise_math.ts";
+import { MAX_POOL_RELU_GRAD } from "../src/backend/wasm_kernels/max_pool_grad.ts";
 
 await initBackend({ backend: "wasm" });
 const backend = tf.backend() as unknown as { disposeData(id: tf.DataId): void };
@@ -75,6 +77,26 @@ pair("MaxPoolGrad 128x28x28x16 2x2", tf.MaxPoolGrad, { dy: pooled, input: x1, ou
   strides: 2,
   pad: "valid",
 });
+const pool2x2 = { filterSize: 2, strides: 2, pad: "valid" };
+pair(
+  "MaxPoolGrad then ReLU's gradient 128x28x28x16 2x2",
+  MAX_POOL_RELU_GRAD,
+  { dy: pooled, input: x1, output: pooled },
+  pool2x2,
+  () => {
+    const poolGrad = tf.getKernel(tf.MaxPoolGrad, "wasm")!;
+    const dx = poolGrad.kernelFunc(
+      {
+        inputs: { dy: pooled, input: x1, output: pooled },
+        backend,
+        attrs: pool2x2,
+      } as unknown as Parameters<tf.KernelFunc>[0],
+    ) as tf.TensorInfo;
+    const dxTensor = tf.engine().makeTensorFromTensorInfo(dx);
+    call(tf.getKernel(RELU_GRAD, "wasm")!, { dy: dxTensor, x: x1 }, {});
+    dxTensor.dispose();
+  },
+);
 pair("Sum bias gradient 128x28x28x16", tf.Sum, { x: x1 }, { axis: [0, 1, 2], keepDims: false });
 pair("BatchMatMul A^T B 784x256 . 256x128", tf.BatchMatMul, { a, b: dyDense }, {
   transposeA: true,
