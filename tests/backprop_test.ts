@@ -38,6 +38,27 @@ function assertSame(a: ReturnType<typeof tapeGradients>, b: ReturnType<typeof ta
   }
 }
 
+/**
+ * Asserts that `model`'s plan gives the tape's loss and gradients bit for bit
+ * on a batch of `rows` (`lossName` times `weight`), leaving no tensor behind.
+ */
+function assertPlanIsTape(model: tfl.Sequential, rows: number, lossName: LossName, weight: number) {
+  const plan = backpropPlan(leafLayers(model));
+  assert(plan, "a plan");
+  const shape = (t: tfl.SymbolicTensor) => [rows, ...t.shape.slice(1) as number[]];
+  const x = tf.randomUniform(shape(model.inputs[0]), 0.05, 0.95, "float32", 1);
+  const target = tf.randomUniform(shape(model.outputs[0]), 0.05, 0.95, "float32", 2);
+  const loss = (y: tf.Tensor) =>
+    tf.tidy(() => tf.mul(reconstructionLoss(lossName, y, target), weight) as tf.Scalar);
+  const before = tf.memory().numTensors;
+  const byHand = stackGradients(plan, x, loss);
+  const taped = tapeGradients(model, x, loss);
+  assertSame(taped, byHand);
+  tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
+  assertEquals(tf.memory().numTensors, before, "live tensors");
+  tf.dispose([x, target, model.weights.map((w) => w.read())]);
+}
+
 const cases: [LastActivation, LossName, number][] = [
   ["tanh", "mse", 1],
   ["linear", "mse", 0.25],
@@ -49,20 +70,7 @@ for (const backend of ["wasm", "cpu"] as const) {
   for (const [last, lossName, weight] of cases) {
     Deno.test(`${backend}: ${last} last, ${lossName} x ${weight}: the tape's loss and gradients, bit for bit`, async () => {
       await initBackend({ backend });
-      const model = stack(last);
-      const plan = backpropPlan(leafLayers(model));
-      assert(plan, "a plan for a dense stack");
-      const x = tf.randomUniform([9, 20], 0.05, 0.95, "float32", 1);
-      const target = tf.randomUniform([9, 20], 0.05, 0.95, "float32", 2);
-      const loss = (y: tf.Tensor) =>
-        tf.tidy(() => tf.mul(reconstructionLoss(lossName, y, target), weight) as tf.Scalar);
-      const before = tf.memory().numTensors;
-      const byHand = stackGradients(plan, x, loss);
-      const taped = tapeGradients(model, x, loss);
-      assertSame(taped, byHand);
-      tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
-      assertEquals(tf.memory().numTensors, before, "live tensors");
-      tf.dispose([x, target, model.weights.map((w) => w.read())]);
+      assertPlanIsTape(stack(last), 9, lossName, weight);
     });
   }
 }
@@ -106,22 +114,7 @@ for (const backend of ["wasm", "cpu"] as const) {
   for (const [what, build, lossName] of convCases) {
     Deno.test(`${backend}: ${what} gradients by hand: the tape's, bit for bit`, async () => {
       await initBackend({ backend });
-      const model = build();
-      const plan = backpropPlan(leafLayers(model));
-      assert(plan, "a plan");
-      const shape = model.inputs[0].shape.slice(1) as number[];
-      const x = tf.randomUniform([3, ...shape], 0.05, 0.95, "float32", 1);
-      const out = (model.outputs[0].shape.slice(1)) as number[];
-      const target = tf.randomUniform([3, ...out], 0.05, 0.95, "float32", 2);
-      const loss = (y: tf.Tensor) =>
-        tf.tidy(() => tf.mul(reconstructionLoss(lossName, y, target), 0.5) as tf.Scalar);
-      const before = tf.memory().numTensors;
-      const byHand = stackGradients(plan, x, loss);
-      const taped = tapeGradients(model, x, loss);
-      assertSame(taped, byHand);
-      tf.dispose([byHand.value, byHand.grads, taped.value, taped.grads]);
-      assertEquals(tf.memory().numTensors, before, "live tensors");
-      tf.dispose([x, target, model.weights.map((w) => w.read())]);
+      assertPlanIsTape(build(), 3, lossName, 0.5);
     });
   }
 }

@@ -113,7 +113,8 @@ const POOL_CASES: PoolCase[] = [
   { x: [2, 6, 8, 6], size: 2, strides: 2, pad: "valid" },
 ];
 
-for (const [i, c] of POOL_CASES.entries()) {
+/** The output shape of pooling case `c`. */
+function pooledShape(c: PoolCase): number[] {
   const info = tf.backend_util.computePool2DInfo(
     c.x as [number, number, number, number],
     c.size,
@@ -121,7 +122,11 @@ for (const [i, c] of POOL_CASES.entries()) {
     1,
     c.pad,
   );
-  const dy = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+}
+
+for (const [i, c] of POOL_CASES.entries()) {
+  const dy = pooledShape(c);
   differential("MaxPool", `x ${c.x} size ${c.size} stride ${c.strides} ${c.pad}`, 230 + i, {
     x: c.x,
   }, { filterSize: c.size, strides: c.strides, pad: c.pad, dimRoundingMode: undefined });
@@ -158,14 +163,7 @@ Deno.test(`${MAX_POOL_RELU_GRAD}: MaxPoolGrad then ReLU's gradient at a ReLU's o
     const rng = new Rng(260 + i);
     // A ReLU's output: a third of it 0, so windows tie at 0 and some ReLUs are off.
     const x = Float32Array.from(random(c.x, rng), (v) => Math.max(0, v + 0.4));
-    const info = tf.backend_util.computePool2DInfo(
-      c.x as [number, number, number, number],
-      c.size,
-      c.strides,
-      1,
-      c.pad,
-    );
-    const shape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    const shape = pooledShape(c);
     const dy = random(shape, rng);
     const inputs = { dy: [dy, shape], input: [x, c.x], output: [dy, shape] } as Record<
       string,
