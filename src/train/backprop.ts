@@ -86,17 +86,11 @@ interface LayerConfig {
   padding?: string;
   dataFormat?: string;
   dilationRate?: number | number[];
-  kernelSize?: number[];
-  filters?: number;
   targetShape?: number[];
 }
 
 const pair = (v: number | number[] | undefined): [number, number] =>
   Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v ?? 1, v ?? 1];
-
-/** A transposed convolution's output side, as tfjs-layers' `deconvLength` gives it. */
-const deconvLength = (side: number, stride: number, kernel: number, pad: string) =>
-  pad === "valid" ? side * stride + Math.max(kernel - stride, 0) : side * stride;
 
 /** The planned step of `layer`, or undefined for a layer or setting the plan does not cover. */
 function plannedStep(layer: tfl.layers.Layer): PlannedStep | undefined {
@@ -151,19 +145,14 @@ function plannedStep(layer: tfl.layers.Layer): PlannedStep | undefined {
       backward: (x, _y, g, grads, needInput) => convBackward(x, g, conv, grads, needInput),
     };
   }
-  const [kh, kw] = pair(config.kernelSize);
   return {
     kind,
     activation,
     weighted: true,
     forward: (x, relu) => {
-      const [, h, w] = x.shape;
-      const out: [number, number, number] = [
-        deconvLength(h!, strides[0], kh, pad),
-        deconvLength(w!, strides[1], kw, pad),
-        config.filters!,
-      ];
-      const z = convTransposeForward(x, conv, out);
+      // The layer's own output shape: tfjs-layers' rule for a transposed convolution's sides.
+      const [, h, w, c] = layer.computeOutputShape(x.shape) as number[];
+      const z = convTransposeForward(x, conv, [h, w, c]);
       if (!relu) return z;
       const y = tf.relu(z);
       z.dispose();
