@@ -26,6 +26,12 @@
  * count, shared both ways (`--parallel replicas` and `kernels`), and prints
  * where each replica's time went.
  *
+ * It names the instruction set of PyTorch's CPU kernels (AVX512 or AVX2:
+ * WebAssembly's SIMD is 128 bits wide) and, model by model, the share of the
+ * CPU time the hypervisor took during diabolo's timings and during PyTorch's
+ * (`src/cli/cpu_steal.ts`): on a shared VM the two sides of a ratio can run
+ * on different shares of the machine.
+ *
  * @module
  */
 import { runTask } from "../src/cli/main.ts";
@@ -46,6 +52,7 @@ import { startKernelThreads } from "../src/backend/kernel_threads.ts";
 const MODES: ParallelMode[] = ["replicas", "kernels"];
 import { Rng } from "../src/random.ts";
 import { findPython, type FoundPython } from "../src/cli/python.ts";
+import { metered, stealShare } from "../src/cli/cpu_steal.ts";
 
 /** The Pythons tried without `--python` (deno.json's `--allow-run` names exactly these). */
 export const PYTHONS = [".tmp/py/bin/python", "/usr/bin/python3"];
@@ -225,6 +232,8 @@ export async function timeProduct([m, k, n]: number[], threads: number): Promise
  */
 export type TorchTimings = {
   version: string;
+  /** The instruction set of its CPU kernels (`torch.backends.cpu.get_cpu_capability()`, 2.0 on). */
+  capability?: string;
   ms: Map<string, Map<number, number>>;
   products: Map<number, number>;
 } | {
@@ -269,7 +278,7 @@ export async function timeTorch(
   for (const r of (parsed.products ?? []) as { threads: number; gflops: number }[]) {
     products.set(r.threads, r.gflops);
   }
-  return { version: parsed.torch, ms, products };
+  return { version: parsed.torch, capability: parsed.capability ?? undefined, ms, products };
 }
 
 function loadLine(): string {
@@ -321,6 +330,11 @@ async function main(): Promise<void> {
       error: `no torch in ${flags.python ?? PYTHONS.join(" or ")} (python3 -m venv .tmp/py && ` +
         ".tmp/py/bin/pip install torch scikit-learn numpy pillow)",
     };
+  // By model, the CPU time that passed during diabolo's timings and during PyTorch's (for the
+  // hypervisor's steal, which can differ between the two within one run).
+  const cpuTime = new Map(
+    models.map((m) => [m, { diabolo: { missing: 0, total: 0 }, torch: { missing: 0, total: 0 } }]),
+  );
   // GFLOP/s of the dense AE's largest product by thread count, best round.
   const ours = new Map<number, number>();
   for (let round = 0; round < rounds; round++) {
@@ -329,12 +343,13 @@ async function main(): Promise<void> {
         await initBackend({ backend: v.backend });
         if (v.backend === "webgpu") useStockWebGpuKernels(v.stock === true);
         const t = {
-          ...await timeStep(m, {
-            steps,
-            warmup,
-            profile: flags.profile && round === 0,
-            readEveryStep: v.stock,
-          }),
+          ...await metered(cpuTime.get(m)!.diabolo, () =>
+            timeStep(m, {
+              steps,
+              warmup,
+              profile: flags.profile && round === 0,
+              readEveryStep: v.stock,
+            })),
           backend: v.label,
         };
         const key = `${m} ${v.label}`;
@@ -345,7 +360,15 @@ async function main(): Promise<void> {
       }
       for (const workers of flags.workers) {
         for (const mode of workers > 1 ? MODES : MODES.slice(0, 1)) {
-          const t = { model: m, workers, mode, ...await timeFitLoop(m, { steps, workers, mode }) };
+          const t = {
+            model: m,
+            workers,
+            mode,
+            ...await metered(
+              cpuTime.get(m)!.diabolo,
+              () => timeFitLoop(m, { steps, workers, mode }),
+            ),
+          };
           const i = loops.findIndex((l) =>
             l.model === m && l.workers === workers && l.mode === mode
           );
@@ -358,11 +381,15 @@ async function main(): Promise<void> {
       const product = m === "dense" ? PRODUCT : undefined;
       if (product) {
         for (const count of threads) {
-          ours.set(count, Math.max(await timeProduct(product, count), ours.get(count) ?? 0));
+          const rate = await metered(cpuTime.get(m)!.diabolo, () => timeProduct(product, count));
+          ours.set(count, Math.max(rate, ours.get(count) ?? 0));
         }
       }
       if ("error" in torch || !python) continue;
-      const r = await timeTorch(python, [m], { steps, threads, product });
+      const r = await metered(
+        cpuTime.get(m)!.torch,
+        () => timeTorch(python, [m], { steps, threads, product }),
+      );
       if ("error" in r) {
         torch = r;
         continue;
@@ -374,7 +401,12 @@ async function main(): Promise<void> {
       for (const [count, rate] of r.products) {
         torch.products.set(count, Math.max(rate, torch.products.get(count) ?? 0));
       }
-      torch = { ...torch, version: r.version, ms: new Map([...torch.ms, [m, seen]]) };
+      torch = {
+        ...torch,
+        version: r.version,
+        capability: r.capability,
+        ms: new Map([...torch.ms, [m, seen]]),
+      };
     }
   }
   const f = (x: number | undefined) => x === undefined ? "-" : x.toFixed(1);
@@ -388,7 +420,10 @@ async function main(): Promise<void> {
   console.log(
     "error" in torch
       ? `PyTorch: none (${torch.error})`
-      : `PyTorch ${torch.version}, CPU, from ${python!.python}, at 1 and ${all} threads ` +
+      : `PyTorch ${torch.version}, CPU${
+        torch.capability ? ` (${torch.capability} kernels)` : ""
+      }, ` +
+        `from ${python!.python}, at 1 and ${all} threads ` +
         `(torch.set_num_threads; ${cores} hardware threads)`,
   );
   // diabolo's ms over PyTorch's at 1 thread and at all cores, as table cells.
@@ -457,6 +492,13 @@ async function main(): Promise<void> {
     );
   }
   console.log(`\n${loadLine()} (end)`);
+  console.log("the hypervisor's share of the CPU time (unaccounted by the OS):");
+  for (const [m, time] of cpuTime) {
+    console.log(
+      `  ${m}: ${stealShare(time.diabolo)} during diabolo's timings` +
+        ("error" in torch ? "" : `, ${stealShare(time.torch)} during PyTorch's`),
+    );
+  }
   for (const t of [...timings.values()].filter((t) => t.profile)) {
     const rows = [...t.profile!].sort((a, b) => b[1][0] - a[1][0] || b[1][1] - a[1][1]);
     const total = rows.reduce((s, [, [ms]]) => s + ms, 0);

@@ -6,7 +6,8 @@ Optional: needs torch (Debian `python3-torch`); without it, prints one JSON
 line {"error": "..."} and exits 0, and the benchmark reports wasm alone.
 
     python3 tasks/reference/train_torch.py --threads 1,2 --steps 20
-    -> {"torch": "1.13.1", "results": [{"model": "conv", "threads": 1, "ms_per_step": 31.9}, ...]}
+    -> {"torch": "2.13.0+cpu", "capability": "AVX512",
+        "results": [{"model": "conv", "threads": 1, "ms_per_step": 31.9}, ...]}
 
 With `--product M,K,N`, also the GFLOP/s of one M x K by K x N product
 (torch.mm) at each thread count, as "products": [{"threads": 1, "gflops": 99.5}, ...].
@@ -141,7 +142,10 @@ def main():
                 p.error(f"unknown model {name!r}; models: {', '.join(MODELS)}")
             ms = ms_per_step(name, a.steps, a.warmup)
             results.append({"model": name, "threads": threads, "ms_per_step": round(ms, 3)})
-    print(json.dumps({"torch": torch.__version__, "results": results, "products": products}))
+    # The vector width PyTorch's own CPU kernels were dispatched for (AVX512, AVX2, ...); 2.0 on.
+    capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: None)()
+    print(json.dumps({"torch": torch.__version__, "capability": capability,
+                      "results": results, "products": products}))
 
 
 if __name__ == "__main__":
