@@ -21,11 +21,15 @@ export function conv2dBackpropFilterWork(taps: i32, co: i32): usize {
   return <usize>(panelsA * KC * MR * 4 + panelsB * KC * NR * 4 + 128 + 3 * 64);
 }
 
-/** Writes dW (fh*fw*ci x co) from X (b x h x w x ci) and dY (b x oh x ow x co). */
+/**
+ * Writes columns [j0, j1) of dW (fh*fw*ci x co) from X (b x h x w x ci) and
+ * dY (b x oh x ow x co); j0 is a multiple of 8. Each column is computed as
+ * in a call over all of them, so kernel threads can take a range each.
+ */
 export function conv2dBackpropFilter(
   x: usize, dy: usize, dw: usize, work: usize,
   batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, j0: i32, j1: i32,
 ): void {
   const taps = fh * fw * ci;
   const panelsA = (taps + MR - 1) / MR;
@@ -35,21 +39,23 @@ export function conv2dBackpropFilter(
   const tmp = align64(pb + <usize>(panelsB * KC * NR * 4));
   const pixels = batch * oh * ow;
   const ldc = <usize>co * 4;
-  if (pixels == 0) memory.fill(dw, 0, <usize>taps * co * 4);
+  if (pixels == 0) {
+    for (let t = 0; t < taps; t++) memory.fill(dw + <usize>(t * co + j0) * 4, 0, <usize>(j1 - j0) * 4);
+  }
   for (let p0 = 0; p0 < pixels; p0 += KC) {
     const kc = min(KC, pixels - p0);
     im2colPanels(x, p0, kc, pa, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl, taps);
     // dY's rows serve as B as they are when whole panels of 8 fit; else they are packed.
     const direct = (co & (NR - 1)) == 0;
     const rows = dy + <usize>p0 * co * 4;
-    if (!direct) packB(rows, co, 1, kc, co, pb);
-    for (let j = 0; j < co; j += NR) {
-      const bp = direct ? rows + <usize>j * 4 : pb + <usize>(j * kc * 4);
+    if (!direct) packB(rows + <usize>j0 * 4, co, 1, kc, j1 - j0, pb);
+    for (let j = j0; j < j1; j += NR) {
+      const bp = direct ? rows + <usize>j * 4 : pb + <usize>((j - j0) * kc * 4);
       const ldb: usize = direct ? ldc : 32;
       for (let i = 0; i < taps; i += MR) {
         tileEdge(
           kc, pa + <usize>(i * kc * 4), bp, ldb, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > 0,
-          min(MR, taps - i), min(NR, co - j), tmp,
+          min(MR, taps - i), min(NR, j1 - j), tmp,
         );
       }
     }

@@ -1,9 +1,10 @@
 /**
- * Kernel threads split products, Adam updates, elementwise kernels, column
- * sums and the losses among workers on tfjs-backend-wasm's shared heap, and
- * the results are the one-thread results bit for bit: every product shape
- * (transposes, batches, columns that are no multiple of 8, fused bias and
- * ReLU), every update size, every loss size, and whole training steps.
+ * Kernel threads split products, convolutions, poolings, Adam updates,
+ * elementwise kernels, column sums and the losses among workers on
+ * tfjs-backend-wasm's shared heap, and the results are the one-thread results
+ * bit for bit: every product shape (transposes, batches, columns that are no
+ * multiple of 8, fused bias and ReLU), every convolution's passes, every
+ * update size, every loss size, and whole training steps.
  */
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { tf } from "../src/deps.ts";
@@ -159,12 +160,88 @@ test("the MSE and BCE kernels on 2 and 3 threads give the 1-thread value and gra
   }
 });
 
+type Convolution = {
+  x: number[];
+  filter: number[];
+  strides: number;
+  pad: "same" | "valid";
+  pool?: [number, number];
+};
+
+const CONVOLUTIONS: Convolution[] = [
+  // The conv AE's layers: 1 -> 16 channels, then 16 -> 32, each pooled 2x2.
+  { x: [6, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same", pool: [2, 2] },
+  { x: [5, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same", pool: [2, 2] },
+  // Strided and valid, output channels no multiple of 8, an overlapping pooling.
+  { x: [7, 11, 9, 4], filter: [3, 2, 4, 12], strides: 2, pad: "valid", pool: [3, 2] },
+  { x: [3, 8, 8, 5], filter: [2, 2, 5, 5], strides: 1, pad: "same" },
+];
+
+test("convolutions and poolings, forward and back, on 2 and 3 threads are the 1-thread ones bit for bit", async () => {
+  for (const count of [2, 3]) {
+    for (const { x: xShape, filter: fShape, strides, pad, pool } of CONVOLUTIONS) {
+      const rng = new Rng(xShape[0] * 100 + fShape[3]);
+      const [x, filter, bias] = [
+        random(xShape, rng),
+        random(fShape, rng),
+        random([fShape[3]], rng),
+      ];
+      const all = () => {
+        // Conv2D, then (by its gradient) Conv2DBackpropInput and Conv2DBackpropFilter.
+        const conv = (t: tf.Tensor, f: tf.Tensor) =>
+          tf.conv2d(t as tf.Tensor4D, f as tf.Tensor4D, strides, pad);
+        const y = tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: filter as tf.Tensor4D,
+          strides,
+          pad,
+          bias,
+          activation: "relu",
+        });
+        const dy = tf.sin(y);
+        const [dx, df] = tf.grads((t: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(conv(t, f), dy)))([
+          x,
+          filter,
+        ]);
+        // A transposed convolution (Conv2DBackpropInput's forward use) at stride 2.
+        const up = tf.conv2dTranspose(
+          y as tf.Tensor4D,
+          tf.transpose(filter, [0, 1, 2, 3]) as tf.Tensor4D,
+          [y.shape[0], y.shape[1] * 2, y.shape[2] * 2, fShape[2]],
+          2,
+          "same",
+        );
+        const pooled = pool
+          ? [
+            tf.maxPool(y as tf.Tensor4D, pool[0], pool[1], "valid"),
+            tf.grad((t: tf.Tensor) =>
+              tf.sum(tf.mul(tf.maxPool(tf.relu(t) as tf.Tensor4D, pool[0], pool[1], "valid"), 2))
+            )(y),
+          ]
+          : [];
+        const out = [y, dx, df, up, ...pooled].map((t) => t.dataSync());
+        tf.dispose([y, dy, dx, df, up, ...pooled]);
+        return out;
+      };
+      const [one, split] = await alone(count, all);
+      one.forEach((values, i) =>
+        assert(
+          same(values, split[i]),
+          `${count} threads, x ${xShape}, filter ${fShape}: output ${i}`,
+        )
+      );
+      assert(workspaceIntact(tf.backend()), "a thread wrote past its work area");
+      tf.dispose([x, filter, bias]);
+    }
+  }
+});
+
 test("20 training steps on 2 threads equal 20 on one, loss and weights bit for bit, with no tensor left behind", async () => {
-  for (const name of ["dense", "vae"] as const) {
+  for (const name of ["dense", "vae", "conv"] as const) {
     const run = () => {
       const ae = MODELS[name].build({ latentDim: 2, seed: 3 });
-      const step = createTrainStep(ae, { loss: name === "vae" ? "bce" : "mse", lr: 1e-3 });
-      const x = tf.randomUniform([64, 784], 0, 1, "float32", 5);
+      const step = createTrainStep(ae, { loss: name === "dense" ? "mse" : "bce", lr: 1e-3 });
+      const x = tf.randomUniform([64, ...ae.inputShape], 0, 1, "float32", 5);
       const before = tf.memory().numTensors;
       const losses: number[] = [];
       for (let i = 0; i < 20; i++) {

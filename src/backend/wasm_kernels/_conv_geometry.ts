@@ -70,6 +70,22 @@ export function convGeometry(
   ];
 }
 
+/**
+ * Bytes of one image of a convolution's input (h x w x ci) and of its output
+ * (oh x ow x co): the strides between images, by which kernel threads give
+ * each a range of the batch.
+ *
+ * @example
+ * ```ts
+ * import { imageBytes } from "./_conv_geometry.ts";
+ * imageBytes([128, 28, 28, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1]); // [3136, 50176]
+ * ```
+ */
+export function imageBytes(geometry: ConvGeometry): [number, number] {
+  const [, h, w, ci, oh, ow, co] = geometry;
+  return [h * w * ci * 4, oh * ow * co * 4];
+}
+
 /** The attributes that fix a pooling's geometry (MaxPool's and MaxPoolGrad's). */
 export interface PoolAttrs {
   filterSize: number | [number, number];

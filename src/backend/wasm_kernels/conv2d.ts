@@ -9,8 +9,9 @@
 import { tf } from "../../deps.ts";
 import { conv2d as module } from "./_modules.js";
 import type { Conv2dExports } from "./_exports.ts";
-import { address, onHeap, output, workspace } from "./_heap.ts";
-import { convGeometry } from "./_conv_geometry.ts";
+import { address, onHeap, output } from "./_heap.ts";
+import { convGeometry, imageBytes } from "./_conv_geometry.ts";
+import { runRanges } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -34,17 +35,29 @@ function convolve(
   const ci = filter.shape[2];
   const { backend } = args;
   const k = onHeap<Conv2dExports>(module, backend);
-  const work = workspace(backend, k.conv2dWork(fh * fw * ci, co, ci));
   const [out, y] = output(backend, [batch, oh, ow, co]);
-  k.conv2d(
-    address(backend, x),
-    address(backend, filter),
-    bias ? address(backend, bias) : 0,
-    y,
-    work,
-    ...geometry,
-    +relu,
-  );
+  const [px, pw] = [address(backend, x), address(backend, filter)];
+  const pBias = bias ? address(backend, bias) : 0;
+  const [inBytes, outBytes] = imageBytes(geometry);
+  // Images are independent: kernel threads take a range of them each.
+  runRanges(backend, {
+    module: "conv2d",
+    fn: "conv2d",
+    size: batch,
+    unit: 1,
+    elements: batch * oh * ow * co * fh * fw * ci,
+    work: { at: 4, bytes: k.conv2dWork(fh * fw * ci, co, ci) },
+    args: (from, count) => [
+      px + from * inBytes,
+      pw,
+      pBias,
+      y + from * outBytes,
+      0,
+      count,
+      ...geometry.slice(1),
+      +relu,
+    ],
+  });
   return out;
 }
 

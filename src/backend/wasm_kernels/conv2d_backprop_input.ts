@@ -8,11 +8,10 @@
  */
 import { tf } from "../../deps.ts";
 import { conv2d as stride1, conv2dBackpropInput as module } from "./_modules.js";
-import { address, onHeap, output, workspace } from "./_heap.ts";
+import { address, onHeap, output } from "./_heap.ts";
 import type { Conv2dBackpropInputExports, Conv2dExports } from "./_exports.ts";
-import { convGeometry } from "./_conv_geometry.ts";
-
-type Geometry7 = [number, number, number, number, number, number, number];
+import { convGeometry, imageBytes } from "./_conv_geometry.ts";
+import { runRanges } from "../kernel_threads.ts";
 
 /** dX[b, y*sh+fr-pt, x*sw+fc-pl, d1] += dY[b, y, x, d2] * W[fr, fc, d1, d2] (NHWC). */
 function conv2dBackpropInput(
@@ -26,25 +25,49 @@ function conv2dBackpropInput(
   const { backend } = args;
   const [out, dx] = output(backend, [...inputShape]);
   const [sh, sw, pt, pl] = geometry.slice(9);
+  const [batch, , , , oh, ow] = geometry;
+  const [pdy, pw] = [address(backend, dy), address(backend, filter)];
+  // dX's bytes per image, dY's: the convolution's input and output.
+  const [dxBytes, dyBytes] = imageBytes(geometry);
+  const images = { size: batch, unit: 1, elements: batch * oh * ow * co * fh * fw * ci };
+  // An image's dX takes only its own dY: kernel threads take a range of images each.
   if (sh === 1 && sw === 1) {
     const k = onHeap<Conv2dExports>(stride1, backend);
-    const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co, ci));
-    const dims = geometry.slice(0, 7) as Geometry7;
-    k.conv2dBackpropInput(
-      address(backend, dy),
-      address(backend, filter),
-      dx,
-      work,
-      ...dims,
-      fh,
-      fw,
-      pt,
-      pl,
-    );
+    const dims = geometry.slice(1, 7);
+    runRanges(backend, {
+      module: "conv2d",
+      fn: "conv2dBackpropInput",
+      ...images,
+      work: { at: 3, bytes: k.conv2dBackpropInputWork(fh * fw * ci, co, ci) },
+      args: (from, count) => [
+        pdy + from * dyBytes,
+        pw,
+        dx + from * dxBytes,
+        0,
+        count,
+        ...dims,
+        fh,
+        fw,
+        pt,
+        pl,
+      ],
+    });
   } else {
     const k = onHeap<Conv2dBackpropInputExports>(module, backend);
-    const work = workspace(backend, k.conv2dBackpropInputWork(fh * fw * ci, co));
-    k.conv2dBackpropInput(address(backend, dy), address(backend, filter), dx, work, ...geometry);
+    runRanges(backend, {
+      module: "conv2dBackpropInput",
+      fn: "conv2dBackpropInput",
+      ...images,
+      work: { at: 3, bytes: k.conv2dBackpropInputWork(fh * fw * ci, co) },
+      args: (from, count) => [
+        pdy + from * dyBytes,
+        pw,
+        dx + from * dxBytes,
+        0,
+        count,
+        ...geometry.slice(1),
+      ],
+    });
   }
   return out;
 }

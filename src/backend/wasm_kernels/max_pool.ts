@@ -4,9 +4,8 @@
  * @module
  */
 import type { tf } from "../../deps.ts";
-import { maxPool as module } from "./_modules.js";
-import type { MaxPoolExports } from "./_exports.ts";
-import { address, onHeap, output } from "./_heap.ts";
+import { address, output } from "./_heap.ts";
+import { runRanges } from "../kernel_threads.ts";
 import { poolGeometry } from "./_conv_geometry.ts";
 
 /** `MaxPool`: ours for exactly tiling 2x2 windows on float32 with whole vectors of channels. */
@@ -30,13 +29,16 @@ export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
         info.outWidth,
         info.inChannels,
       ]);
-      onHeap<MaxPoolExports>(module, backend).maxPool2x2(
-        address(backend, x),
-        y,
-        info.batchSize * info.outHeight,
-        info.outWidth,
-        info.inChannels,
-      );
+      const [px, c, ow] = [address(backend, x), info.inChannels, info.outWidth];
+      // Output rows are independent (two input rows each): kernel threads take a range each.
+      runRanges(backend, {
+        module: "maxPool",
+        fn: "maxPool2x2",
+        size: info.batchSize * info.outHeight,
+        unit: 1,
+        elements: info.batchSize * info.inHeight * info.inWidth * c,
+        args: (from, rows) => [px + from * 2 * 2 * ow * c * 4, y + from * ow * c * 4, rows, ow, c],
+      });
       return out;
     },
   };

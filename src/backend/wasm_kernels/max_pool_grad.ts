@@ -6,9 +6,8 @@
  * @module
  */
 import { tf } from "../../deps.ts";
-import { maxPoolGrad as module } from "./_modules.js";
-import type { MaxPoolGradExports } from "./_exports.ts";
-import { address, onHeap, output } from "./_heap.ts";
+import { address, output } from "./_heap.ts";
+import { runRanges } from "../kernel_threads.ts";
 import { poolGeometry } from "./_conv_geometry.ts";
 
 /**
@@ -22,26 +21,36 @@ function maxPoolGrad(
 ): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const info = poolGeometry(input.shape, args.attrs as unknown as tf.MaxPoolGradAttrs);
-  const k = onHeap<MaxPoolGradExports>(module, args.backend);
-  const [out, dx] = output(args.backend, [...input.shape]);
-  k.maxPoolGrad(
-    address(args.backend, input),
-    address(args.backend, dy),
-    dx,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    +relu,
-  );
+  const { backend } = args;
+  const [out, dx] = output(backend, [...input.shape]);
+  const [px, pdy] = [address(backend, input), address(backend, dy)];
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  // An image's dX takes only its own windows: kernel threads take a range of images each.
+  runRanges(backend, {
+    module: "maxPoolGrad",
+    fn: "maxPoolGrad",
+    size: batchSize,
+    unit: 1,
+    elements: batchSize * h * w * c,
+    args: (from, count) => [
+      px + from * h * w * c * 4,
+      pdy + from * oh * ow * c * 4,
+      dx + from * h * w * c * 4,
+      count,
+      h,
+      w,
+      c,
+      oh,
+      ow,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+      +relu,
+    ],
+  });
   return out;
 }
 
