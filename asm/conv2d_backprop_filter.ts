@@ -8,7 +8,9 @@
 // of P is written straight into the 4-row panels the tile reads (so the full
 // im2col matrix never exists), dY's rows are read in place (packed only when
 // co is not a multiple of 8), and dW, small enough for L1, accumulates across
-// blocks.
+// blocks. A big batch is summed in up to four parts over ranges of pixels,
+// added in order at the end (addParts): the parts depend on the batch's size
+// only, so kernel threads, each taking a part, give the 1-thread result.
 
 import { MR, NR, align64, packB, tileEdge } from "./_gemm";
 
@@ -23,13 +25,16 @@ export function conv2dBackpropFilterWork(taps: i32, co: i32): usize {
 
 /**
  * Writes columns [j0, j1) of dW (fh*fw*ci x co) from X (b x h x w x ci) and
- * dY (b x oh x ow x co); j0 is a multiple of 8. Each column is computed as
- * in a call over all of them, so kernel threads can take a range each.
+ * dY (b x oh x ow x co), summed over the output pixels [q0, q1) of the batch
+ * only (a part of the sum, which {@link addParts} completes; the range
+ * stands for the batch's size); j0 is a
+ * multiple of 8. A column and a range of pixels are computed the same
+ * whatever the others, so kernel threads can take a part each.
  */
 export function conv2dBackpropFilter(
   x: usize, dy: usize, dw: usize, work: usize,
-  batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, j0: i32, j1: i32,
+  _batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, j0: i32, j1: i32, q0: i32, q1: i32,
 ): void {
   const taps = fh * fw * ci;
   const panelsA = (taps + MR - 1) / MR;
@@ -37,13 +42,12 @@ export function conv2dBackpropFilter(
   const pa = align64(work);
   const pb = align64(pa + <usize>(panelsA * KC * MR * 4));
   const tmp = align64(pb + <usize>(panelsB * KC * NR * 4));
-  const pixels = batch * oh * ow;
   const ldc = <usize>co * 4;
-  if (pixels == 0) {
+  if (q1 <= q0) {
     for (let t = 0; t < taps; t++) memory.fill(dw + <usize>(t * co + j0) * 4, 0, <usize>(j1 - j0) * 4);
   }
-  for (let p0 = 0; p0 < pixels; p0 += KC) {
-    const kc = min(KC, pixels - p0);
+  for (let p0 = q0; p0 < q1; p0 += KC) {
+    const kc = min(KC, q1 - p0);
     im2colPanels(x, p0, kc, pa, h, w, ci, oh, ow, fh, fw, sh, sw, pt, pl, taps);
     // dY's rows serve as B as they are when whole panels of 8 fit; else they are packed.
     const direct = (co & (NR - 1)) == 0;
@@ -54,11 +58,34 @@ export function conv2dBackpropFilter(
       const ldb: usize = direct ? ldc : 32;
       for (let i = 0; i < taps; i += MR) {
         tileEdge(
-          kc, pa + <usize>(i * kc * 4), bp, ldb, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > 0,
+          kc, pa + <usize>(i * kc * 4), bp, ldb, dw + <usize>i * ldc + <usize>j * 4, ldc, p0 > q0,
           min(MR, taps - i), min(NR, j1 - j), tmp,
         );
       }
     }
+  }
+}
+
+/**
+ * Completes a sum over parts: dst[i] = ((dst[i] + parts[i]) + parts[n + i]) + ...
+ * over `count` parts of n floats each, in order, for i in [from, from + len);
+ * from is a multiple of 4.
+ */
+export function addParts(dst: usize, parts: usize, count: i32, n: i32, from: i32, len: i32): void {
+  const end = from + len;
+  const stride = <usize>n * 4;
+  let i = from;
+  for (; i + 4 <= end; i += 4) {
+    const o = <usize>i * 4;
+    let acc = v128.load(dst + o);
+    for (let k = 0; k < count; k++) acc = f32x4.add(acc, v128.load(parts + <usize>k * stride + o));
+    v128.store(dst + o, acc);
+  }
+  for (; i < end; i++) {
+    const o = <usize>i * 4;
+    let acc = load<f32>(dst + o);
+    for (let k = 0; k < count; k++) acc += load<f32>(parts + <usize>k * stride + o);
+    store<f32>(dst + o, acc);
   }
 }
 

@@ -35,7 +35,8 @@ export interface Conv2dExports {
 /** The exports of asm/conv2d_backprop_filter.wasm. */
 export interface Conv2dBackpropFilterExports {
   conv2dBackpropFilterWork(taps: number, co: number): number;
-  conv2dBackpropFilter(x: number, dy: number, dw: number, work: number, batch: number, h: number, w: number, ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number, j0: number, j1: number): void;
+  conv2dBackpropFilter(x: number, dy: number, dw: number, work: number, _batch: number, h: number, w: number, ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number, j0: number, j1: number, q0: number, q1: number): void;
+  addParts(dst: number, parts: number, count: number, n: number, from: number, len: number): void;
 }
 
 /** The exports of asm/conv2d_backprop_input.wasm. */

@@ -7,8 +7,13 @@ import { tf } from "../../deps.ts";
 import { conv2dBackpropFilter as module } from "./_modules.js";
 import type { Conv2dBackpropFilterExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-import { runRanges } from "../kernel_threads.ts";
+import { runJob, runRanges, threadCount } from "../kernel_threads.ts";
 import { convGeometry } from "./_conv_geometry.ts";
+
+/** The fewest output pixels a part of the filter gradient's sum takes (16 blocks of the kernel's 256). */
+const PART_PIXELS = 4096;
+/** The most parts the sum is cut into. */
+const MAX_PARTS = 4;
 
 /** dW[fr, fc, d1, d2] = sum over b, y, x of X[b, y*sh+fr-pt, x*sw+fc-pl, d1] * dY[b, y, x, d2] (NHWC). */
 function conv2dBackpropFilter(
@@ -24,16 +29,37 @@ function conv2dBackpropFilter(
   const [out, dw] = output(backend, [...filterShape]);
   const [px, pdy] = [address(backend, x), address(backend, dy)];
   const [batch, , , , oh, ow] = geometry;
-  // A sum over every image: kernel threads take whole panels of 8 output channels each.
-  runRanges(backend, {
+  const pixels = batch * oh * ow;
+  const taps = fh * fw * ci;
+  // The sum over pixels in parts of PART_PIXELS or more (at most MAX_PARTS), fixed by the batch's
+  // size alone: part 0 goes to dW, the others to `partial`, added to it in order at the end. Each
+  // part is further split by panels of 8 output channels when there are more threads than parts.
+  const parts = Math.max(1, Math.min(MAX_PARTS, Math.floor(pixels / PART_PIXELS)));
+  const panels = Math.ceil(co / 8);
+  const columnSplits = Math.max(1, Math.min(panels, Math.ceil(threadCount(backend) / parts)));
+  const [partial, pPartial] = parts > 1 ? output(backend, [parts - 1, taps, co]) : [undefined, 0];
+  const column = (c: number) => Math.min(co, Math.round((c * panels) / columnSplits) * 8);
+  runJob(backend, {
     module: "conv2dBackpropFilter",
     fn: "conv2dBackpropFilter",
-    size: co,
-    unit: 8,
-    elements: batch * oh * ow * co * fh * fw * ci,
-    work: { at: 3, bytes: k.conv2dBackpropFilterWork(fh * fw * ci, co) },
-    args: (from, count) => [px, pdy, dw, 0, ...geometry, from, from + count],
+    chunks: parts * columnSplits,
+    work: { at: 3, bytes: k.conv2dBackpropFilterWork(taps, co) },
+    args: (chunk) => {
+      const [part, c] = [Math.floor(chunk / columnSplits), chunk % columnSplits];
+      const into = part === 0 ? dw : pPartial + (part - 1) * taps * co * 4;
+      const [q0, q1] = [part, part + 1].map((q) => Math.round((q * pixels) / parts));
+      return [px, pdy, into, 0, ...geometry, column(c), column(c + 1), q0, q1];
+    },
   });
+  if (partial) {
+    runRanges(backend, {
+      module: "conv2dBackpropFilter",
+      fn: "addParts",
+      size: taps * co,
+      args: (from, count) => [dw, pPartial, parts - 1, taps * co, from, count],
+    });
+    (backend as tf.KernelBackend).disposeData(partial.dataId);
+  }
   return out;
 }
 
