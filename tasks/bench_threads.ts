@@ -3,10 +3,10 @@
  * in one process on the wasm backend's shared memory. Rounds alternate 1
  * and N threads: the dense AE's and the VAE's largest products alone, then
  * whole training steps (gradients and Adam) of the dense AE (256 rows), the
- * VAE (64 rows) and the conv AE (128 images); it prints the best and median ms of each and their
- * ratio. `--profile` adds where each step's time goes on 1 and N threads:
- * its kernels' ms, summed by kernel and shapes over 20 steps (tfjs's
- * profiler), and the step's time outside them.
+ * VAE (64 rows) and the conv AE (128 images); it prints the best and median
+ * ms of each and their ratio. `--profile` adds where each step's time goes
+ * on 1 and N threads: its kernels' ms, summed by kernel and shapes over 20
+ * steps (tfjs's profiler), and the step's time outside them.
  *
  * ```sh
  * deno task bench:threads              # N = the hardware threads
@@ -61,13 +61,8 @@ for (
   const b = tf.randomUniform([k, n], -1, 1, "float32", 1);
   cases.push({ name, run: () => tf.matMul(a, b, ta).dispose(), calls: 50 });
 }
-for (
-  const [name, rows, loss] of [["dense", 256, "mse"], ["vae", 64, "bce"], [
-    "conv",
-    128,
-    "bce",
-  ]] as const
-) {
+const STEPS = [["dense", 256, "mse"], ["vae", 64, "bce"], ["conv", 128, "bce"]] as const;
+for (const [name, rows, loss] of STEPS) {
   const ae = MODELS[name].build({ latentDim: MODELS[name].defaults.latentDim, seed: 0 });
   const step = createTrainStep(ae, { loss, lr: 1e-3 });
   const x = tf.randomUniform([rows, ...ae.inputShape], 0.01, 0.99, "float32", 2);

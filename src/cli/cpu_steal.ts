@@ -1,7 +1,7 @@
 /**
  * The CPU time a virtual machine's hypervisor took from it ("steal") over
- * stretches of a benchmark. On this project's 2-vCPU machines it took 7-30 %
- * of the CPU while both cores were busy, which swings the ratios of
+ * stretches of a benchmark. On this project's 2-vCPU machine it took up to
+ * 30 % of the CPU in a run of a few seconds, which swings the ratios of
  * `deno task bench:train` from run to run, so the bench prints it next to
  * them. Deno lets no task read `/proc/stat` short of `--allow-all`, so the
  * figure is what node's `os.cpus()` (`--allow-sys=cpus`) does not account

@@ -250,9 +250,9 @@ export interface ModelSpec {
   /** Which samples it takes, in a few words, for `--help` and errors (default: any, flattened). */
   accepts?: string;
   /**
-   * Whether its layers include convolutions (default false). Kernel threads
-   * do not split convolutions, so `--parallel auto` trains such a model on
-   * replicas (see `chooseWorkers`).
+   * Whether its layers include convolutions (default false). Such a model
+   * gained more from replicas than from kernel threads, so `--parallel auto`
+   * trains it on replicas (see `chooseWorkers`).
    */
   convolutional?: boolean;
   /**

@@ -31,13 +31,14 @@ export function maxPoolConfig(stock: tf.KernelConfig): tf.KernelConfig {
       ]);
       const [px, c, ow] = [address(backend, x), info.inChannels, info.outWidth];
       // Output rows are independent (two input rows each): kernel threads take a range each.
+      const [inRow, outRow] = [info.inWidth * c * 4, ow * c * 4];
       runRanges(backend, {
         module: "maxPool",
         fn: "maxPool2x2",
         size: info.batchSize * info.outHeight,
         unit: 1,
         elements: info.batchSize * info.inHeight * info.inWidth * c,
-        args: (from, rows) => [px + from * 2 * 2 * ow * c * 4, y + from * ow * c * 4, rows, ow, c],
+        args: (from, rows) => [px + from * 2 * inRow, y + from * outRow, rows, ow, c],
       });
       return out;
     },
