@@ -206,7 +206,7 @@ test("convolutions and poolings, forward and back, on 2 and 3 threads are the 1-
         // A transposed convolution (Conv2DBackpropInput's forward use) at stride 2.
         const up = tf.conv2dTranspose(
           y as tf.Tensor4D,
-          tf.transpose(filter, [0, 1, 2, 3]) as tf.Tensor4D,
+          filter as tf.Tensor4D,
           [y.shape[0], y.shape[1] * 2, y.shape[2] * 2, fShape[2]],
           2,
           "same",
