@@ -472,11 +472,6 @@ function permutePairs(a: usize): void {
   memory.copy(a, lx, <usize> n << 3);
 }
 
-/** Number of nodes of the last tree. */
-export function treeNodes(): i32 {
-  return nodeCount;
-}
-
 /**
  * Repulsive forces sum_j w_ij^2 (y_i - y_j) of the points in part `part` of
  * `parts` (ranges of the Morton order) into `out` (f32 x 2n, by point; other
