@@ -61,6 +61,25 @@ export function convGeometry(
     info.outHeight,
     info.outWidth,
     info.outChannels,
+    ...windowOf(info),
+  ];
+}
+
+/**
+ * A convolution's or pooling's window as the kernels take it: filter height
+ * and width, strides, and the padding at the top and left.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../../deps.ts";
+ * import { windowOf } from "./_conv_geometry.ts";
+ * windowOf(tf.backend_util.computePool2DInfo([1, 4, 4, 1], 2, 2, 1, "valid")); // [2, 2, 2, 2, 0, 0]
+ * ```
+ */
+export function windowOf(
+  info: tf.backend_util.Conv2DInfo,
+): [number, number, number, number, number, number] {
+  return [
     info.filterHeight,
     info.filterWidth,
     info.strideHeight,

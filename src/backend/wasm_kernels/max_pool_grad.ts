@@ -8,7 +8,7 @@
 import { tf } from "../../deps.ts";
 import { address, output } from "./_heap.ts";
 import { runRanges } from "../kernel_threads.ts";
-import { poolGeometry } from "./_conv_geometry.ts";
+import { poolGeometry, windowOf } from "./_conv_geometry.ts";
 
 /**
  * dX at each window's first maximum of X receives the window's dY (NHWC);
@@ -42,12 +42,7 @@ function maxPoolGrad(
       c,
       oh,
       ow,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
+      ...windowOf(info),
       +relu,
     ],
   });
