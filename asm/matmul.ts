@@ -7,9 +7,11 @@
 // Blocked for the cache: a kc-deep slab of B (nc columns, KC x NC floats =
 // 512 KiB, in L2) is packed once and swept by mc-row slabs of A (MC x KC =
 // 128 KiB); each 8-column panel of B (8 KiB) stays in L1 while the 4-row
-// panels of A stream past it.
+// panels of A stream past it. The steps where a panel's four rows of A are
+// all zero (MNIST's pixels are 81 % zeros, ReLU's outputs often half) add
+// nothing and are left out of it, where that pays (_gemm's skipZeroSteps).
 
-import { MR, NR, align64, packA, packB, tileEdge } from "./_gemm";
+import { MR, NR, SPARSE_SIXTEENTHS, align64, allFinite, packA, packB, skipZeroSteps, tileEdge } from "./_gemm";
 
 const KC: i32 = 256;
 const MC: i32 = 128;
@@ -24,7 +26,7 @@ function evenStep(size: i32, most: i32, unit: i32): i32 {
 
 /** Bytes of work area {@link matmul} needs. */
 export function matmulWork(): usize {
-  return <usize>(MC * KC * 4 + KC * NC * 4 + 128 + 64);
+  return <usize>(MC * KC * 4 * 2 + KC * NC * 4 + 128 + MC * KC + MC + 64);
 }
 
 /**
@@ -41,6 +43,11 @@ export function matmul(
   const pa = align64(work);
   const pb = pa + <usize>(MC * KC * 4);
   const tmp = pb + <usize>(KC * NC * 4);
+  // A's panels without their zero steps, the offsets of the kept steps, and
+  // their count (-1: the panel runs whole).
+  const sparse = tmp + 128;
+  const steps = sparse + <usize>(MC * KC * 4);
+  const kept = steps + <usize>(MC * KC);
   const rsA = transA ? 1 : k, csA = transA ? m : 1;
   const rsB = transB ? 1 : n, csB = transB ? k : 1;
   const ldc = <usize>n * 4;
@@ -60,16 +67,30 @@ export function matmul(
       for (let pc = 0; pc < k; pc += kcStep) {
         const kc = min(kcStep, k - pc);
         packB(b0 + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
+        // Zero steps of A are skipped only where they add nothing (B finite), and
+        // where a panel runs at least 4 tiles, to pay for its copy without them.
+        const skip = nc >= 4 * NR && allFinite(pb, kc * ((nc + NR - 1) & ~(NR - 1)));
         for (let ic = i0; ic < i1; ic += mcStep) {
           const mc = min(mcStep, i1 - ic);
           packA(a0 + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, mc, kc, pa);
+          for (let i = 0; i < mc; i += MR) {
+            const count = skip
+              ? skipZeroSteps(
+                pa + <usize>(i * kc * 4), kc, kc * SPARSE_SIXTEENTHS / 16, sparse + <usize>(i * kc * 4),
+                steps + <usize>(i * kc),
+              )
+              : -1;
+            store<i32>(kept + <usize>i, count);
+          }
           for (let j = 0; j < nc; j += NR) {
             const bp = pb + <usize>(j * kc * 4);
             const cols = min(NR, nc - j);
             for (let i = 0; i < mc; i += MR) {
+              const count = load<i32>(kept + <usize>i);
               tileEdge(
-                kc, pa + <usize>(i * kc * 4), bp, 32, c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc,
-                pc > 0, min(MR, mc - i), cols, tmp,
+                count < 0 ? kc : count, (count < 0 ? pa : sparse) + <usize>(i * kc * 4), bp, 32,
+                c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc, pc > 0, min(MR, mc - i), cols, tmp,
+                count < 0 ? 0 : steps + <usize>(i * kc),
               );
             }
           }

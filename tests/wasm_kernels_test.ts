@@ -225,6 +225,43 @@ for (const [i, c] of MATMUL_CASES.entries()) {
   );
 }
 
+/** `rows` x `cols` normal values, each zero with probability `zeros`, and rows 4 to 7 all zero. */
+function sparse(rows: number, cols: number, zeros: number, rng: Rng): Float32Array {
+  return Float32Array.from({ length: rows * cols }, (_, i) => {
+    const row = Math.floor(i / cols);
+    return (row >= 4 && row < 8) || rng.uniform() < zeros ? 0 : rng.normal();
+  });
+}
+
+for (const transposeA of [false, true]) {
+  Deno.test(`BatchMatMul: an A${transposeA ? "^T" : ""} mostly of zeros, as images' pixels and ReLU's outputs, gives the product run whole bit for bit (its zero steps skipped)`, async () => {
+    await initBackend({ backend: "wasm" });
+    const rng = new Rng(330);
+    const [m, k, n] = [262, 300, 40];
+    // Four rows of A are all zero at a step with probability 0.85^4: about half of the steps.
+    const opA = tf.tensor2d(sparse(m, k, 0.85, rng), [m, k]);
+    const a = transposeA ? tf.transpose(opA) : opA;
+    const b = tf.tensor2d(random([k, n], rng), [k, n]);
+    // B with a column of infinities, where 0 x Infinity is NaN: no step of A may be skipped,
+    // so its other columns are the product run whole.
+    const whole = tf.concat([b, tf.fill([k, 1], Infinity)], 1);
+    const skipped = tf.matMul(a, b, transposeA).dataSync() as Float32Array;
+    const full = tf.matMul(a, whole, transposeA).dataSync() as Float32Array;
+    const rows = (v: Float32Array, width: number) =>
+      Array.from({ length: m }, (_, i) => [...v.slice(i * width, i * width + n)]);
+    assertEquals(rows(full, n + 1), rows(skipped, n));
+    // A's all-zero rows (a whole packed panel of four) meet the infinities at every step.
+    assertEquals(full[5 * (n + 1) + n], NaN);
+    const cpu = await runOn("cpu", tf.BatchMatMul, {
+      a: [a.dataSync() as Float32Array, a.shape],
+      b: [b.dataSync() as Float32Array, b.shape],
+    }, { transposeA, transposeB: false });
+    assertAllClose(skipped, cpu.values, { rel: 1e-4, abs: 1e-4 });
+    await initBackend({ backend: "wasm" });
+    tf.dispose([opA, a, b, whole]);
+  });
+}
+
 const BROADCAST_CASES: [number[], number[]][] = [
   [[6, 7, 5, 16], [16]],
   [[16], [6, 7, 5, 16]],
