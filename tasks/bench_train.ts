@@ -7,7 +7,10 @@
  * and the same models in the newest PyTorch found (`--python PATH`, else the
  * newer torch of the project's venv `.tmp/py/bin/python` and
  * `/usr/bin/python3`) at 1 thread and at all cores (`torch.set_num_threads`,
- * tasks/reference/train_torch.py), with diabolo's time over each.
+ * tasks/reference/train_torch.py), with diabolo's time over each. Both
+ * sides train on MNIST's first training images (`--data uniform`: random
+ * pixels, as before session 13, which runs our products slower: they skip
+ * the steps where MNIST's zero pixels meet zeros in four rows of A).
  *
  * ```sh
  * deno task bench:train                 # table; PyTorch when available
@@ -18,10 +21,11 @@
  * deno task bench:train --backend webgpu --models conv --no-torch  # WebGPU next to wasm
  * deno task bench:train --backend webgpu --stock  # plus the path before: stock tfjs, a read a step
  * deno task bench:train --workers 1,2 --no-torch  # plus the wasm fit loop on 1 and 2 threads
+ * deno task bench:train --data uniform  # on uniform random pixels instead of MNIST
  * ```
  *
- * `--workers` times the whole training loop (`fit`: batches gathered from a
- * synthetic training set, the step, and with several replicas the gradient
+ * `--workers` times the whole training loop (`fit`: batches gathered from
+ * the training images, the step, and with several replicas the gradient
  * exchange) on one epoch of `steps` steps after one of warm-up, for each
  * count, shared both ways (`--parallel replicas` and `kernels`), and prints
  * where each replica's time went.
@@ -51,12 +55,39 @@ import { startKernelThreads } from "../src/backend/kernel_threads.ts";
 /** How `--workers` counts above 1 are timed: both ways of sharing a step. */
 const MODES: ParallelMode[] = ["replicas", "kernels"];
 import { Rng } from "../src/random.ts";
+import { loadMnist, MNIST_FILES, packagedMnistDir } from "../src/data/mnist.ts";
+import type { Dataset } from "../src/data/dataset.ts";
+import { gatherScale } from "../src/data/gather_scale.ts";
 import { findPython, type FoundPython } from "../src/cli/python.ts";
 import { metered, stealShare } from "../src/cli/cpu_steal.ts";
 
 /** The Pythons tried without `--python` (deno.json's `--allow-run` names exactly these). */
 export const PYTHONS = [".tmp/py/bin/python", "/usr/bin/python3"];
 const REFERENCE = new URL("./reference/train_torch.py", import.meta.url).pathname;
+
+/** What the models train on in the bench: MNIST's training images or uniform random pixels. */
+export type BenchData = "mnist" | "uniform";
+
+/**
+ * `count` training images (at most 60,000) for `model`, in its pixel range:
+ * MNIST's first ones, or uniform random bytes (seed 0). The two differ in
+ * speed as well as in values: MNIST's pixels are 81 % zeros, which the
+ * matrix product skips where four rows of A are all zero (asm/_gemm.ts).
+ */
+export async function benchImages(model: string, count: number, data: BenchData): Promise<Dataset> {
+  const scale = getModel(model).defaults.scale === "symmetric" ? "symmetric" : "unit";
+  const n = Math.min(count, 60_000);
+  if (data === "mnist") {
+    const { train } = await loadMnist({ scale });
+    const size = train.height * train.width;
+    const images = (train.images as Uint8Array).slice(0, n * size);
+    return { ...train, images, labels: train.labels.slice(0, n), count: n };
+  }
+  const rng = new Rng(0);
+  const images = Uint8Array.from({ length: n * 784 }, () => Math.floor(rng.uniform() * 256));
+  const labels = new Uint8Array(n);
+  return { images, labels, count: n, height: 28, width: 28, channels: 1, pixelScale: scale };
+}
 
 /** One model's timing on one backend. */
 export interface StepTiming {
@@ -78,20 +109,30 @@ export interface StepTiming {
 
 /**
  * ms per step of `model`'s training step on the active backend, on its
- * default batch size: `warmup` steps, then `steps` steps fed to a
+ * default batch size (one batch of {@linkcode benchImages}): `warmup` steps, then `steps` steps fed to a
  * {@linkcode LossMeter} that reads for a progress bar every 10 steps, timed
  * to the epoch-end read of their mean loss, the way the training loop runs.
  */
 export async function timeStep(
   model: string,
-  options: { steps: number; warmup: number; profile: boolean; readEveryStep?: boolean },
+  options: {
+    steps: number;
+    warmup: number;
+    profile: boolean;
+    readEveryStep?: boolean;
+    data: BenchData;
+  },
 ): Promise<StepTiming> {
   const spec = getModel(model);
-  const { batchSize, lr, loss, optimizer, weightDecay, latentDim, scale } = spec.defaults;
+  const { batchSize, lr, loss, optimizer, weightDecay, latentDim } = spec.defaults;
   const ae = spec.build({ latentDim, seed: 0 });
   const step = createTrainStep(ae, { loss, lr, optimizer, weightDecay });
-  const [lo, hi] = scale === "symmetric" ? [-1, 1] : [0, 1];
-  const batch = tf.randomUniform([batchSize, ...ae.inputShape], lo, hi, "float32", 0);
+  const images = await benchImages(model, batchSize, options.data);
+  const values = gatherScale(images.images as Uint8Array, [...Array(batchSize).keys()], {
+    size: 784,
+    scale: images.pixelScale === "symmetric" ? "symmetric" : "unit",
+  });
+  const batch = tf.tensor(values, [batchSize, ...ae.inputShape]);
   // Warm-up compiles shaders (WebGPU) and lets V8 tier the kernels up.
   const run = async (label: string, steps: number, first: number) => {
     const meter = new LossMeter({ label, readEvery: 10 });
@@ -143,7 +184,7 @@ export async function timeStep(
  */
 export async function timeFitLoop(
   model: string,
-  options: { steps: number; workers: number; mode: ParallelMode },
+  options: { steps: number; workers: number; mode: ParallelMode; data: BenchData },
 ): Promise<{ msPerStep: number; profile?: string }> {
   const { workers: threadCount, mode } = options;
   const config = resolveConfig({ model, seed: 0, epochs: 2, workers: threadCount, parallel: mode });
@@ -151,18 +192,10 @@ export async function timeFitLoop(
   await initBackend({ backend: "wasm", sharedMemory: kernelThreads });
   const autoencoder = getModel(model).build(config);
   const step = createTrainStep(autoencoder, config);
-  const count = config.batchSize * options.steps;
-  const [h, w] = autoencoder.inputShape.length === 1 ? [1, autoencoder.inputShape[0]] : [28, 28];
-  const rng = new Rng(0);
-  const images = Float32Array.from({ length: count * h * w }, () => rng.uniform());
-  const train = shareDataset({
-    images,
-    labels: new Uint8Array(count),
-    count,
-    height: h,
-    width: w,
-    channels: 1,
-  });
+  const train = shareDataset(
+    await benchImages(model, config.batchSize * options.steps, options.data),
+  );
+  const steps = Math.ceil(train.count / config.batchSize);
   const test = { ...train, count: 1 };
   const workers = chooseWorkers(threadCount, {
     backend: "wasm",
@@ -187,7 +220,7 @@ export async function timeFitLoop(
     });
     const timed = metrics[1];
     return {
-      msPerStep: (timed.epoch_s * 1000) / options.steps,
+      msPerStep: (timed.epoch_s * 1000) / steps,
       profile: timed.workers_profile as string | undefined,
     };
   } finally {
@@ -247,11 +280,14 @@ export type TorchTimings = {
 export async function timeTorch(
   python: FoundPython,
   models: string[],
-  options: { steps: number; threads: number[]; product?: number[] },
+  options: { steps: number; threads: number[]; product?: number[]; data: BenchData },
 ): Promise<TorchTimings> {
   const output = await new Deno.Command(python.python, {
     args: [
       REFERENCE,
+      ...(options.data === "mnist"
+        ? ["--images", `${packagedMnistDir()}/${MNIST_FILES.trainImages}`]
+        : []),
       "--models",
       models.join(","),
       "--threads",
@@ -349,6 +385,7 @@ async function main(): Promise<void> {
               warmup,
               profile: flags.profile && round === 0,
               readEveryStep: v.stock,
+              data: flags.data,
             })),
           backend: v.label,
         };
@@ -366,7 +403,7 @@ async function main(): Promise<void> {
             mode,
             ...await metered(
               cpuTime.get(m)!.diabolo,
-              () => timeFitLoop(m, { steps, workers, mode }),
+              () => timeFitLoop(m, { steps, workers, mode, data: flags.data }),
             ),
           };
           const i = loops.findIndex((l) =>
@@ -388,7 +425,7 @@ async function main(): Promise<void> {
       if ("error" in torch || !python) continue;
       const r = await metered(
         cpuTime.get(m)!.torch,
-        () => timeTorch(python, [m], { steps, threads, product }),
+        () => timeTorch(python, [m], { steps, threads, product, data: flags.data }),
       );
       if ("error" in r) {
         torch = r;
@@ -414,7 +451,11 @@ async function main(): Promise<void> {
   if (adapter) console.log(`webgpu: tfjs-backend-webgpu on "${adapter}"`);
   console.log(
     `ms per step over ${steps} steps after ${warmup} warm-up steps, to the final loss read, ` +
-      `best of ${rounds} round(s)`,
+      `best of ${rounds} round(s); data: ${
+        flags.data === "mnist"
+          ? "MNIST's first training images, in each model's pixel range, on both sides"
+          : "uniform random pixels (--data uniform)"
+      }`,
   );
   const all = threads.at(-1)!;
   console.log(

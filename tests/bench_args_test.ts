@@ -76,7 +76,7 @@ Deno.test("bench:anomaly: a bad value names its flag", () => {
   }
 });
 
-Deno.test("bench:train: wasm and three models by default; a bad backend, model or count names its flag", () => {
+Deno.test("bench:train: wasm, three models and MNIST by default; a bad backend, model, count or data names its flag", () => {
   assertEquals(parseBenchTrainArgs([]), {
     backend: "wasm",
     models: ["conv", "dense", "vae"],
@@ -85,6 +85,7 @@ Deno.test("bench:train: wasm and three models by default; a bad backend, model o
     rounds: 1,
     profile: false,
     noTorch: false,
+    data: "mnist",
     python: undefined,
     stock: false,
     workers: [],
@@ -96,6 +97,8 @@ Deno.test("bench:train: wasm and three models by default; a bad backend, model o
   assert(message(() => parseBenchTrainArgs(["--backend", "auto"])).startsWith("--backend auto"));
   assert(message(() => parseBenchTrainArgs(["--models", "conv,unet"])).includes("unet unknown"));
   assert(message(() => parseBenchTrainArgs(["--steps", "0"])).startsWith("--steps 0"));
+  assertEquals(parseBenchTrainArgs(["--data", "uniform"]).data, "uniform");
+  assert(message(() => parseBenchTrainArgs(["--data", "cifar"])).startsWith("--data cifar"));
 });
 
 Deno.test("bench:train --python names the PyTorch to compare with; not together with --no-torch", () => {

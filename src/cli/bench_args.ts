@@ -30,6 +30,11 @@ export interface BenchTrainCommand {
   profile: boolean;
   /** Leave PyTorch out. */
   noTorch: boolean;
+  /**
+   * The images both sides train on: `mnist` (default), MNIST's training
+   * images in each model's pixel range, or `uniform` random pixels.
+   */
+  data: "mnist" | "uniform";
   /** The Python with PyTorch (default: the newest torch of `.tmp/py/bin/python` and `/usr/bin/python3`). */
   python?: string;
   /** Also time the path before: a loss read every step and, on WebGPU, tfjs's stock kernels. */
@@ -65,8 +70,13 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
       python: { type: "string" },
       stock: { type: "boolean" },
       workers: { type: "string" },
+      data: { type: "string" },
     },
   });
+  const data = values.data ?? "mnist";
+  if (data !== "mnist" && data !== "uniform") {
+    throw new UsageError(`--data ${data}: expected mnist or uniform`);
+  }
   if (values.python !== undefined && values["no-torch"]) {
     throw new UsageError("--python and --no-torch: give one (--no-torch leaves PyTorch out)");
   }
@@ -96,6 +106,7 @@ export function parseBenchTrainArgs(args: string[]): BenchTrainCommand {
     rounds: numberOption("--rounds", values.rounds, { integer: true, min: 1 }) ?? 1,
     profile: values.profile === true,
     noTorch: values["no-torch"] === true,
+    data,
     python: values.python,
     stock: values.stock === true,
     workers,

@@ -1,6 +1,8 @@
 """PyTorch CPU reference for `deno task bench:train`: ms per training step of
 the seed tutorials' models (conv AE 000, dense AE 001, VAE 002), as they
-train them (Adam 1e-3, their losses and batch sizes), on random batches.
+train them (Adam 1e-3, their losses and batch sizes), on one batch of the
+first images of an IDX file (`--images`, raw or .gz: MNIST's training images
+for the bench), else of uniform random pixels.
 
 Optional: needs torch (Debian `python3-torch`); without it, prints one JSON
 line {"error": "..."} and exits 0, and the benchmark reports wasm alone.
@@ -13,6 +15,7 @@ With `--product M,K,N`, also the GFLOP/s of one M x K by K x N product
 (torch.mm) at each thread count, as "products": [{"threads": 1, "gflops": 99.5}, ...].
 """
 import argparse
+import gzip
 import json
 import sys
 import time
@@ -87,13 +90,22 @@ MODELS = {
 }
 
 
-def ms_per_step(name, steps, warmup):
-    """Median ms of `steps` Adam steps on one random batch, after `warmup` steps."""
+def first_images(path, count):
+    """The first `count` images of an IDX file of bytes (N x 28 x 28), as floats in [0, 1]."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read(16 + count * 784)
+    return torch.frombuffer(bytearray(raw[16:]), dtype=torch.uint8).float() / 255
+
+
+def ms_per_step(name, steps, warmup, images=None):
+    """Median ms of `steps` Adam steps on one batch, after `warmup` steps."""
     build, batch, shape, (lo, hi) = MODELS[name]
     torch.manual_seed(0)
     model = build()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, *shape) * (hi - lo) + lo
+    unit = first_images(images, batch) if images else torch.rand(batch * 784)
+    x = (unit * (hi - lo) + lo).reshape(batch, *shape)
     times = []
     for i in range(warmup + steps):
         t0 = time.perf_counter()
@@ -130,6 +142,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--product", help="M,K,N: also time one product of these sizes")
+    p.add_argument("--images", help="an IDX file of 28x28 images to train on (default: random)")
     a = p.parse_args()
     results, products = [], []
     for threads in [int(t) for t in a.threads.split(",")]:
@@ -140,7 +153,7 @@ def main():
         for name in filter(None, a.models.split(",")):
             if name not in MODELS:
                 p.error(f"unknown model {name!r}; models: {', '.join(MODELS)}")
-            ms = ms_per_step(name, a.steps, a.warmup)
+            ms = ms_per_step(name, a.steps, a.warmup, a.images)
             results.append({"model": name, "threads": threads, "ms_per_step": round(ms, 3)})
     # The vector width PyTorch's own CPU kernels were dispatched for (AVX512, AVX2, ...); 2.0 on.
     capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: None)()
