@@ -15,6 +15,7 @@
  */
 import * as modules from "./wasm_kernels/_modules.js";
 import type { HeapKernel } from "./wasm_kernels/_modules.js";
+import { SPIN_MS } from "./spin.ts";
 
 /** A kernel module's name, as `_modules.js` exports it. */
 export type KernelModule = keyof typeof modules;
@@ -115,25 +116,19 @@ export function runChunks(
 }
 
 /**
- * Polls of a waiting thread before it sleeps (about 1 ms): a training step
- * posts jobs back to back, and waking a sleeping thread is slow. On this
- * project's 2-vCPU machine a round trip to a spinning thread took 0.6-0.8
- * us, to one that had gone to sleep 50-60 us, and to one spinning with
- * `Atomics.pause` 30-110 us (the hypervisor takes a pause loop for a lock
- * holder's wait). Waits of about 80 us, 0.3 ms and 1 ms gave the VAE's fit
- * loop on 2 kernel threads 5.1-5.3, 2.9-3.4 and 3.0-3.4 ms a step.
- */
-export const SPINS = 60_000;
-
-/**
- * Waits until `ints[slot]` is no longer `value` (spinning first, then
- * sleeping) and returns what it became; with `until`, until it is `value`.
+ * Waits until `ints[slot]` is no longer `value` (polling for
+ * {@linkcode SPIN_MS}, then sleeping) and returns what it became; with
+ * `until`, until it is `value`.
  */
 export function waitOn(ints: Int32Array, slot: number, value: number, until = false): number {
-  let spins = 0;
+  const deadline = performance.now() + SPIN_MS;
+  let polls = 0;
   let now: number;
   while (((now = Atomics.load(ints, slot)) === value) !== until) {
-    if (++spins > SPINS) Atomics.wait(ints, slot, now, 1000);
+    // The clock read every 1,024 polls: a poll takes nanoseconds, a read tens of them.
+    if ((++polls & 1023) === 0 && performance.now() > deadline) {
+      Atomics.wait(ints, slot, now, 1000);
+    }
   }
   return now;
 }

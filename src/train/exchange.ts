@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { SPIN_MS } from "../backend/spin.ts";
 
 /** The shared memory of an exchange among `count` replicas of `size` parameters. */
 export interface ExchangeMemory {
@@ -113,6 +114,11 @@ export class GradientExchange {
     Atomics.add(this.#control, 0, 1);
     Atomics.notify(this.#control, 0);
     let seen = Atomics.load(this.#control, 0);
+    // Polled first, as kernel threads wait (SPIN_MS): a vCPU that sleeps may wake late.
+    for (let polls = 1; seen < target; polls++) {
+      if ((polls & 1023) === 0 && performance.now() - t0 > SPIN_MS) break;
+      seen = Atomics.load(this.#control, 0);
+    }
     let since = t0;
     while (seen < target) {
       if (Atomics.load(this.#control, 1)) throw new ReplicaFailed("another replica failed");
