@@ -75,19 +75,22 @@ export type BenchData = "mnist" | "uniform";
  * matrix product skips where four rows of A are all zero (asm/_gemm.ts).
  */
 export async function benchImages(model: string, count: number, data: BenchData): Promise<Dataset> {
-  const scale = getModel(model).defaults.scale === "symmetric" ? "symmetric" : "unit";
+  const pixelScale = getModel(model).defaults.scale === "symmetric" ? "symmetric" : "unit";
   const n = Math.min(count, 60_000);
+  const size = 28 * 28;
   if (data === "mnist") {
-    const { train } = await loadMnist({ scale });
-    const size = train.height * train.width;
+    // Read once per run: every model and round takes its images from the same bytes.
+    const { train } = await (mnist ??= loadMnist());
     const images = (train.images as Uint8Array).slice(0, n * size);
-    return { ...train, images, labels: train.labels.slice(0, n), count: n };
+    return { ...train, images, labels: train.labels.slice(0, n), count: n, pixelScale };
   }
   const rng = new Rng(0);
-  const images = Uint8Array.from({ length: n * 784 }, () => Math.floor(rng.uniform() * 256));
+  const images = Uint8Array.from({ length: n * size }, () => Math.floor(rng.uniform() * 256));
   const labels = new Uint8Array(n);
-  return { images, labels, count: n, height: 28, width: 28, channels: 1, pixelScale: scale };
+  return { images, labels, count: n, height: 28, width: 28, channels: 1, pixelScale };
 }
+
+let mnist: ReturnType<typeof loadMnist> | undefined;
 
 /** One model's timing on one backend. */
 export interface StepTiming {
@@ -129,8 +132,8 @@ export async function timeStep(
   const step = createTrainStep(ae, { loss, lr, optimizer, weightDecay });
   const images = await benchImages(model, batchSize, options.data);
   const values = gatherScale(images.images as Uint8Array, [...Array(batchSize).keys()], {
-    size: 784,
-    scale: images.pixelScale === "symmetric" ? "symmetric" : "unit",
+    size: 28 * 28,
+    scale: images.pixelScale ?? "unit",
   });
   const batch = tf.tensor(values, [batchSize, ...ae.inputShape]);
   // Warm-up compiles shaders (WebGPU) and lets V8 tier the kernels up.
