@@ -132,7 +132,7 @@ export async function timeStep(
   const step = createTrainStep(ae, { loss, lr, optimizer, weightDecay });
   const images = await benchImages(model, batchSize, options.data);
   const values = gatherScale(images.images as Uint8Array, [...Array(batchSize).keys()], {
-    size: 28 * 28,
+    size: images.height * images.width,
     scale: images.pixelScale ?? "unit",
   });
   const batch = tf.tensor(values, [batchSize, ...ae.inputShape]);

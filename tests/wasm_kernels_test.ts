@@ -244,9 +244,11 @@ for (const transposeA of [false, true]) {
     const b = tf.tensor2d(random([k, n], rng), [k, n]);
     // B with a column of infinities, where 0 x Infinity is NaN: no step of A may be skipped,
     // so its other columns are the product run whole.
-    const whole = tf.concat([b, tf.fill([k, 1], Infinity)], 1);
-    const skipped = tf.matMul(a, b, transposeA).dataSync() as Float32Array;
-    const full = tf.matMul(a, whole, transposeA).dataSync() as Float32Array;
+    const [skipped, full] = tf.tidy(() => [
+      tf.matMul(a, b, transposeA).dataSync() as Float32Array,
+      tf.matMul(a, tf.concat([b, tf.fill([k, 1], Infinity)], 1), transposeA)
+        .dataSync() as Float32Array,
+    ]);
     const rows = (v: Float32Array, width: number) =>
       Array.from({ length: m }, (_, i) => [...v.slice(i * width, i * width + n)]);
     assertEquals(rows(full, n + 1), rows(skipped, n));
@@ -258,7 +260,7 @@ for (const transposeA of [false, true]) {
     }, { transposeA, transposeB: false });
     assertAllClose(skipped, cpu.values, { rel: 1e-4, abs: 1e-4 });
     await initBackend({ backend: "wasm" });
-    tf.dispose([opA, a, b, whole]);
+    tf.dispose([opA, a, b]);
   });
 }
 

@@ -121,13 +121,16 @@ export function runChunks(
  * `until`, until it is `value`.
  */
 export function waitOn(ints: Int32Array, slot: number, value: number, until = false): number {
-  const deadline = performance.now() + SPIN_MS;
+  let deadline = 0;
   let polls = 0;
   let now: number;
   while (((now = Atomics.load(ints, slot)) === value) !== until) {
-    // The clock read every 1,024 polls: a poll takes nanoseconds, a read tens of them.
-    if ((++polls & 1023) === 0 && performance.now() > deadline) {
-      Atomics.wait(ints, slot, now, 1000);
+    // The clock read every 1,024 polls (a poll takes nanoseconds, a read tens of them), and
+    // only once a wait lasts that long: most waits for a job's chunks end sooner.
+    if ((++polls & 1023) === 0) {
+      const t = performance.now();
+      if (!deadline) deadline = t + SPIN_MS;
+      else if (t > deadline) Atomics.wait(ints, slot, now, 1000);
     }
   }
   return now;
