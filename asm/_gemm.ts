@@ -29,10 +29,13 @@ export function align64(p: usize): usize {
  * `c`, whose rows are `ldc` bytes apart; row r of B is 8 floats at
  * b + r * ldb (32 for a packed panel); `add` keeps C's old values. With
  * `steps` (a panel {@link skipZeroSteps} compacted), step r of A is B's row
- * at byte offset steps[r] instead.
+ * at byte offset steps[r] instead. The epilogue of a fused layer runs on the
+ * sums before they are stored, as {@link biasRelu} would after: `bias` (8
+ * floats; none when 0) added to each row, then ReLU when `relu`.
  */
 export function tile4x8(
   kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, add: bool, steps: usize = 0,
+  bias: usize = 0, relu: bool = false,
 ): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
@@ -93,6 +96,28 @@ export function tile4x8(
     c6 = f32x4.add(c6, v128.load(c + 3 * ldc));
     c7 = f32x4.add(c7, v128.load(c + 3 * ldc, 16));
   }
+  if (bias) {
+    const b0 = v128.load(bias), b1 = v128.load(bias, 16);
+    c0 = f32x4.add(c0, b0);
+    c1 = f32x4.add(c1, b1);
+    c2 = f32x4.add(c2, b0);
+    c3 = f32x4.add(c3, b1);
+    c4 = f32x4.add(c4, b0);
+    c5 = f32x4.add(c5, b1);
+    c6 = f32x4.add(c6, b0);
+    c7 = f32x4.add(c7, b1);
+  }
+  if (relu) {
+    const zero = f32x4.splat(0);
+    c0 = f32x4.max(c0, zero);
+    c1 = f32x4.max(c1, zero);
+    c2 = f32x4.max(c2, zero);
+    c3 = f32x4.max(c3, zero);
+    c4 = f32x4.max(c4, zero);
+    c5 = f32x4.max(c5, zero);
+    c6 = f32x4.max(c6, zero);
+    c7 = f32x4.max(c7, zero);
+  }
   v128.store(c, c0);
   v128.store(c, c1, 16);
   v128.store(c + ldc, c2);
@@ -105,14 +130,15 @@ export function tile4x8(
 
 /**
  * A tile of which only `rows` x `cols` lie inside C: computed into `tmp`
- * (128 bytes), then the valid part stored or added.
+ * (128 bytes), then the valid part stored or added, with the epilogue of
+ * {@link tile4x8} (`bias` holds `cols` floats).
  */
 export function tileEdge(
   kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, add: bool, rows: i32, cols: i32,
-  tmp: usize, steps: usize = 0,
+  tmp: usize, steps: usize = 0, bias: usize = 0, relu: bool = false,
 ): void {
   if (rows == MR && cols == NR) {
-    tile4x8(kc, a, b, ldb, c, ldc, add, steps);
+    tile4x8(kc, a, b, ldb, c, ldc, add, steps, bias, relu);
     return;
   }
   tile4x8(kc, a, b, ldb, tmp, 32, false, steps);
@@ -121,7 +147,10 @@ export function tileEdge(
     const dst = c + <usize>i * ldc;
     for (let j = 0; j < cols; j++) {
       const o = <usize>(j << 2);
-      store<f32>(dst + o, add ? load<f32>(dst + o) + load<f32>(src + o) : load<f32>(src + o));
+      let v = add ? load<f32>(dst + o) + load<f32>(src + o) : load<f32>(src + o);
+      if (bias) v += load<f32>(bias + o);
+      if (relu) v = max(v, 0);
+      store<f32>(dst + o, v);
     }
   }
 }

@@ -12,7 +12,7 @@
 // rows of X directly measured a third slower (four A vectors live at once
 // leave V8 too few registers).
 
-import { NR, align64, biasRelu, packB, tileEdge } from "./_gemm";
+import { NR, align64, packB, tileEdge } from "./_gemm";
 
 /** Bytes of work area {@link conv2d} needs for `taps` = fh*fw*ci and `co`. */
 export function conv2dWork(taps: i32, co: i32, ci: i32): usize {
@@ -40,7 +40,7 @@ export function conv2d(
   // With whole vectors of channels, the panel is built from 4x4 blocks of
   // the four pixels' rows, transposed in registers; else tap by tap.
   const blocks = (ci & 3) == 0;
-  // One channel at stride 1: four pixels of a row read four adjacent floats per tap.
+  // One channel at horizontal stride 1: four pixels of a row read four adjacent floats per tap.
   const single = ci == 1 && sw == 1;
   memory.fill(zero, 0, <usize>ci * 4);
   packB(filter, co, 1, taps, co, pb);
@@ -50,7 +50,7 @@ export function conv2d(
   let ox = 0, oy = 0, b = 0;
   for (let p0 = 0; p0 < pixels; p0 += 4) {
     const rows = min(4, pixels - p0);
-    if (single && rows == 4 && ox + 4 <= ow && packRowRun(x, b, oy, ox, pa, h, w, fh, fw, pt, pl)) {
+    if (single && rows == 4 && ox + 4 <= ow && packRowRun(x, b, oy, ox, pa, h, w, fh, fw, sh, pt, pl)) {
       ox += 4;
       if (ox == ow) {
         ox = 0;
@@ -72,13 +72,12 @@ export function conv2d(
     }
     if (blocks) packBlocks(table, fh * fw, ci, pa);
     for (let j = 0; j < co; j += NR) {
+      // The epilogue on the sums in registers, not as a second pass over Y.
       tileEdge(
         taps, pa, pb + <usize>(j * taps * 4), 32, y + <usize>p0 * ldc + <usize>j * 4, ldc, false,
-        rows, min(NR, co - j), tmp,
+        rows, min(NR, co - j), tmp, 0, bias ? bias + <usize>j * 4 : 0, relu,
       );
     }
-    // The epilogue while the four rows are in L1, not as a second pass over Y.
-    if (bias || relu) biasRelu(y + <usize>p0 * ldc, bias, rows, co, relu);
   }
 }
 
@@ -141,16 +140,16 @@ function packBlocks(table: usize, positions: i32, ci: i32, pa: usize): void {
 }
 
 /**
- * For one input channel at stride 1: when output pixels (b, oy, ox .. ox+3)
+ * For one input channel at horizontal stride 1: when output pixels (b, oy, ox .. ox+3)
  * see no padding, each tap of the four is one run of 4 floats of X, stored
  * as it is into the panel; returns whether it could.
  */
 // @ts-ignore: decorator
 @inline
 function packRowRun(
-  x: usize, b: i32, oy: i32, ox: i32, pa: usize, h: i32, w: i32, fh: i32, fw: i32, pt: i32, pl: i32,
+  x: usize, b: i32, oy: i32, ox: i32, pa: usize, h: i32, w: i32, fh: i32, fw: i32, sh: i32, pt: i32, pl: i32,
 ): bool {
-  const iy0 = oy - pt;
+  const iy0 = oy * sh - pt;
   const ix0 = ox - pl;
   if (iy0 < 0 || iy0 + fh > h || ix0 < 0 || ix0 + 3 + fw > w) return false;
   let row = x + <usize>((b * h + iy0) * w + ix0) * 4;

@@ -73,6 +73,7 @@ const CONV_CASES: ConvCase[] = [
   { x: [3, 10, 9, 8], filter: [3, 2, 8, 12], strides: [2, 1], pad: "same" },
   { x: [2, 9, 13, 1], filter: [3, 3, 1, 5], strides: 1, pad: "valid" },
   { x: [2, 8, 12, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
+  { x: [2, 9, 12, 1], filter: [3, 3, 1, 4], strides: [2, 1], pad: "same" },
   // Batches whose filter gradient sums its pixels in 2 and in 4 parts.
   { x: [45, 14, 14, 5], filter: [3, 3, 5, 12], strides: 1, pad: "same" },
   { x: [22, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
