@@ -161,7 +161,7 @@ export function tileEdge(
  */
 // @ts-ignore: decorator
 @inline
-function transpose4(src: usize, step: usize, dst: usize, ld: usize = 32): void {
+export function transpose4(src: usize, step: usize, dst: usize, ld: usize = 32): void {
   const a = v128.load(src), b = v128.load(src + step);
   const c = v128.load(src + 2 * step), d = v128.load(src + 3 * step);
   const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);

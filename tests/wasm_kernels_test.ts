@@ -74,6 +74,10 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 9, 13, 1], filter: [3, 3, 1, 5], strides: 1, pad: "valid" },
   { x: [2, 8, 12, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
   { x: [2, 9, 12, 1], filter: [3, 3, 1, 4], strides: [2, 1], pad: "same" },
+  // 3x3 at stride 1 with channels in fours: Winograd's F(2x2, 3x3), with blocks
+  // past odd edges and a last group of fewer than four blocks.
+  { x: [1, 7, 9, 8], filter: [3, 3, 8, 12], strides: 1, pad: "same" },
+  { x: [2, 9, 6, 4], filter: [3, 3, 4, 4], strides: 1, pad: "valid" },
   // Batches whose filter gradient sums its pixels in 2 and in 4 parts.
   { x: [45, 14, 14, 5], filter: [3, 3, 5, 12], strides: 1, pad: "same" },
   { x: [22, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
