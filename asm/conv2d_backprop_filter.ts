@@ -13,6 +13,7 @@
 // only, so kernel threads, each taking a part, give the 1-thread result.
 
 import { MR, NR, align64, packB, tileEdge } from "./_gemm";
+import { winograd3x3Filter, winograd3x3FilterWork } from "./_winograd";
 
 const KC: i32 = 256;
 
@@ -20,7 +21,9 @@ const KC: i32 = 256;
 export function conv2dBackpropFilterWork(taps: i32, co: i32): usize {
   const panelsA = (taps + MR - 1) / MR;
   const panelsB = (co + NR - 1) / NR;
-  return <usize>(panelsA * KC * MR * 4 + panelsB * KC * NR * 4 + 128 + 3 * 64);
+  const direct = <usize>(panelsA * KC * MR * 4 + panelsB * KC * NR * 4 + 128 + 3 * 64);
+  // A 3x3 filter (taps = 9 ci) may take winograd3x3Filter's area.
+  return taps % 9 == 0 ? max(direct, winograd3x3FilterWork(taps / 9, co)) : direct;
 }
 
 /**
@@ -36,6 +39,12 @@ export function conv2dBackpropFilter(
   _batch: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, j0: i32, j1: i32, q0: i32, q1: i32,
 ): void {
+  // Whole images at a 3x3 filter's stride 1, channels in fours: by Winograd's transforms.
+  const image = oh * ow;
+  if (fh == 3 && fw == 3 && sh == 1 && sw == 1 && (ci & 3) == 0 && (co & 3) == 0 && q0 % image == 0 && q1 % image == 0) {
+    winograd3x3Filter(x, dy, dw, work, h, w, ci, oh, ow, co, pt, pl, j0, j1, q0 / image, q1 / image);
+    return;
+  }
   const taps = fh * fw * ci;
   const panelsA = (taps + MR - 1) / MR;
   const panelsB = (co + NR - 1) / NR;

@@ -79,6 +79,7 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 7, 9, 8], filter: [3, 3, 8, 12], strides: 1, pad: "same" },
   { x: [2, 9, 6, 4], filter: [3, 3, 4, 4], strides: 1, pad: "valid" },
   // Batches whose filter gradient sums its pixels in 2 and in 4 parts.
+  { x: [12, 37, 37, 4], filter: [3, 3, 4, 4], strides: 1, pad: "same" },
   { x: [45, 14, 14, 5], filter: [3, 3, 5, 12], strides: 1, pad: "same" },
   { x: [22, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
 ];

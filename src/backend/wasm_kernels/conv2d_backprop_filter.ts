@@ -1,6 +1,7 @@
 /**
  * `Conv2DBackpropFilter` for tfjs-backend-wasm, which ships without it (tfjs
- * issue 8474): an im2col product in WASM-SIMD (asm/conv2d_backprop_filter.ts).
+ * issue 8474): an im2col product in WASM-SIMD (asm/conv2d_backprop_filter.ts), or for a 3x3
+ * filter at stride 1 Winograd's transforms (asm/_winograd.ts).
  * @module
  */
 import { tf } from "../../deps.ts";
@@ -34,7 +35,9 @@ function conv2dBackpropFilter(
   // The sum over pixels in parts of PART_PIXELS or more (at most MAX_PARTS), fixed by the batch's
   // size alone: part 0 goes to dW, the others to `partial`, added to it in order at the end. Each
   // part is further split by panels of 8 output channels when there are more threads than parts.
-  const parts = Math.max(1, Math.min(MAX_PARTS, Math.floor(pixels / PART_PIXELS)));
+  // Parts take whole images, which the kernel's Winograd path needs (its blocks are 2x2 pixels of
+  // one image), so a batch has at most as many parts as images.
+  const parts = Math.max(1, Math.min(MAX_PARTS, batch, Math.floor(pixels / PART_PIXELS)));
   const panels = Math.ceil(co / 8);
   const columnSplits = Math.max(1, Math.min(panels, Math.ceil(threadCount(backend) / parts)));
   const [partial, pPartial] = parts > 1 ? output(backend, [parts - 1, taps, co]) : [undefined, 0];
@@ -47,7 +50,7 @@ function conv2dBackpropFilter(
     args: (chunk) => {
       const [part, c] = [Math.floor(chunk / columnSplits), chunk % columnSplits];
       const into = part === 0 ? dw : pPartial + (part - 1) * taps * co * 4;
-      const [q0, q1] = [part, part + 1].map((q) => Math.round((q * pixels) / parts));
+      const [q0, q1] = [part, part + 1].map((q) => Math.round((q * batch) / parts) * oh * ow);
       return [px, pdy, into, 0, ...geometry, column(c), column(c + 1), q0, q1];
     },
   });
