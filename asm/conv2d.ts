@@ -18,6 +18,7 @@
 // rounding the same result.
 
 import { NR, align64, packB, tileEdge } from "./_gemm";
+import { tapRun } from "./_taps";
 import { winograd3x3, winograd3x3Work } from "./_winograd";
 
 /** Bytes of work area {@link conv2d} needs for `taps` = fh*fw*ci and `co`. */
@@ -62,7 +63,8 @@ export function conv2d(
   let ox = 0, oy = 0, b = 0;
   for (let p0 = 0; p0 < pixels; p0 += 4) {
     const rows = min(4, pixels - p0);
-    if (single && rows == 4 && ox + 4 <= ow && packRowRun(x, b, oy, ox, pa, h, w, fh, fw, sh, pt, pl)) {
+    if (single && rows == 4 && ox + 4 <= ow) {
+      packRowRun(x, b, oy, ox, pa, h, w, fh, fw, sh, pt, pl);
       ox += 4;
       if (ox == ow) {
         ox = 0;
@@ -152,27 +154,23 @@ function packBlocks(table: usize, positions: i32, ci: i32, pa: usize): void {
 }
 
 /**
- * For one input channel at horizontal stride 1: when output pixels (b, oy, ox .. ox+3)
- * see no padding, each tap of the four is one run of 4 floats of X, stored
- * as it is into the panel; returns whether it could.
+ * For one input channel at horizontal stride 1, the taps of output pixels
+ * (b, oy, ox .. ox+3), all in one output row: each tap of the four is one run
+ * of 4 floats of X (zeros in the padding), stored as it is into the panel.
  */
 // @ts-ignore: decorator
 @inline
 function packRowRun(
   x: usize, b: i32, oy: i32, ox: i32, pa: usize, h: i32, w: i32, fh: i32, fw: i32, sh: i32, pt: i32, pl: i32,
-): bool {
+): void {
   const iy0 = oy * sh - pt;
   const ix0 = ox - pl;
-  if (iy0 < 0 || iy0 + fh > h || ix0 < 0 || ix0 + 3 + fw > w) return false;
-  let row = x + <usize>((b * h + iy0) * w + ix0) * 4;
   for (let fr = 0; fr < fh; fr++) {
     for (let fc = 0; fc < fw; fc++) {
-      v128.store(pa, v128.load(row + <usize>(fc * 4)));
+      v128.store(pa, tapRun(x, b, iy0 + fr, ix0 + fc, h, w));
       pa += 16;
     }
-    row += <usize>w * 4;
   }
-  return true;
 }
 
 /**

@@ -13,6 +13,7 @@
 // only, so kernel threads, each taking a part, give the 1-thread result.
 
 import { MR, NR, align64, packB, tileEdge } from "./_gemm";
+import { tapAt, tapRun } from "./_taps";
 import { winograd3x3Filter, winograd3x3FilterWork } from "./_winograd";
 
 const KC: i32 = 256;
@@ -111,6 +112,10 @@ function im2colPanels(
   h: i32, w: i32, ci: i32, oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
   taps: i32,
 ): void {
+  if (ci == 1 && sw == 1) {
+    im2colRuns(x, p0, kc, pa, h, w, oh, ow, fw, sh, pt, pl, taps);
+    return;
+  }
   const panelBytes = <usize>kc * 16;
   if (taps & (MR - 1)) memory.fill(pa + <usize>(taps >> 2) * panelBytes, 0, panelBytes);
   const vec = (ci & 3) == 0;
@@ -157,6 +162,65 @@ function im2colPanels(
               b++;
             }
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * {@link im2colPanels} for one input channel at horizontal stride 1: a
+ * panel's four taps of four adjacent pixels in a row are four runs of X
+ * (zeros in the padding), transposed in registers into the four pixels' slots;
+ * pixels left over at the end of a row or of the block go one by one. The
+ * unused taps of the last panel read a row far above the image: zero.
+ */
+function im2colRuns(
+  x: usize, p0: i32, kc: i32, pa: usize,
+  h: i32, w: i32, oh: i32, ow: i32, fw: i32, sh: i32, pt: i32, pl: i32, taps: i32,
+): void {
+  const above = -(1 << 24);
+  const ox0 = p0 % ow;
+  const oy0 = (p0 / ow) % oh;
+  const b0 = p0 / (ow * oh);
+  for (let t0 = 0; t0 < taps; t0 += 4) {
+    const r0 = t0 / fw, c0 = t0 % fw;
+    const r1 = t0 + 1 < taps ? (t0 + 1) / fw : above, c1 = (t0 + 1) % fw;
+    const r2 = t0 + 2 < taps ? (t0 + 2) / fw : above, c2 = (t0 + 2) % fw;
+    const r3 = t0 + 3 < taps ? (t0 + 3) / fw : above, c3 = (t0 + 3) % fw;
+    let dst = pa + <usize>(t0 >> 2) * <usize>kc * 16;
+    let ox = ox0, oy = oy0, b = b0;
+    for (let r = 0; r < kc;) {
+      const run = min(kc - r, ow - ox);
+      const iy = oy * sh - pt;
+      let i = 0;
+      for (; i + 4 <= run; i += 4) {
+        const ix = ox + i - pl;
+        const v0 = tapRun(x, b, iy + r0, ix + c0, h, w), v1 = tapRun(x, b, iy + r1, ix + c1, h, w);
+        const v2 = tapRun(x, b, iy + r2, ix + c2, h, w), v3 = tapRun(x, b, iy + r3, ix + c3, h, w);
+        const t01 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t23 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+        const u01 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), u23 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(t01, t23, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<f32>(t01, t23, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<f32>(u01, u23, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<f32>(u01, u23, 2, 3, 6, 7), 48);
+        dst += 64;
+      }
+      for (; i < run; i++) {
+        const ix = ox + i - pl;
+        store<f32>(dst, tapAt(x, b, iy + r0, ix + c0, h, w));
+        store<f32>(dst, tapAt(x, b, iy + r1, ix + c1, h, w), 4);
+        store<f32>(dst, tapAt(x, b, iy + r2, ix + c2, h, w), 8);
+        store<f32>(dst, tapAt(x, b, iy + r3, ix + c3, h, w), 12);
+        dst += 16;
+      }
+      r += run;
+      ox += run;
+      if (ox == ow) {
+        ox = 0;
+        if (++oy == oh) {
+          oy = 0;
+          b++;
         }
       }
     }
