@@ -6,8 +6,8 @@
 // A panel of _gemm's layout (the four pixels' values of a tap adjacent),
 // straight from X (no im2col matrix of fh*fw times X's size is ever
 // written; taps in the padding read a row of zeros), and the 4x8 tile runs
-// over it once per 8 output channels of W, packed once per call (3x3x16x32
-// is 18 KiB: it stays in L1). The tile then
+// over it once per 8 output channels of W, packed once per call (a 3x3x16x32
+// filter takes 18 KiB: it stays in L1). The tile then
 // reads one stream of A, as in the matrix product: reading the four pixels'
 // rows of X directly measured a third slower (four A vectors live at once
 // leave V8 too few registers).

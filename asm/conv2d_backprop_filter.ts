@@ -42,7 +42,8 @@ export function conv2dBackpropFilter(
 ): void {
   // Whole images at a 3x3 filter's stride 1, channels in fours: by Winograd's transforms.
   const image = oh * ow;
-  if (fh == 3 && fw == 3 && sh == 1 && sw == 1 && (ci & 3) == 0 && (co & 3) == 0 && q0 % image == 0 && q1 % image == 0) {
+  const whole = image > 0 && q0 % image == 0 && q1 % image == 0;
+  if (fh == 3 && fw == 3 && sh == 1 && sw == 1 && (ci & 3) == 0 && (co & 3) == 0 && whole) {
     winograd3x3Filter(x, dy, dw, work, h, w, ci, oh, ow, co, pt, pl, j0, j1, q0 / image, q1 / image);
     return;
   }
