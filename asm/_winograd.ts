@@ -23,7 +23,7 @@ import { MR, NR, align64, tile4x8, transpose4 } from "./_gemm";
 export function winograd3x3Work(ci: i32, co: i32): usize {
   const cop = (co + NR - 1) & ~(NR - 1);
   // U, the A panels, the four windows, the products, and scratch (see winograd3x3).
-  return <usize>(16 * ci * cop * 4 + 16 * ci * MR * 4 + MR * 16 * ci * 4 + 16 * MR * cop * 4 + 256 + 64 + ci * 4 + 8 * 64);
+  return <usize>(16 * ci * cop * 4 + 16 * ci * MR * 4 + MR * 16 * ci * 4 + 16 * MR * cop * 4 + 256 + ci * 4 + 7 * 64);
 }
 
 /**
@@ -42,8 +42,7 @@ export function winograd3x3(
   const pv = align64(pa + <usize>(16 * ci * MR * 4));
   const pm = align64(pv + <usize>(MR * 16 * ci * 4));
   const scratch = align64(pm + <usize>(16 * MR * cop * 4));
-  const table = align64(scratch + 256);
-  const zero = align64(table + 64);
+  const zero = align64(scratch + 256);
   memory.fill(zero, 0, <usize>ci * 4);
   transformFilter(filter, ci, co, cop, pu, scratch);
   const th = (oh + 1) >> 1, tw = (ow + 1) >> 1;
@@ -62,7 +61,7 @@ export function winograd3x3(
         memory.fill(v, 0, windowBytes);
         continue;
       }
-      transformInput(x, ib, iy, ix, h, w, ci, pt, pl, table, zero, scratch, v, <usize>(ci * 4), 16);
+      transformInput(x, ib, iy, ix, h, w, ci, pt, pl, zero, v, <usize>(ci * 4), 16);
       if (++ix == tw) {
         ix = 0;
         if (++iy == th) {
@@ -144,41 +143,54 @@ function transformFilter(filter: usize, ci: i32, co: i32, cop: i32, pu: usize, g
  */
 function transformInput(
   x: usize, b: i32, ty: i32, tx: i32, h: i32, w: i32, ci: i32, pt: i32, pl: i32,
-  table: usize, zero: usize, t: usize, v: usize, sStride: usize, cStride: usize,
+  zero: usize, v: usize, sStride: usize, cStride: usize,
 ): void {
-  const iy0 = 2 * ty - pt, ix0 = 2 * tx - pl;
-  for (let r = 0; r < 4; r++) {
-    const iy = iy0 + r;
-    for (let s = 0; s < 4; s++) {
-      const ix = ix0 + s;
-      const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-      store<u32>(table + <usize>((r * 4 + s) * 4), inside ? <u32>(x + <usize>(((b * h + iy) * w + ix) * ci) * 4) : <u32>zero);
-    }
-  }
+  const y0 = 2 * ty - pt, x0 = 2 * tx - pl;
+  // The window's 16 addresses, taken once for all its channels.
+  const a00 = pixel(x, b, y0, x0, h, w, ci, zero), a01 = pixel(x, b, y0, x0 + 1, h, w, ci, zero);
+  const a02 = pixel(x, b, y0, x0 + 2, h, w, ci, zero), a03 = pixel(x, b, y0, x0 + 3, h, w, ci, zero);
+  const a10 = pixel(x, b, y0 + 1, x0, h, w, ci, zero), a11 = pixel(x, b, y0 + 1, x0 + 1, h, w, ci, zero);
+  const a12 = pixel(x, b, y0 + 1, x0 + 2, h, w, ci, zero), a13 = pixel(x, b, y0 + 1, x0 + 3, h, w, ci, zero);
+  const a20 = pixel(x, b, y0 + 2, x0, h, w, ci, zero), a21 = pixel(x, b, y0 + 2, x0 + 1, h, w, ci, zero);
+  const a22 = pixel(x, b, y0 + 2, x0 + 2, h, w, ci, zero), a23 = pixel(x, b, y0 + 2, x0 + 3, h, w, ci, zero);
+  const a30 = pixel(x, b, y0 + 3, x0, h, w, ci, zero), a31 = pixel(x, b, y0 + 3, x0 + 1, h, w, ci, zero);
+  const a32 = pixel(x, b, y0 + 3, x0 + 2, h, w, ci, zero), a33 = pixel(x, b, y0 + 3, x0 + 3, h, w, ci, zero);
   for (let c = 0; c < ci; c += 4) {
     const o = <usize>c * 4;
-    // B^T d, column by column, into t (row r, column s at t + 16 (4 r + s)).
-    for (let s = 0; s < 4; s++) {
-      const d0 = v128.load(<usize>load<u32>(table + <usize>(s * 4)) + o);
-      const d1 = v128.load(<usize>load<u32>(table + <usize>((4 + s) * 4)) + o);
-      const d2 = v128.load(<usize>load<u32>(table + <usize>((8 + s) * 4)) + o);
-      const d3 = v128.load(<usize>load<u32>(table + <usize>((12 + s) * 4)) + o);
-      v128.store(t + <usize>(s * 16), f32x4.sub(d0, d2));
-      v128.store(t + <usize>((4 + s) * 16), f32x4.add(d1, d2));
-      v128.store(t + <usize>((8 + s) * 16), f32x4.sub(d2, d1));
-      v128.store(t + <usize>((12 + s) * 16), f32x4.sub(d1, d3));
-    }
-    // (B^T d) B, row by row.
-    for (let r = 0; r < 4; r++) {
-      const e0 = v128.load(t + <usize>(r * 64)), e1 = v128.load(t + <usize>(r * 64 + 16));
-      const e2 = v128.load(t + <usize>(r * 64 + 32)), e3 = v128.load(t + <usize>(r * 64 + 48));
-      const out = v + <usize>(c >> 2) * cStride + <usize>(r * 4) * sStride;
-      v128.store(out, f32x4.sub(e0, e2));
-      v128.store(out + sStride, f32x4.add(e1, e2));
-      v128.store(out + 2 * sStride, f32x4.sub(e2, e1));
-      v128.store(out + 3 * sStride, f32x4.sub(e1, e3));
-    }
+    // B^T d, column by column, then (B^T d) B row by row, in registers: with B^T d through a
+    // scratch copy and the addresses through a table in memory (each a bounds-checked load), the
+    // forward pass ran 1/1.17, the input gradient 1/1.23, the filter gradient 1/1.15 as fast.
+    const d00 = v128.load(a00 + o), d10 = v128.load(a10 + o), d20 = v128.load(a20 + o), d30 = v128.load(a30 + o);
+    const t00 = f32x4.sub(d00, d20), t10 = f32x4.add(d10, d20), t20 = f32x4.sub(d20, d10), t30 = f32x4.sub(d10, d30);
+    const d01 = v128.load(a01 + o), d11 = v128.load(a11 + o), d21 = v128.load(a21 + o), d31 = v128.load(a31 + o);
+    const t01 = f32x4.sub(d01, d21), t11 = f32x4.add(d11, d21), t21 = f32x4.sub(d21, d11), t31 = f32x4.sub(d11, d31);
+    const d02 = v128.load(a02 + o), d12 = v128.load(a12 + o), d22 = v128.load(a22 + o), d32 = v128.load(a32 + o);
+    const t02 = f32x4.sub(d02, d22), t12 = f32x4.add(d12, d22), t22 = f32x4.sub(d22, d12), t32 = f32x4.sub(d12, d32);
+    const d03 = v128.load(a03 + o), d13 = v128.load(a13 + o), d23 = v128.load(a23 + o), d33 = v128.load(a33 + o);
+    const t03 = f32x4.sub(d03, d23), t13 = f32x4.add(d13, d23), t23 = f32x4.sub(d23, d13), t33 = f32x4.sub(d13, d33);
+    const out = v + <usize>(c >> 2) * cStride;
+    inputRow(out, sStride, t00, t01, t02, t03);
+    inputRow(out + 4 * sStride, sStride, t10, t11, t12, t13);
+    inputRow(out + 8 * sStride, sStride, t20, t21, t22, t23);
+    inputRow(out + 12 * sStride, sStride, t30, t31, t32, t33);
   }
+}
+
+/** The address of pixel (b, iy, ix) of X (b x h x w x ci), or `zero` (ci zeros) outside the image. */
+// @ts-ignore: decorator
+@inline
+function pixel(x: usize, b: i32, iy: i32, ix: i32, h: i32, w: i32, ci: i32, zero: usize): usize {
+  return iy >= 0 && iy < h && ix >= 0 && ix < w ? x + <usize>(((b * h + iy) * w + ix) * ci) * 4 : zero;
+}
+
+/** Row [e0 - e2, e1 + e2, e2 - e1, e1 - e3] of (B^T d) B, at out, out + step, ... */
+// @ts-ignore: decorator
+@inline
+function inputRow(out: usize, step: usize, e0: v128, e1: v128, e2: v128, e3: v128): void {
+  v128.store(out, f32x4.sub(e0, e2));
+  v128.store(out + step, f32x4.add(e1, e2));
+  v128.store(out + 2 * step, f32x4.sub(e2, e1));
+  v128.store(out + 3 * step, f32x4.sub(e1, e3));
 }
 
 /**
@@ -242,7 +254,7 @@ const KB: i32 = 64;
 export function winograd3x3FilterWork(ci: i32, co: i32): usize {
   const cop = (co + NR - 1) & ~(NR - 1);
   // dY's and X's transformed blocks as B and A panels, the 16 products, and scratch.
-  return <usize>(16 * (cop * KB * 4 + 64) + 16 * (ci * KB * 4 + 64) + 16 * ci * cop * 4 + 256 + 64 + ci * 4 + 6 * 64);
+  return <usize>(16 * (cop * KB * 4 + 64) + 16 * (ci * KB * 4 + 64) + 16 * ci * cop * 4 + 256 + ci * 4 + 5 * 64);
 }
 
 /**
@@ -261,8 +273,7 @@ export function winograd3x3Filter(
   const pa = align64(pb + <usize>(16 * (cop * KB * 4 + 64)));
   const pm = align64(pa + <usize>(16 * (ci * KB * 4 + 64)));
   const scratch = align64(pm + <usize>(16 * ci * cop * 4));
-  const table = align64(scratch + 256);
-  const zero = align64(table + 64);
+  const zero = align64(scratch + 256);
   memory.fill(zero, 0, <usize>ci * 4);
   const th = (oh + 1) >> 1, tw = (ow + 1) >> 1;
   const blocks = (b1 - b0) * th * tw;
@@ -276,7 +287,7 @@ export function winograd3x3Filter(
     // as fast as the direct sum).
     const sa = <usize>(ci * kb * 4 + 64), sb = <usize>(cop * kb * 4 + 64);
     for (let k = 0; k < kb; k++) {
-      transformInput(x, b, ty, tx, h, w, ci, pt, pl, table, zero, scratch, pa + <usize>(k * 16), sa, <usize>(kb * 16));
+      transformInput(x, b, ty, tx, h, w, ci, pt, pl, zero, pa + <usize>(k * 16), sa, <usize>(kb * 16));
       transformGrad(dy, b, ty, tx, oh, ow, co, j0, cols, pb + <usize>(k * 32), sb, <usize>(kb * 32));
       if (++tx == tw) {
         tx = 0;
