@@ -314,39 +314,32 @@ export function winograd3x3Filter(
     for (let o = 0; o < cols; o += 4) {
       const m = pm + <usize>((c * cop + o) * 4);
       const dst = dw + <usize>((c * co + j0 + o) * 4);
-      filterRows(m, step, scratch);
-      filterRows(m + 4 * step, step, scratch + 48);
-      filterRows(m + 8 * step, step, scratch + 96);
-      filterRows(m + 12 * step, step, scratch + 144);
-      // Along the window's rows: row fr of dW from the four rows' results at scratch.
+      transformBack(m, step, scratch, 16);
+      transformBack(m + 4 * step, step, scratch + 48, 16);
+      transformBack(m + 8 * step, step, scratch + 96, 16);
+      transformBack(m + 12 * step, step, scratch + 144, 16);
+      // Along the window's rows: column fc of dW from the four rows' results at scratch.
       const tap = <usize>(ci * co * 4);
-      for (let fc = 0; fc < 3; fc++) {
-        const e = scratch + <usize>(fc * 16);
-        const r0 = v128.load(e), r1 = v128.load(e, 48), r2 = v128.load(e, 96), r3 = v128.load(e, 144);
-        const half = f32x4.splat(0.5);
-        const sum = f32x4.mul(f32x4.add(r1, r2), half);
-        v128.store(dst + <usize>fc * tap, f32x4.add(r0, sum));
-        v128.store(dst + <usize>(3 + fc) * tap, f32x4.mul(f32x4.sub(r1, r2), half));
-        v128.store(dst + <usize>(6 + fc) * tap, f32x4.add(sum, r3));
-      }
+      for (let fc = 0; fc < 3; fc++) transformBack(scratch + <usize>(fc * 16), 48, dst + <usize>fc * tap, 3 * tap);
     }
   }
 }
 
 /**
- * m G for one row of the window: from positions m, m + step, m + 2 step,
- * m + 3 step to the three columns at out, out + 16, out + 32.
+ * The 3-point transform back, G^T: from four vectors at m, m + step, m + 2 step,
+ * m + 3 step to three at out, out + outStep, out + 2 outStep (a row of the
+ * window's products into its three columns, or a column of those into dW).
  * G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
  */
 // @ts-ignore: decorator
 @inline
-function filterRows(m: usize, step: usize, out: usize): void {
+function transformBack(m: usize, step: usize, out: usize, outStep: usize): void {
   const m0 = v128.load(m), m1 = v128.load(m + step), m2 = v128.load(m + 2 * step), m3 = v128.load(m + 3 * step);
   const half = f32x4.splat(0.5);
   const sum = f32x4.mul(f32x4.add(m1, m2), half);
   v128.store(out, f32x4.add(m0, sum));
-  v128.store(out, f32x4.mul(f32x4.sub(m1, m2), half), 16);
-  v128.store(out, f32x4.add(sum, m3), 32);
+  v128.store(out + outStep, f32x4.mul(f32x4.sub(m1, m2), half));
+  v128.store(out + 2 * outStep, f32x4.add(sum, m3));
 }
 
 /**
