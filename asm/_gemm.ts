@@ -30,7 +30,7 @@ export function align64(p: usize): usize {
  * b + r * ldb (32 for a packed panel); `add` keeps C's old values. With
  * `steps` (a panel {@link skipZeroSteps} compacted), step r of A is B's row
  * at byte offset steps[r] instead. The epilogue of a fused layer runs on the
- * sums before they are stored, as {@link biasRelu} would after: `bias` (8
+ * sums before they are stored, as a pass over C would after: `bias` (8
  * floats; none when 0) added to each row, then ReLU when `relu`.
  */
 export function tile4x8(
@@ -317,29 +317,3 @@ export function allFinite(p: usize, count: i32): bool {
   return i32x4.all_true(ok);
 }
 
-/**
- * The epilogue of a fused layer (dense or convolution): adds `bias` (cols
- * floats; none when 0) to every row of C (rows x cols), then applies ReLU
- * when `relu`.
- */
-export function biasRelu(c: usize, bias: usize, rows: i32, cols: i32, relu: bool): void {
-  const bytes = <usize>cols * 4;
-  const c4 = <usize>(cols & ~3) * 4;
-  const zero = f32x4.splat(0);
-  for (let r = 0; r < rows; r++) {
-    const row = c + <usize>r * bytes;
-    let o: usize = 0;
-    for (; o < c4; o += 16) {
-      let v = v128.load(row + o);
-      if (bias) v = f32x4.add(v, v128.load(bias + o));
-      if (relu) v = f32x4.max(v, zero);
-      v128.store(row + o, v);
-    }
-    for (; o < bytes; o += 4) {
-      let v = load<f32>(row + o);
-      if (bias) v += load<f32>(bias + o);
-      if (relu) v = max(v, 0);
-      store<f32>(row + o, v);
-    }
-  }
-}

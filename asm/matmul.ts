@@ -32,13 +32,17 @@ export function matmulWork(): usize {
 /**
  * Rows [i0, i1) and columns [j0, j1) of C[b] = op(A[b % batchA]) op(B[b % batchB])
  * for b < batch, with op(A) m x k and op(B) k x n; A is stored k x m when
- * `transA`, B n x k when `transB`. The blocks over k do not depend on the
- * rows and columns, so threads that each take a block of C compute every
- * element exactly as one thread taking all of it would.
+ * `transA`, B n x k when `transB`; then, for a fused layer, `bias` (n floats;
+ * none when 0) added to every row and ReLU when `relu`, in the tiles of the
+ * last block over k: the sums a pass over C would take, without the pass. The
+ * blocks over k do not depend on the rows and columns, so threads that each
+ * take a block of C compute every element exactly as one thread taking all of
+ * it would.
  */
 export function matmul(
   a: usize, b: usize, c: usize, work: usize, batch: i32, batchA: i32, batchB: i32,
   m: i32, n: i32, k: i32, transA: bool, transB: bool, i0: i32, i1: i32, j0: i32, j1: i32,
+  bias: usize, relu: bool,
 ): void {
   const pa = align64(work);
   const pb = pa + <usize>(MC * KC * 4);
@@ -60,12 +64,18 @@ export function matmul(
     const b0 = b + <usize>(bi % batchB) * k * n * 4;
     const c0 = c + <usize>bi * m * n * 4;
     if (k == 0) {
-      for (let i = i0; i < i1; i++) memory.fill(c0 + <usize>(i * n + j0) * 4, 0, <usize>(j1 - j0) * 4);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          const v = bias ? load<f32>(bias + <usize>j * 4) : 0;
+          store<f32>(c0 + <usize>(i * n + j) * 4, relu ? max(v, 0) : v);
+        }
+      }
     }
     for (let jc = j0; jc < j1; jc += ncStep) {
       const nc = min(ncStep, j1 - jc);
       for (let pc = 0; pc < k; pc += kcStep) {
         const kc = min(kcStep, k - pc);
+        const last = pc + kc == k;
         packB(b0 + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
         // Zero steps of A are skipped only where they add nothing (B finite), and
         // where a panel runs at least 4 tiles, to pay for its copy without them.
@@ -90,7 +100,8 @@ export function matmul(
               tileEdge(
                 count < 0 ? kc : count, (count < 0 ? pa : sparse) + <usize>(i * kc * 4), bp, 32,
                 c0 + <usize>(ic + i) * ldc + <usize>(jc + j) * 4, ldc, pc > 0, min(MR, mc - i), cols, tmp,
-                count < 0 ? 0 : steps + <usize>(i * kc),
+                count < 0 ? 0 : steps + <usize>(i * kc), last && bias ? bias + <usize>(jc + j) * 4 : 0,
+                last && relu,
               );
             }
           }
@@ -99,5 +110,3 @@ export function matmul(
     }
   }
 }
-
-export { biasRelu } from "./_gemm";

@@ -73,7 +73,9 @@ Deno.test("each generated binding names the functions its compiled .wasm exports
 
 Deno.test("the signature parser reads parameters across lines and follows re-exports", () => {
   const matmul = kernelExports("matmul");
-  assertEquals(matmul.map((f) => f.name), ["matmulWork", "matmul", "biasRelu"]);
-  assertEquals(matmul[2].params.map((p) => p.name), ["c", "bias", "rows", "cols", "relu"]);
+  assertEquals(matmul.map((f) => f.name), ["matmulWork", "matmul"]);
+  assertEquals(matmul[1].params.slice(-4).map((p) => p.name), ["j0", "j1", "bias", "relu"]);
+  const pca = kernelExports("tsne_pca");
+  assertEquals(pca.slice(-2).map((f) => [f.name, f.params.length]), [["alloc", 1], ["reset", 0]]);
   assertEquals(kernelExports("adam")[0].params.length, 17);
 });

@@ -270,6 +270,25 @@ for (const transposeA of [false, true]) {
   });
 }
 
+for (const zeros of [0, 0.85]) {
+  Deno.test(`_FusedMatMul: bias and ReLU in the last of k's blocks are the product, Add and Relu run apart, bit for bit (A ${zeros ? "mostly zeros" : "dense"})`, async () => {
+    await initBackend({ backend: "wasm" });
+    const rng = new Rng(340);
+    // k = 784 runs in four blocks; 262 rows and 45 columns end in partial tiles.
+    const [m, k, n] = [262, 784, 45];
+    const a = tf.tensor2d(sparse(m, k, zeros, rng), [m, k]);
+    const b = tf.tensor2d(random([k, n], rng), [k, n]);
+    const bias = tf.tensor1d(random([n], rng));
+    const [fused, apart] = tf.tidy(() => [
+      tf.fused.matMul({ a, b, bias, activation: "relu" }).dataSync() as Float32Array,
+      tf.relu(tf.add(tf.matMul(a, b), bias)).dataSync() as Float32Array,
+    ]);
+    assertEquals(fused, apart);
+    assertEquals(fused.some((v) => v === 0) && fused.some((v) => v > 0), true);
+    tf.dispose([a, b, bias]);
+  });
+}
+
 const BROADCAST_CASES: [number[], number[]][] = [
   [[6, 7, 5, 16], [16]],
   [[16], [6, 7, 5, 16]],

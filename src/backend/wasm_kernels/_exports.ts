@@ -57,8 +57,7 @@ export interface ElementwiseMathExports {
 /** The exports of asm/matmul.wasm. */
 export interface MatmulExports {
   matmulWork(): number;
-  matmul(a: number, b: number, c: number, work: number, batch: number, batchA: number, batchB: number, m: number, n: number, k: number, transA: number, transB: number, i0: number, i1: number, j0: number, j1: number): void;
-  biasRelu(c: number, bias: number, rows: number, cols: number, relu: number): void;
+  matmul(a: number, b: number, c: number, work: number, batch: number, batchA: number, batchB: number, m: number, n: number, k: number, transA: number, transB: number, i0: number, i1: number, j0: number, j1: number, bias: number, relu: number): void;
 }
 
 /** The exports of asm/max_pool.wasm. */

@@ -10,14 +10,14 @@ import { tf } from "../../deps.ts";
 import { matmul as module } from "./_modules.js";
 import type { MatmulExports } from "./_exports.ts";
 import { address, onHeap, output } from "./_heap.ts";
-import { runJob, runRanges, splitEven } from "../kernel_threads.ts";
+import { runJob, splitEven } from "../kernel_threads.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** Multiply-adds below which a product runs on one thread: about 10 us of it. */
 const MIN_SPLIT = 1 << 18;
 
-/** out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU when given. */
+/** out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU when given (in the product's tiles). */
 function product(
   args: KernelArgs,
   name: string,
@@ -57,6 +57,7 @@ function product(
   const [side, panel] = byRows ? [m, 4] : [n, 8];
   const { chunks, start } = splitEven(backend, side, panel, batch * m * n * k >= MIN_SPLIT);
   const flags = [+transposeA, +transposeB];
+  const fused = [epilogue?.bias ? address(backend, epilogue.bias) : 0, +(epilogue?.relu ?? false)];
   runJob(backend, {
     module: "matmul",
     fn: "matmul",
@@ -64,21 +65,10 @@ function product(
     args: (c) => {
       const [lo, hi] = [start(c), start(c + 1)];
       const block = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
-      return [pa, pb, cOut, 0, batch, batchA, batchB, m, n, k, ...flags, ...block];
+      return [pa, pb, cOut, 0, batch, batchA, batchB, m, n, k, ...flags, ...block, ...fused];
     },
     work: { at: 3, bytes: kernel.matmulWork() },
   });
-  if (epilogue) {
-    const bias = epilogue.bias ? address(backend, epilogue.bias) : 0;
-    runRanges(backend, {
-      module: "matmul",
-      fn: "biasRelu",
-      size: batch * m,
-      unit: 1,
-      elements: batch * m * n,
-      args: (from, rows) => [cOut + 4 * n * from, bias, rows, n, +epilogue.relu],
-    });
-  }
   return out;
 }
 
