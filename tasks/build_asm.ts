@@ -25,6 +25,7 @@
  * @module
  */
 import asc from "assemblyscript/asc";
+import { SHARED_HEAP_PAGES } from "./build_tfjs_wasm.ts";
 
 const ASM_DIR = new URL("../asm/", import.meta.url);
 
@@ -43,14 +44,18 @@ export const ASC_FLAGS: readonly string[] = [
 /**
  * Flags of a heap kernel's second build, for a tfjs-backend-wasm whose
  * memory is shared (kernel threads): the same code, importing a shared
- * memory. A wasm memory import must match the memory's sharedness, and V8
- * runs some kernels on a shared memory measurably slower (a convolution
- * 1.10x, tests/shared_memory_bench.ts), so each heap kernel comes both ways.
+ * memory of the fixed size tfjs's shared binary declares
+ * ({@linkcode SHARED_HEAP_PAGES}, the initial size and the maximum alike:
+ * V8 runs code for a shared memory that may grow 1.22x slower). A wasm
+ * memory import must match the memory's sharedness, so each heap kernel
+ * comes both ways.
  */
 export const SHARED_FLAGS: readonly string[] = [
   "--sharedMemory",
+  "--initialMemory",
+  String(SHARED_HEAP_PAGES),
   "--maximumMemory",
-  "65536",
+  String(SHARED_HEAP_PAGES),
   "--enable",
   "threads",
 ];

@@ -1,8 +1,8 @@
 /**
  * `deno task build:tfjs-wasm`: writes src/backend/_tfjs_wasm_shared.wasm,
- * tfjs-backend-wasm's SIMD binary with its memory declared shared. It is the
- * npm binary byte for byte but for the memory section's limits (flag 3:
- * shared, with the maximum it already has), so that kernel threads
+ * tfjs-backend-wasm's SIMD binary with its memory declared shared, of a fixed
+ * {@linkcode SHARED_HEAP_PAGES}. It is the npm binary byte for byte but for
+ * the memory section's limits, so that kernel threads
  * (src/backend/kernel_threads.ts) can run our kernels on the backend's heap
  * from other workers. tests/build_tfjs_wasm_test.ts checks the committed
  * file against the npm one.
@@ -25,6 +25,18 @@ export const NPM_BINARY = new URL(
 
 const MEMORY_SECTION = 5;
 
+/**
+ * The size of the shared heap, in 64 KiB pages (2 GiB; the plain heap grows
+ * to 4): tfjs's binary and every kernel built for it (tasks/build_asm.ts)
+ * declare it as both the initial and the maximum size, because V8 compiles
+ * code for the limits a module declares: our kernels ran 1.22-1.24x as long
+ * on a shared memory declared able to grow as on a plain memory, and
+ * 0.96-0.99x as long on one declared fixed (the dense AE's largest product,
+ * alternated in one process). The pages are address space until used: the
+ * operating system backs a page when it is first written.
+ */
+export const SHARED_HEAP_PAGES = 32768;
+
 function readLeb(bytes: Uint8Array, at: number): [value: number, next: number] {
   let value = 0, shift = 0, byte;
   do {
@@ -46,19 +58,19 @@ function leb(value: number): number[] {
 }
 
 /**
- * `wasm` with its one defined memory made shared (a shared memory must have
- * a maximum: the one it declares, else `maxPages`); every other byte kept.
- * Throws when the module defines no memory or more than one.
+ * `wasm` with its one defined memory made shared and of a fixed `pages`, its
+ * initial and maximum size alike; every other byte kept. Throws when the
+ * module defines no memory or more than one.
  *
  * @example
  * ```ts
  * import { shareMemory } from "./build_tfjs_wasm.ts";
- * // A module whose only section is one memory of 1 page: flag 0 becomes 3, with a maximum.
+ * // A module whose only section is one memory of 1 page: flag 0 becomes 3 (shared, a maximum), of 2 pages.
  * const plain = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1]);
  * new WebAssembly.Module(shareMemory(plain, 2)); // valid, its memory shared
  * ```
  */
-export function shareMemory(wasm: Uint8Array, maxPages = 65536): Uint8Array<ArrayBuffer> {
+export function shareMemory(wasm: Uint8Array, pages = SHARED_HEAP_PAGES): Uint8Array<ArrayBuffer> {
   let at = 8;
   while (at < wasm.length) {
     const id = wasm[at];
@@ -67,9 +79,9 @@ export function shareMemory(wasm: Uint8Array, maxPages = 65536): Uint8Array<Arra
       const [count, limits] = readLeb(wasm, body);
       if (count !== 1) throw new Error(`expected one memory, found ${count}`);
       const flag = wasm[limits];
-      const [min, afterMin] = readLeb(wasm, limits + 1);
-      const [max, end] = flag & 1 ? readLeb(wasm, afterMin) : [maxPages, afterMin];
-      const payload = [...leb(1), 3, ...leb(min), ...leb(max)];
+      const [, afterMin] = readLeb(wasm, limits + 1);
+      const end = flag & 1 ? readLeb(wasm, afterMin)[1] : afterMin;
+      const payload = [...leb(1), 3, ...leb(pages), ...leb(pages)];
       const section = [MEMORY_SECTION, ...leb(payload.length), ...payload];
       const out = new Uint8Array(at + section.length + wasm.length - end);
       out.set(wasm.subarray(0, at));

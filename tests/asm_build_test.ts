@@ -2,7 +2,7 @@
  * The committed `.wasm` builds are exactly what `deno task build:asm` makes of
  * the sources, so nobody ships a kernel whose source and binary disagree.
  */
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertEquals, assertThrows } from "./_assert.ts";
 import {
   compileKernel,
   heapKernelBindings,
@@ -10,6 +10,7 @@ import {
   kernelExports,
   kernelNames,
 } from "../tasks/build_asm.ts";
+import { SHARED_HEAP_PAGES } from "../tasks/build_tfjs_wasm.ts";
 
 const heap = new Set(heapKernelNames());
 for (const name of kernelNames()) {
@@ -27,7 +28,7 @@ for (const name of kernelNames()) {
   }
 }
 
-Deno.test("a heap kernel's two builds differ only in importing a shared memory", async () => {
+Deno.test("a heap kernel's two builds differ only in importing a shared memory, of the shared heap's fixed size", async () => {
   for (const name of heap) {
     const [plain, shared] = await Promise.all(
       [".wasm", ".shared.wasm"].map((end) =>
@@ -39,10 +40,12 @@ Deno.test("a heap kernel's two builds differ only in importing a shared memory",
         .filter((i) => i.kind === "memory").map((i) => `${i.module}.${i.name}`);
     assertEquals(memoryOf(plain), ["env.memory"], name);
     assertEquals(memoryOf(shared), ["env.memory"], name);
-    const shareable = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-    new WebAssembly.Instance(new WebAssembly.Module(shared as Uint8Array<ArrayBuffer>), {
-      env: { memory: shareable },
-    });
+    // Of the shared heap's fixed size: a memory that may grow past it is refused.
+    const module = new WebAssembly.Module(shared as Uint8Array<ArrayBuffer>);
+    const fixed = { initial: SHARED_HEAP_PAGES, maximum: SHARED_HEAP_PAGES, shared: true };
+    new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory(fixed) } });
+    const growable = new WebAssembly.Memory({ ...fixed, maximum: 2 * SHARED_HEAP_PAGES });
+    assertThrows(() => new WebAssembly.Instance(module, { env: { memory: growable } }));
     // Past the import's limits, the code is the same size to within its encoding.
     assert(
       Math.abs(shared.length - plain.length) <= 8,

@@ -39,10 +39,11 @@ export interface InitBackendOptions {
   backend?: BackendRequest;
   /**
    * On WASM-SIMD, run tfjs-backend-wasm on a shared memory, which kernel
-   * threads need (`startKernelThreads`); default false: a plain memory, on
-   * which the convolution kernels run faster (1.10x,
-   * tests/shared_memory_bench.ts). Switching restarts the backend, dropping
-   * its tensors.
+   * threads need (`startKernelThreads`); default false: a plain memory,
+   * which grows to 4 GiB where the shared one has a fixed 2 GiB (V8 runs
+   * code on a shared memory that may grow 1.22x slower; our kernels run at
+   * one speed on the two, tests/shared_memory_bench.ts). Switching restarts
+   * the backend, dropping its tensors.
    */
   sharedMemory?: boolean;
 }
