@@ -11,6 +11,7 @@ import { resume, train, type TrainOptions } from "../src/train/train.ts";
 import type { FitCallback } from "../src/train/fit.ts";
 import {
   chooseWorkers,
+  MAX_AUTO,
   MIN_STEPS,
   parallelMode,
   Replicas,
@@ -20,10 +21,10 @@ import { evaluate } from "../src/train/evaluate.ts";
 import { replicaBatches } from "../src/train/_replica.ts";
 import { resolveConfig } from "../src/train/config.ts";
 import { createTrainStep } from "../src/train/step.ts";
-import { getModel, MODELS } from "../src/models/registry.ts";
+import { getModel } from "../src/models/registry.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { initBackend } from "../src/backend/backend.ts";
-import { tf, type tfl } from "../src/deps.ts";
+import { tf } from "../src/deps.ts";
 import { encode } from "../src/inference/codec.ts";
 import { floatImages } from "../src/data/dataset.ts";
 import { parseEmbedArgs } from "../src/cli/run_tasks_args.ts";
@@ -164,8 +165,8 @@ Deno.test("embed takes --workers N|auto", () => {
   );
 });
 
-Deno.test("--workers auto: one per hardware thread on wasm, with slices of 64+ samples, for runs of 200+ steps", () => {
-  const run = { backend: "wasm", batchSize: 128, steps: 4690 };
+Deno.test("--workers auto on replicas: one per hardware thread on wasm, with slices of 64+ samples, for runs of 200+ steps", () => {
+  const run = { backend: "wasm", batchSize: 128, steps: 4690, parallel: "replicas" as const };
   assertEquals(chooseWorkers("auto", { ...run, cores: 2 }).count, 2);
   assertEquals(chooseWorkers("auto", { ...run, cores: 16, batchSize: 1024 }).count, 8);
   assertEquals(chooseWorkers("auto", { ...run, cores: 16 }).count, 2);
@@ -179,7 +180,7 @@ Deno.test("--workers auto: one per hardware thread on wasm, with slices of 64+ s
   assertEquals(chooseWorkers(3, { ...run, cores: 2 }), {
     count: 3,
     mode: "replicas",
-    reason: "requested with --workers 3; replicas",
+    reason: "requested with --workers 3; replicas (--parallel replicas)",
   });
   assertEquals(chooseWorkers(2, { ...run, backend: "webgpu" }).count, 1);
   assert(chooseWorkers("auto", { ...run, cores: 2 }).reason.includes("2 hardware threads"));
@@ -204,35 +205,20 @@ Deno.test("wasm: training on 2 kernel threads gives the 1-worker losses and test
   assertEquals(metrics[1].num_tensors, metrics[0].num_tensors);
 });
 
-Deno.test("--parallel auto: kernel threads for a model without convolutions, on every hardware thread, whatever the batch and run length", () => {
+Deno.test("--parallel auto: kernel threads on every hardware thread, whatever the batch and run length", () => {
   const run = { backend: "wasm", batchSize: 64, steps: 10, cores: 2 };
-  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.vae }), {
+  assertEquals(chooseWorkers("auto", run), {
     count: 2,
     mode: "kernels",
-    reason: "auto: 2 hardware threads; kernel threads (a model without convolutions)",
+    reason: "auto: 2 hardware threads; kernel threads",
   });
-  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.conv }).count, 1);
-  assertEquals(chooseWorkers("auto", { ...run, spec: MODELS.vae, cores: 1 }).count, 1);
-  assertEquals(
-    chooseWorkers(2, { ...run, spec: MODELS.vae, parallel: "replicas" }).mode,
-    "replicas",
-  );
-  assertEquals(chooseWorkers(2, { ...run, parallel: "kernels" }).mode, "kernels");
+  assertEquals(chooseWorkers("auto", { ...run, cores: 16 }).count, MAX_AUTO);
+  assertEquals(chooseWorkers("auto", { ...run, cores: 1 }).count, 1);
+  assertEquals(chooseWorkers(2, run).mode, "kernels");
+  assertEquals(chooseWorkers(2, { ...run, parallel: "replicas" }).mode, "replicas");
   assertEquals(chooseWorkers(2, { ...run, backend: "webgpu", parallel: "kernels" }).count, 1);
-});
-
-Deno.test("a model spec says it is convolutional exactly when its layers include convolutions", async () => {
-  await initBackend({ backend: "cpu" });
-  for (const spec of Object.values(MODELS)) {
-    const ae = spec.build({ latentDim: spec.latentDimFor?.([28, 28, 1]) ?? 2, seed: 0 });
-    const convs = ae.parameters.layers.flatMap(function leaves(l: tfl.layers.Layer): string[] {
-      const inner = (l as { layers?: tfl.layers.Layer[] }).layers;
-      return inner ? inner.flatMap(leaves) : [l.getClassName()];
-    }).some((name) => name.startsWith("Conv"));
-    assertEquals(spec.convolutional === true, convs, spec.name);
-    assertEquals(parallelMode("auto", spec), convs ? "replicas" : "kernels");
-    ae.parameters.dispose();
-  }
+  assertEquals([parallelMode(undefined), parallelMode("auto")], ["kernels", "kernels"]);
+  assertEquals(parallelMode("replicas"), "replicas");
 });
 
 Deno.test("--workers takes auto or a count of at least 1, also when resuming", () => {

@@ -105,7 +105,6 @@ function build(options: BuildOptions): Autoencoder {
 /** Seed 000's convolutional autoencoder. */
 export const conv: ModelSpec = {
   name: "conv",
-  convolutional: true,
   title: "convolutional AE: Conv 16/32 + MaxPool -> 64-d code -> ConvTranspose (seed 000)",
   source: "000",
   defaults: {

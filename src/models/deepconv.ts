@@ -119,7 +119,6 @@ function build(options: BuildOptions): Autoencoder {
 /** Seed 003's deep convolutional autoencoder. */
 export const deepconv: ModelSpec = {
   name: "deepconv",
-  convolutional: true,
   title:
     "deep conv AE: 4x (Conv + BatchNorm + LeakyReLU 0.2) -> 6x2x2 = 24-d code -> 4x ConvTranspose + BatchNorm (seed 003)",
   source: "003",

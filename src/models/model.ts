@@ -250,12 +250,6 @@ export interface ModelSpec {
   /** Which samples it takes, in a few words, for `--help` and errors (default: any, flattened). */
   accepts?: string;
   /**
-   * Whether its layers include convolutions (default false). Such a model
-   * gained more from replicas than from kernel threads, so `--parallel auto`
-   * trains it on replicas (see `chooseWorkers`).
-   */
-  convolutional?: boolean;
-  /**
    * Why it cannot take samples of `shape` (`[H, W, C]` or `[D]`), or
    * `undefined` when it can (default: it takes any). Asked before any data
    * is loaded when the shape is known then.

@@ -102,7 +102,6 @@ function build(options: BuildOptions): Autoencoder {
 /** Seed 004's transposed-convolution autoencoder. */
 export const tconv: ModelSpec = {
   name: "tconv",
-  convolutional: true,
   title:
     "transposed-conv AE: 4 conv blocks + BatchNorm -> linear code 16 -> 4x4 maps -> ConvTranspose blocks -> sigmoid (seed 004)",
   source: "004",

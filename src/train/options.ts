@@ -142,7 +142,7 @@ const SHARED: Shared[] = [
     default: "auto",
     help: "how workers share a step: replicas each take a slice of the batch; kernels split " +
       "every big product and update of one model (same result as one worker, bit for bit); " +
-      "auto: kernels for models without convolutions, else replicas",
+      "auto: kernels",
   },
   {
     key: "data",

@@ -22,7 +22,7 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
-import type { Autoencoder, ModelSpec } from "../models/model.ts";
+import type { Autoencoder } from "../models/model.ts";
 import type { ParallelRequest, RunConfig, WorkersRequest } from "./config.ts";
 import type { TrainStep } from "./step.ts";
 import { exchangeMemory, GradientExchange, type StepProfile } from "./exchange.ts";
@@ -78,8 +78,6 @@ export interface ChooseWorkersOptions {
   cores?: number;
   /** How threads share the step (default `auto`: see {@linkcode parallelMode}). */
   parallel?: ParallelRequest;
-  /** The model trained (default: none, and `auto` takes replicas). */
-  spec?: ModelSpec;
 }
 
 /**
@@ -97,24 +95,23 @@ export const MIN_STEPS = 200;
 export const MAX_AUTO = 8;
 
 /**
- * How threads share the steps of a model of `spec` under `request`:
- * `kernels` for a model without convolutions, which spends its step in
- * products and Adam updates that kernel threads split (`deno task
- * bench:train --workers 1,2`: on 2 threads the VAE ran a step 1.5x faster
- * as kernel threads, and slower as replicas), else `replicas`: the conv AE's
- * fit loop ran 1.29-1.45x faster on 2 replicas and 1.15-1.39x on 2 kernel
- * threads, which split its convolutions by images.
+ * How threads share the steps under `request`: `auto` takes kernel threads,
+ * which give the result of one thread bit for bit and, with no slice of the
+ * batch per thread, use every core whatever the batch. Measured with `deno
+ * task bench:train --workers 1,2` on a 2-core machine once kernel threads ran
+ * at one thread's speed on their shared memory (session 15): the VAE's and the
+ * dense AE's steps took 0.85x and 0.83x as long as kernel threads as on
+ * replicas, and in four runs of the conv AE's fit loop 0.78x, 0.91x, 0.97x
+ * and 1.04x.
  *
  * @example
  * ```ts
- * import { MODELS } from "../models/registry.ts";
- * parallelMode("auto", MODELS.vae); // "kernels"
- * parallelMode("auto", MODELS.conv); // "replicas"
+ * parallelMode("auto"); // "kernels"
+ * parallelMode("replicas"); // "replicas"
  * ```
  */
-export function parallelMode(request: ParallelRequest | undefined, spec: ModelSpec): ParallelMode {
-  if (request && request !== "auto") return request;
-  return spec.convolutional ? "replicas" : "kernels";
+export function parallelMode(request: ParallelRequest | undefined): ParallelMode {
+  return request && request !== "auto" ? request : "kernels";
 }
 
 /**
@@ -138,16 +135,8 @@ export function chooseWorkers(
 ): WorkersChoice {
   const { backend, batchSize, steps } = options;
   const parallel = options.parallel ?? "auto";
-  const mode: ParallelMode = options.spec
-    ? parallelMode(parallel, options.spec)
-    : parallel === "auto"
-    ? "replicas"
-    : parallel;
-  const how = parallel !== "auto"
-    ? `${mode} (--parallel ${mode})`
-    : mode === "kernels"
-    ? "kernel threads (a model without convolutions)"
-    : "replicas";
+  const mode = parallelMode(parallel);
+  const how = parallel !== "auto" ? `${mode} (--parallel ${mode})` : "kernel threads";
   if (backend !== "wasm") {
     return {
       count: 1,

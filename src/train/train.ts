@@ -196,8 +196,7 @@ async function run(
   await checkBeforeLoading(spec, settings, { newRun: !resuming });
   const log = options.log ?? ((line: string) => console.log(line));
   // Kernel threads work on a shared memory, which the backend is started on.
-  const sharedMemory = settings.workers !== 1 &&
-    parallelMode(settings.parallel, spec) === "kernels";
+  const sharedMemory = settings.workers !== 1 && parallelMode(settings.parallel) === "kernels";
   const backend = await initBackend({ backend: settings.backend, sharedMemory });
   const { train: all, test: testSet, scaling, description } = await loadData({
     ...dataOptions(settings),
@@ -227,7 +226,6 @@ async function run(
     batchSize: config.batchSize,
     steps: Math.ceil(trainSet.count / config.batchSize) * config.epochs,
     parallel: config.parallel,
-    spec,
   });
   // Replicas read the training set from shared memory.
   const shared = choice.count > 1 && choice.mode === "replicas" ? shareDataset(trainSet) : trainSet;
