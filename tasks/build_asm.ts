@@ -46,7 +46,7 @@ export const ASC_FLAGS: readonly string[] = [
  * memory is shared (kernel threads): the same code, importing a shared
  * memory of the fixed size tfjs's shared binary declares
  * ({@linkcode SHARED_HEAP_PAGES}, the initial size and the maximum alike:
- * V8 runs code for a shared memory that may grow 1.22x slower). A wasm
+ * V8 ran them 1.22-1.24x slower on one declared able to grow). A wasm
  * memory import must match the memory's sharedness, so each heap kernel
  * comes both ways.
  */

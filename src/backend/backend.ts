@@ -40,10 +40,10 @@ export interface InitBackendOptions {
   /**
    * On WASM-SIMD, run tfjs-backend-wasm on a shared memory, which kernel
    * threads need (`startKernelThreads`); default false: a plain memory,
-   * which grows to 4 GiB where the shared one has a fixed 2 GiB (V8 runs
-   * code on a shared memory that may grow 1.22x slower; our kernels run at
-   * one speed on the two, tests/shared_memory_bench.ts). Switching restarts
-   * the backend, dropping its tensors.
+   * which grows to 4 GiB where the shared one has a fixed 2 GiB (V8 ran our
+   * kernels 1.22-1.24x slower on a shared memory declared able to grow; on
+   * the fixed one they run as on the plain one, tests/shared_memory_bench.ts).
+   * Switching restarts the backend, dropping its tensors.
    */
   sharedMemory?: boolean;
 }

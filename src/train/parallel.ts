@@ -97,12 +97,12 @@ export const MAX_AUTO = 8;
 /**
  * How threads share the steps under `request`: `auto` takes kernel threads,
  * which give the result of one thread bit for bit and, with no slice of the
- * batch per thread, use every core whatever the batch. Measured with `deno
- * task bench:train --workers 1,2` on a 2-core machine once kernel threads ran
- * at one thread's speed on their shared memory (session 15): the VAE's and the
- * dense AE's steps took 0.85x and 0.83x as long as kernel threads as on
- * replicas, and in four runs of the conv AE's fit loop 0.78x, 0.91x, 0.97x
- * and 1.04x.
+ * batch per thread, can use every core whatever the batch. Measured with
+ * `deno task bench:train --workers 1,2` on a 2-core machine once kernel
+ * threads ran at one thread's speed on their shared memory (session 15): the
+ * conv AE's fit loop took 0.78-1.20x as long on 2 kernel threads as on 2
+ * replicas over six runs (median 0.98x: a tie), the dense AE's 0.83-0.99x
+ * and the VAE's 0.62-0.85x over three.
  *
  * @example
  * ```ts

@@ -17,7 +17,10 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 /** Multiply-adds below which a product runs on one thread: about 10 us of it. */
 const MIN_SPLIT = 1 << 18;
 
-/** out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU when given (in the product's tiles). */
+/**
+ * out = op(a) op(b) over broadcast batch dimensions, then + bias and ReLU
+ * when given, in the product's tiles.
+ */
 function product(
   args: KernelArgs,
   name: string,
