@@ -100,9 +100,9 @@ export const MAX_AUTO = 8;
  * batch per thread, can use every core whatever the batch. Measured with
  * `deno task bench:train --workers 1,2` on a 2-core machine once kernel
  * threads ran at one thread's speed on their shared memory (session 15): the
- * conv AE's fit loop took 0.78-1.20x as long on 2 kernel threads as on 2
- * replicas over six runs (median 0.98x: a tie), the dense AE's 0.83-0.99x
- * and the VAE's 0.62-0.85x over three.
+ * conv AE's fit loop took 0.78-1.31x as long on 2 kernel threads as on 2
+ * replicas over nine runs (median 0.97x: a tie), the dense AE's 0.83-0.99x
+ * and the VAE's 0.51-0.85x over six.
  *
  * @example
  * ```ts
