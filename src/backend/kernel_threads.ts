@@ -3,9 +3,9 @@
  * kernels on tfjs-backend-wasm's heap, so that one model's big kernels use
  * every core. tfjs-backend-wasm runs then on a shared `WebAssembly.Memory`
  * (`initBackend`'s `sharedMemory`: its binary with the memory declared
- * shared, `deno task build:tfjs-wasm`), and each helper instantiates the
- * kernels' shared builds on that same memory, so a chunk of a kernel reads
- * and writes the tensors in place, with no copies.
+ * shared and of a fixed size, `deno task build:tfjs-wasm`), and each helper
+ * instantiates the kernels' shared builds on that same memory, so a chunk of
+ * a kernel reads and writes the tensors in place, with no copies.
  *
  * A kernel splits a big call into chunks that write disjoint outputs and
  * compute every value exactly as the whole call would, so the result is the
