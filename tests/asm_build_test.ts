@@ -29,6 +29,10 @@ for (const name of kernelNames()) {
 }
 
 Deno.test("a heap kernel's two builds differ only in importing a shared memory, of the shared heap's fixed size", async () => {
+  // Of the shared heap's fixed size: a memory that may grow past it is refused.
+  const limits = { initial: SHARED_HEAP_PAGES, maximum: SHARED_HEAP_PAGES, shared: true };
+  const fixed = new WebAssembly.Memory(limits);
+  const growable = new WebAssembly.Memory({ ...limits, maximum: 2 * SHARED_HEAP_PAGES });
   for (const name of heap) {
     const [plain, shared] = await Promise.all(
       [".wasm", ".shared.wasm"].map((end) =>
@@ -40,11 +44,8 @@ Deno.test("a heap kernel's two builds differ only in importing a shared memory, 
         .filter((i) => i.kind === "memory").map((i) => `${i.module}.${i.name}`);
     assertEquals(memoryOf(plain), ["env.memory"], name);
     assertEquals(memoryOf(shared), ["env.memory"], name);
-    // Of the shared heap's fixed size: a memory that may grow past it is refused.
     const module = new WebAssembly.Module(shared as Uint8Array<ArrayBuffer>);
-    const fixed = { initial: SHARED_HEAP_PAGES, maximum: SHARED_HEAP_PAGES, shared: true };
-    new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory(fixed) } });
-    const growable = new WebAssembly.Memory({ ...fixed, maximum: 2 * SHARED_HEAP_PAGES });
+    new WebAssembly.Instance(module, { env: { memory: fixed } });
     assertThrows(() => new WebAssembly.Instance(module, { env: { memory: growable } }));
     // Past the import's limits, the code is the same size to within its encoding.
     assert(
