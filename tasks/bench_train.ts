@@ -30,6 +30,12 @@
  * count, shared both ways (`--parallel replicas` and `kernels`), and prints
  * where each replica's time went.
  *
+ * PyTorch runs with glibc's malloc told to keep freed memory
+ * ({@linkcode TORCH_MALLOC}), as PyTorch's CPU tuning guides advise
+ * (jemalloc or tcmalloc there): with the defaults, its conv AE's step
+ * page-faulted its activations back in every step and took 25 to 64 ms on one
+ * AMD EPYC from run to run, against 24 to 26 ms kept (session 16).
+ *
  * It names the instruction set of PyTorch's CPU kernels (AVX512 or AVX2:
  * WebAssembly's SIMD is 128 bits wide) and, model by model, the share of the
  * CPU time the hypervisor took during diabolo's timings and during PyTorch's
@@ -277,6 +283,17 @@ export type TorchTimings = {
 };
 
 /**
+ * The environment PyTorch runs in: glibc's malloc serves every size from its
+ * heap and never gives memory back, so a step's tensors reuse the pages of
+ * the step before instead of faulting fresh ones in (`train_torch.py --models
+ * conv --threads 1,2 --steps 100`: 423,000-523,000 minor page faults with
+ * glibc's defaults, 71,000-74,000 with these, `/usr/bin/time -f %R`).
+ */
+export const TORCH_MALLOC = {
+  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=2000000000:glibc.malloc.trim_threshold=4000000000",
+};
+
+/**
  * Runs the PyTorch reference script with `python` at each of `threads`
  * thread counts, on `models` and on one `product` (M, K, N) when given.
  */
@@ -299,6 +316,7 @@ export async function timeTorch(
       `${options.steps}`,
       ...(options.product ? ["--product", options.product.join(",")] : []),
     ],
+    env: TORCH_MALLOC,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -468,7 +486,8 @@ async function main(): Promise<void> {
         torch.capability ? ` (${torch.capability} kernels)` : ""
       }, ` +
         `from ${python!.python}, at 1 and ${all} threads ` +
-        `(torch.set_num_threads; ${cores} hardware threads)`,
+        `(torch.set_num_threads; ${cores} hardware threads; malloc keeping freed memory: ` +
+        `GLIBC_TUNABLES=${TORCH_MALLOC.GLIBC_TUNABLES})`,
   );
   // diabolo's ms over PyTorch's at 1 thread and at all cores, as table cells.
   const overTorch = (model: string, ms: number) => {
