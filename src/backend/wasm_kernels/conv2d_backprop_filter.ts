@@ -11,8 +11,14 @@ import { address, onHeap, output } from "./_heap.ts";
 import { runJob, runRanges, threadCount } from "../kernel_threads.ts";
 import { convGeometry } from "./_conv_geometry.ts";
 
-/** The fewest output pixels a part of the filter gradient's sum takes (16 blocks of the kernel's 256). */
-const PART_PIXELS = 4096;
+/**
+ * The fewest output pixels a part of the filter gradient's sum takes: small enough that the conv
+ * AE's transposed 2x2 convolution (128 images of 7x7 pixels) sums in four parts, which threads
+ * take one each. In one part (at 4096 before), its threads split the columns and each built the
+ * whole im2col matrix: the step on 2 threads ran 3 % slower (both values alternated in one
+ * process, session 16).
+ */
+const PART_PIXELS = 1568;
 /** The most parts the sum is cut into. */
 const MAX_PARTS = 4;
 
