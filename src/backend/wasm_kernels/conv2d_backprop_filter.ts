@@ -15,8 +15,8 @@ import { convGeometry } from "./_conv_geometry.ts";
  * The fewest output pixels a part of the filter gradient's sum takes: small enough that the conv
  * AE's transposed 2x2 convolution (128 images of 7x7 pixels) sums in four parts, which threads
  * take one each. In one part (at 4096 before), its threads split the columns and each built the
- * whole im2col matrix: the step on 2 threads ran 3 % slower (both values alternated in one
- * process, session 16).
+ * whole im2col matrix: the step on 2 threads ran 2 % slower (median; 0.96-1.03x in three runs
+ * of both values alternated in one process, session 16).
  */
 const PART_PIXELS = 1568;
 /** The most parts the sum is cut into. */

@@ -32,11 +32,14 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       const rows = cols ? tf.util.sizeFromShape(x.shape) / cols : 0;
       const [out, pout] = output(args.backend, shape);
       const px = address(args.backend, x);
-      // By ranges of whole vectors of columns, one per kernel thread.
+      // By ranges of 16 columns (a cache line's worth), one per kernel thread: threads that split
+      // a line each read all of it, and a conv layer's 16 channels summed over 128 x 28 x 28 rows
+      // took 0.23 ms on 2 threads against 0.12 on 1 (0.09 now, on one; session 16).
       runRanges(args.backend, {
         module: "columnSums",
         fn: "columnSums",
         size: cols,
+        unit: 16,
         elements: rows * cols,
         args: (from, count) => [px + 4 * from, pout + 4 * from, rows, count, cols],
       });
