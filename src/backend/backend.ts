@@ -16,6 +16,7 @@ import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import * as binaries from "./_tfjs_wasm_binary.js";
 import { registerWasmKernels } from "./wasm_kernels/mod.ts";
+import type { WasmBackend } from "./wasm_kernels/_heap.ts";
 import { prepareWebGpu } from "./webgpu.ts";
 
 /** What `--backend` accepts. */
@@ -118,7 +119,38 @@ async function activate(
   if (name === "webgpu") await prepareWebGpu({ software: adapter!.software });
   if (!(await tf.setBackend(name))) throw new UserError(`tfjs could not start the ${name} backend`);
   await tf.ready();
+  if (name === "wasm") guardHeap(tf.backend() as unknown as WasmBackend);
   return adapter ? { name, reason, adapter: adapter.description } : { name, reason };
+}
+
+/**
+ * Makes the wasm backend's allocator throw a {@linkcode UserError} when its
+ * heap is full. tfjs goes on with address 0, and the step fails later, far
+ * from the cause, as "memory access out of bounds" (2.5 GB of tensors on the
+ * 2 GiB shared heap, session 16).
+ */
+function guardHeap(backend: WasmBackend): void {
+  const { wasm } = backend;
+  // The export itself: emscripten's `_malloc` starts as a stub that puts the export in its own
+  // place at its first call, which would drop a wrapper of the stub.
+  const { malloc } = wasm.asm as unknown as { malloc(bytes: number): number };
+  wasm._malloc = (bytes: number) => {
+    const at = malloc(bytes);
+    if (at === 0 && bytes > 0) {
+      const memory = wasm.asm.memory;
+      const shared = memory.buffer instanceof SharedArrayBuffer;
+      const gib = (n: number) => `${(n / 2 ** 30).toFixed(n % 2 ** 30 ? 2 : 0)} GiB`;
+      throw new UserError(
+        `the wasm backend's heap is full: ${(bytes / 2 ** 20).toFixed(1)} MiB more do not fit ` +
+          (shared
+            ? `in its fixed ${gib(memory.buffer.byteLength)} (shared, for kernel threads; ` +
+              `--workers 1 runs on a plain heap that grows to 4 GiB)`
+            : "in the 4 GiB it may grow to") +
+          "; fewer or smaller tensors at once (a smaller batch) need less",
+      );
+    }
+    return at;
+  };
 }
 
 const WASM_KEY = "diabolo:tfjs-backend-wasm-simd.wasm";
