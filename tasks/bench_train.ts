@@ -33,8 +33,9 @@
  * PyTorch runs with glibc's malloc told to keep freed memory
  * ({@linkcode TORCH_MALLOC}), as PyTorch's CPU tuning guides advise
  * (jemalloc or tcmalloc there): with the defaults, its conv AE's step
- * page-faulted its activations back in every step and took 25 to 64 ms on one
- * AMD EPYC from run to run, against 24 to 26 ms kept (session 16).
+ * page-faulted its activations back in every step and took, from run to run
+ * on one AMD EPYC, 25-62 ms on one thread and 15-64 on two, against 24-26 and
+ * 15-18 with memory kept (session 16).
  *
  * It names the instruction set of PyTorch's CPU kernels (AVX512 or AVX2:
  * WebAssembly's SIMD is 128 bits wide) and, model by model, the share of the

@@ -34,7 +34,7 @@ export function sumConfig(stock: tf.KernelConfig): tf.KernelConfig {
       const px = address(args.backend, x);
       // By ranges of 16 columns (a cache line's worth), one per kernel thread: threads that split
       // a line each read all of it, and a conv layer's 16 channels summed over 128 x 28 x 28 rows
-      // took 0.23 ms on 2 threads against 0.12 on 1 (0.09 now, on one; session 16).
+      // took 0.23 ms on 2 threads against 0.12 on 1 (now one range: 0.09; session 16).
       runRanges(args.backend, {
         module: "columnSums",
         fn: "columnSums",
